@@ -1,0 +1,3 @@
+from brief_cli.cli import main
+
+main()

@@ -1,0 +1,10 @@
+"""The ``brief`` command line: a thin layer over the library.
+
+Importing this package registers every command on ``app``; each command module imports the
+core it needs inside the command, so that ``brief --help`` and a search stay fast to start.
+"""
+
+from brief_cli.cli.app import app, main
+from brief_cli.cli import browse  # noqa: F401  (validate, articles, show)
+
+__all__ = ["app", "main"]

@@ -1,0 +1,75 @@
+"""Where things live: the corpus folder, the taxonomy file and the cache folder.
+
+Each comes from an explicit option, else an environment variable, else a default:
+
+- corpus:   ``--corpus DIR``      > ``BRIEF_CORPUS``   > the bundled corpus
+- taxonomy: ``--taxonomy FILE``   > ``BRIEF_TAXONOMY`` > the bundled taxonomy
+- cache:    ``BRIEF_CACHE_DIR``   > the platform's user cache folder
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from brief_cli.errors import CorpusError, TaxonomyError
+
+ENV_CORPUS = "BRIEF_CORPUS"
+ENV_TAXONOMY = "BRIEF_TAXONOMY"
+ENV_CACHE = "BRIEF_CACHE_DIR"
+
+
+def data_dir() -> Path:
+    """The bundled data: inside the installed package, or ``data/`` of a source checkout."""
+    packaged = Path(__file__).resolve().parent / "data"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "data"
+
+
+def bundled_corpus_dir() -> Path:
+    return data_dir() / "briefs"
+
+
+def bundled_taxonomy_path() -> Path:
+    return data_dir() / "taxonomy.yaml"
+
+
+def resolve_corpus_dir(option: Path | str | None = None) -> Path:
+    """The corpus folder to use; raises CorpusError when it does not exist."""
+    chosen = option or os.environ.get(ENV_CORPUS) or None
+    path = Path(chosen).expanduser() if chosen else bundled_corpus_dir()
+    if not path.exists():
+        origin = "--corpus" if option else (ENV_CORPUS if chosen else "bundled corpus")
+        raise CorpusError(
+            f"corpus folder {str(path)!r} does not exist",
+            hint=f"from {origin}; point --corpus or {ENV_CORPUS} at a folder of article YAML files",
+        )
+    if not path.is_dir():
+        raise CorpusError(
+            f"{str(path)!r} is not a folder",
+            hint="--corpus takes a folder of article YAML files",
+        )
+    return path
+
+
+def resolve_taxonomy_path(option: Path | str | None = None) -> Path:
+    """The taxonomy file to use; raises TaxonomyError when it does not exist."""
+    chosen = option or os.environ.get(ENV_TAXONOMY) or None
+    path = Path(chosen).expanduser() if chosen else bundled_taxonomy_path()
+    if not path.is_file():
+        raise TaxonomyError(
+            f"taxonomy file {str(path)!r} does not exist",
+            hint=f"point --taxonomy or {ENV_TAXONOMY} at a taxonomy YAML file",
+        )
+    return path
+
+
+def cache_dir() -> Path:
+    """The folder for indexes and other derived data (created on demand by its users)."""
+    chosen = os.environ.get(ENV_CACHE)
+    if chosen:
+        return Path(chosen).expanduser()
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("brief", appauthor=False))

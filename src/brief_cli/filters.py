@@ -1,0 +1,105 @@
+"""Passage filters shared by search, sectors, summary and export.
+
+Repeated values of one field OR together; different fields AND together. Values are checked
+against the taxonomy (and the corpus, for article ids) so a typo is an error with suggestions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+
+from brief_cli.errors import UnknownIdError, UsageError
+from brief_cli.model import Article, Passage
+from brief_cli.taxonomy import Taxonomy, closest
+
+
+@dataclass(frozen=True)
+class Filters:
+    sectors: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    actors: tuple[str, ...] = ()
+    articles: tuple[str, ...] = ()
+    since: date | None = None
+    until: date | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.sectors or self.kinds or self.actors or self.articles
+                    or self.since or self.until)
+
+    def merge(self, other: Filters) -> Filters:
+        """Both sets of filters (values of one field add up; the tighter date wins)."""
+        def both(a, b):
+            return tuple(dict.fromkeys(a + b))
+        since = max((d for d in (self.since, other.since) if d), default=None)
+        until = min((d for d in (self.until, other.until) if d), default=None)
+        return Filters(both(self.sectors, other.sectors), both(self.kinds, other.kinds),
+                       both(self.actors, other.actors), both(self.articles, other.articles),
+                       since, until)
+
+    def resolved(self, taxonomy: Taxonomy, article_ids: list[str] | None = None) -> Filters:
+        """The same filters with every value checked and made canonical (ids)."""
+        if self.since and self.until and self.since > self.until:
+            raise UsageError(f"--since {self.since} is after --until {self.until}",
+                             hint="swap the two dates")
+        articles = self.articles
+        if article_ids is not None:
+            known = set(article_ids)
+            for a in articles:
+                if a not in known:
+                    raise UnknownIdError("article", a, closest(a, article_ids))
+        return replace(
+            self,
+            sectors=tuple(dict.fromkeys(taxonomy.require_sector(s) for s in self.sectors)),
+            kinds=tuple(dict.fromkeys(taxonomy.require_kind(k) for k in self.kinds)),
+            actors=tuple(dict.fromkeys(taxonomy.require_actor(a) for a in self.actors)),
+            articles=tuple(dict.fromkeys(articles)),
+        )
+
+    def accepts_article(self, article: Article) -> bool:
+        if self.articles and article.id not in self.articles:
+            return False
+        if self.since and article.published < self.since:
+            return False
+        if self.until and article.published > self.until:
+            return False
+        return True
+
+    def accepts_passage(self, passage: Passage) -> bool:
+        if self.kinds and passage.kind not in self.kinds:
+            return False
+        if self.sectors and not any(s in passage.sectors for s in self.sectors):
+            return False
+        if self.actors and not any(a in passage.actors for a in self.actors):
+            return False
+        return True
+
+    def describe(self) -> dict[str, object]:
+        """The filters in use, for front matter and JSON output."""
+        out: dict[str, object] = {}
+        for key in ("sectors", "kinds", "actors", "articles"):
+            if getattr(self, key):
+                out[key] = list(getattr(self, key))
+        if self.since:
+            out["since"] = self.since.isoformat()
+        if self.until:
+            out["until"] = self.until.isoformat()
+        return out
+
+
+def parse_date(value: str, option: str) -> date:
+    """An ISO date, or a year (YYYY) or month (YYYY-MM): --since 2020 means 2020-01-01."""
+    text = value.strip()
+    try:
+        if len(text) == 4 and text.isdigit():
+            return date(int(text), 1, 1) if option != "--until" else date(int(text), 12, 31)
+        if len(text) == 7 and text[4] == "-":
+            year, month = int(text[:4]), int(text[5:])
+            if option != "--until":
+                return date(year, month, 1)
+            import calendar
+            return date(year, month, calendar.monthrange(year, month)[1])
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"{option} takes a date like 2024-07-05, 2024-07 or 2024; got {value!r}"
+                         ) from None

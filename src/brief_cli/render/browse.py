@@ -1,0 +1,183 @@
+"""Rendering for ``articles``, ``show`` and ``validate``."""
+
+from __future__ import annotations
+
+from rich.console import Group
+from rich.panel import Panel
+from rich.text import Text
+
+from brief_cli.errors import Problem
+from brief_cli.model import Article, Corpus, Passage
+from brief_cli.render.common import (
+    Column, OutputFormat, emit_rows, is_terminal, kind_text, lit, literal, out, to_json,
+)
+from brief_cli.taxonomy import Taxonomy
+
+
+def article_record(article: Article, taxonomy: Taxonomy, *, passages: bool = False) -> dict:
+    counts = article.kind_counts()
+    record = {
+        "id": article.id,
+        "title": article.title,
+        "source": article.source,
+        "section": article.section,
+        "published": article.published,
+        "authors": list(article.authors),
+        "author_note": article.author_note,
+        "url": article.url,
+        "language": article.language,
+        "passages": len(article.passages),
+        "challenges": counts["challenge"],
+        "opportunities": counts["opportunity"],
+        "context": counts["context"],
+        "main_sectors": [s for s, _ in article.sector_counts().most_common(3)],
+    }
+    if passages:
+        record["passages"] = [passage_record(p, taxonomy) for p in article.passages]
+    return record
+
+
+def passage_record(passage: Passage, taxonomy: Taxonomy) -> dict:
+    return {
+        "id": passage.uid,
+        "article": passage.article_id,
+        "index": passage.index + 1,
+        "kind": passage.kind,
+        "sectors": list(passage.sectors),
+        "actors": list(passage.actors),
+        "actor_names": [taxonomy.actor_name(a) for a in passage.actors],
+        "reviewed": passage.reviewed,
+        "text": passage.text,
+    }
+
+
+ARTICLE_COLUMNS = [
+    Column("id", "id", style="cyan", no_wrap=True),
+    Column("title", "title", ratio=3),
+    Column("source", "source"),
+    Column("published", "date", no_wrap=True),
+    Column("authors", "authors", ratio=2),
+    Column("passages", "passages", justify="right"),
+    Column("challenges", "challenges", justify="right", style="red"),
+    Column("opportunities", "opportunities", justify="right", style="green"),
+    Column("main_sectors", "main sectors", ratio=2),
+]
+
+
+def render_articles(corpus: Corpus, taxonomy: Taxonomy, fmt: OutputFormat) -> None:
+    rows = [article_record(a, taxonomy) for a in corpus.articles]
+    emit_rows(rows, ARTICLE_COLUMNS, fmt,
+              title=f"{len(rows)} article{'s' * (len(rows) != 1)}, "
+                    f"{corpus.passage_count} passages")
+
+
+def _tags(passage: Passage, taxonomy: Taxonomy) -> Text:
+    line = kind_text(passage.kind)
+    if passage.sectors:
+        line.append("  sectors: ", style="dim")
+        line.append(literal(", ".join(passage.sectors)), style="magenta")
+    if passage.actors:
+        line.append("  actors: ", style="dim")
+        line.append(literal(", ".join(taxonomy.actor_name(a) for a in passage.actors)),
+                    style="yellow")
+    if not passage.reviewed:
+        line.append("  (machine tags, not reviewed)", style="dim italic")
+    return line
+
+
+def _header(article: Article) -> Text:
+    head = Text()
+    head.append(literal(article.title), style="bold")
+    head.append("\n")
+    meta = [", ".join(article.authors) if article.authors else None, article.source,
+            article.section, article.published.isoformat()]
+    head.append(literal(" · ".join(m for m in meta if m)), style="dim")
+    if article.url:
+        head.append("\n" + literal(article.url), style="dim underline")
+    return head
+
+
+def _passage_panel(passage: Passage, taxonomy: Taxonomy, *, focus: bool = False) -> Panel:
+    body = Group(lit(passage.text), Text(""), _tags(passage, taxonomy))
+    title = Text(f" {passage.index + 1}. {passage.uid} ", style="bold" if focus else "")
+    return Panel(body, title=title, title_align="left",
+                 border_style="bright_white" if focus else "dim")
+
+
+def render_article(article: Article, taxonomy: Taxonomy, fmt: str,
+                   focus: Passage | None = None, context: int = 1) -> None:
+    """The whole article, or one passage with ``context`` neighbours on each side."""
+    console = out()
+    if focus is None:
+        passages = list(article.passages)
+    else:
+        i = focus.index
+        passages = [p for p in article.passages if abs(p.index - i) <= context]
+    if fmt == "json":
+        record = article_record(article, taxonomy)
+        record["passages"] = [passage_record(p, taxonomy) for p in passages]
+        if focus is not None:
+            record["focus"] = focus.uid
+        console.file.write(to_json(record) + "\n")
+        return
+    if not is_terminal(console):
+        _plain_article(article, passages, taxonomy, focus)
+        return
+    console.print(Panel(_header(article), border_style="cyan"))
+    for p in passages:
+        console.print(_passage_panel(p, taxonomy, focus=focus is not None and p is focus))
+    if focus is None and article.author_note:
+        console.print(Text(literal(article.author_note), style="italic dim"))
+
+
+def _plain_article(article: Article, passages: list[Passage], taxonomy: Taxonomy,
+                   focus: Passage | None) -> None:
+    w = out().file.write
+    w(literal(article.title) + "\n")
+    meta = [", ".join(article.authors) if article.authors else None, article.source,
+            article.section, article.published.isoformat(), article.url]
+    w(literal(" | ".join(m for m in meta if m)) + "\n")
+    for p in passages:
+        mark = "> " if focus is not None and p is focus else ""
+        tags = [p.kind]
+        if p.sectors:
+            tags.append("sectors: " + ", ".join(p.sectors))
+        if p.actors:
+            tags.append("actors: " + ", ".join(taxonomy.actor_name(a) for a in p.actors))
+        w(f"\n{mark}[{p.index + 1}] {p.uid} ({literal('; '.join(tags))})\n")
+        w(literal(p.text) + "\n")
+    if focus is None and article.author_note:
+        w("\n" + literal(article.author_note) + "\n")
+
+
+PROBLEM_COLUMNS = [
+    Column("file", "file", style="cyan", no_wrap=False),
+    Column("line", "line", justify="right"),
+    Column("column", "col", justify="right"),
+    Column("severity", "severity"),
+    Column("message", "problem", ratio=3),
+    Column("hint", "hint", ratio=2, style="dim"),
+]
+
+
+def problem_record(problem: Problem, root=None) -> dict:
+    path = problem.path
+    shown = str(path) if path is not None else ""
+    if path is not None and root is not None:
+        try:
+            shown = str(path.relative_to(root))
+        except ValueError:
+            pass
+    return {"file": shown, "line": problem.line, "column": problem.column,
+            "severity": problem.severity, "message": problem.message, "hint": problem.hint}
+
+
+def render_problems(problems: list[Problem], fmt: OutputFormat, *, root=None,
+                    files: int = 0, articles: int = 0) -> None:
+    rows = [problem_record(p, root) for p in problems]
+    if not rows and fmt == OutputFormat.table:
+        out().print(Text(f"ok: {files} file{'s' * (files != 1)}, {articles} "
+                         f"article{'s' * (articles != 1)}, no problems", style="green"))
+        return
+    emit_rows(rows, PROBLEM_COLUMNS, fmt,
+              title=f"{len(rows)} problem{'s' * (len(rows) != 1)} in {files} files")

@@ -1,0 +1,214 @@
+"""The shared output layer: consoles, literal corpus text, and rows in every format.
+
+Every listing command hands a list of row dicts and its column specs to ``emit_rows``:
+``table`` is a Rich table on a terminal and tab-separated plain text when piped; ``json`` is one
+array; ``jsonl`` one object a line; ``csv`` a header and rows (lists joined with ``;``).
+
+Corpus text never goes through Rich markup: it is wrapped in ``Text`` objects, and control
+characters (ANSI escapes among them) are shown as visible ``\\x1b``-style escapes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Callable, Iterable
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from brief_cli.render.formats import OutputFormat
+
+
+ENV_FORCE_TERMINAL = "BRIEF_FORCE_TERMINAL"
+
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def literal(text: str | None) -> str:
+    """Corpus text made safe for a terminal: control characters shown as \\xNN escapes."""
+    if not text:
+        return ""
+    return _CONTROL_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def lit(text: str | None, style: str | None = None) -> Text:
+    """A Rich Text of literal corpus text (never parsed as markup)."""
+    return Text(literal(text), style=style or "")
+
+
+def _force_terminal() -> bool | None:
+    value = os.environ.get(ENV_FORCE_TERMINAL)
+    if value is None:
+        return None
+    return value not in ("", "0", "false", "no")
+
+
+def make_console(stderr: bool = False) -> Console:
+    """A console that honours NO_COLOR and is plain when its stream is not a terminal."""
+    force = _force_terminal()
+    return Console(
+        stderr=stderr,
+        highlight=False,
+        markup=False,
+        emoji=False,
+        force_terminal=force,
+        no_color=bool(os.environ.get("NO_COLOR")) or None,
+        soft_wrap=False,
+    )
+
+
+_stdout: Console | None = None
+_stderr: Console | None = None
+
+
+def out() -> Console:
+    global _stdout
+    if _stdout is None or _stdout.file is not sys.stdout:
+        _stdout = make_console()
+    return _stdout
+
+
+def err() -> Console:
+    global _stderr
+    if _stderr is None or _stderr.file is not sys.stderr:
+        _stderr = make_console(stderr=True)
+    return _stderr
+
+
+def reset_consoles() -> None:
+    global _stdout, _stderr
+    _stdout = _stderr = None
+
+
+def is_terminal(console: Console | None = None) -> bool:
+    return (console or out()).is_terminal
+
+
+def warn(message: str) -> None:
+    """One warning line on stderr."""
+    line = Text("warning: ", style="yellow bold")
+    line.append(literal(message))
+    err().print(line, soft_wrap=True)
+
+
+def error_line(message: str) -> None:
+    line = Text("error: ", style="red bold")
+    line.append(literal(message))
+    err().print(line, soft_wrap=True)
+
+
+def note(message: str) -> None:
+    """Chatter for people (summaries, timings): stderr, dimmed."""
+    err().print(Text(literal(message), style="dim"), soft_wrap=True)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a listing: the row key, its header and how a table shows it."""
+
+    key: str
+    header: str
+    style: str | None = None
+    justify: str = "left"
+    no_wrap: bool = False
+    ratio: int | None = None
+    max_width: int | None = None
+    render: Callable[[Any], Text | str] | None = None  # table cell for the value
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    return value
+
+
+def to_json(value: Any, indent: int | None = 2) -> str:
+    return json.dumps(_jsonable(value), ensure_ascii=False, indent=indent)
+
+
+def _flat(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        return ";".join(_flat(v) for v in value)
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return str(value)
+
+
+def emit_rows(rows: list[dict[str, Any]], columns: list[Column], fmt: OutputFormat | str,
+              *, title: str | None = None, caption: str | None = None,
+              console: Console | None = None) -> None:
+    """Print rows in the chosen format (see the module docstring)."""
+    fmt = OutputFormat(fmt)
+    console = console or out()
+    if fmt is OutputFormat.json:
+        console.file.write(to_json(rows) + "\n")
+    elif fmt is OutputFormat.jsonl:
+        for row in rows:
+            console.file.write(to_json(row, indent=None) + "\n")
+    elif fmt is OutputFormat.csv:
+        import csv
+
+        keys = list(rows[0]) if rows else [c.key for c in columns]
+        writer = csv.writer(console.file, lineterminator="\n")
+        writer.writerow(keys)
+        for row in rows:
+            writer.writerow([_flat(row.get(k)) for k in keys])
+    elif not console.is_terminal:
+        # Piped: tab-separated plain text, one row a line, for grep/cut/awk.
+        console.file.write("\t".join(c.header for c in columns) + "\n")
+        for row in rows:
+            cells = (_plain_cell(row.get(c.key)) for c in columns)
+            console.file.write("\t".join(cells) + "\n")
+    else:
+        console.print(build_table(rows, columns, title=title, caption=caption))
+    console.file.flush()
+
+
+def _plain_cell(value: Any) -> str:
+    text = _flat(value) if not isinstance(value, (list, tuple)) else ", ".join(map(_flat, value))
+    return literal(" ".join(text.split()))
+
+
+def build_table(rows: Iterable[dict[str, Any]], columns: list[Column], *,
+                title: str | None = None, caption: str | None = None) -> Table:
+    table = Table(title=title, caption=caption, header_style="bold", title_justify="left",
+                  expand=False, pad_edge=False)
+    for c in columns:
+        table.add_column(c.header, style=c.style, justify=c.justify, no_wrap=c.no_wrap,
+                         ratio=c.ratio, max_width=c.max_width)
+    for row in rows:
+        cells = []
+        for c in columns:
+            value = row.get(c.key)
+            if c.render is not None:
+                cell = c.render(value)
+                cells.append(cell if isinstance(cell, Text) else lit(cell))
+            elif isinstance(value, (list, tuple)):
+                cells.append(lit(", ".join(_flat(v) for v in value)))
+            else:
+                cells.append(lit(_flat(value)))
+        table.add_row(*cells)
+    return table
+
+
+KIND_STYLES = {"challenge": "red", "opportunity": "green", "context": "blue"}
+
+
+def kind_text(kind: str) -> Text:
+    return Text(kind, style=KIND_STYLES.get(kind, ""))

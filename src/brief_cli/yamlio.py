@@ -1,0 +1,176 @@
+"""Safe YAML reading that remembers where every value came from, and guarded file reads.
+
+Only the safe loader is used (the C one when PyYAML has it). Anchors and aliases are refused:
+a corpus file never needs them, and they are how a small file expands into a huge one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from brief_cli.errors import Problem
+
+try:
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_NODES = 200_000
+
+
+class YamlProblem(Exception):
+    """Raised with the Problem that stops a file from being read at all."""
+
+    def __init__(self, problem: Problem):
+        super().__init__(str(problem))
+        self.problem = problem
+
+
+@dataclass
+class Document:
+    """Parsed YAML data plus its node tree, to find the line of any value."""
+
+    path: Path | None
+    data: Any
+    node: yaml.Node | None
+
+    def where(self, *keys: str | int) -> tuple[int | None, int | None]:
+        """1-based (line, column) of the value at ``keys`` (or of its closest parent)."""
+        node = self.node
+        for key in keys:
+            child = None
+            if isinstance(node, yaml.MappingNode):
+                for k, v in node.value:
+                    if isinstance(k, yaml.ScalarNode) and k.value == key:
+                        child = v
+                        break
+            elif isinstance(node, yaml.SequenceNode) and isinstance(key, int):
+                if 0 <= key < len(node.value):
+                    child = node.value[key]
+            if child is None:
+                break
+            node = child
+        if node is None:
+            return None, None
+        return node.start_mark.line + 1, node.start_mark.column + 1
+
+    def key_where(self, *keys: str | int) -> tuple[int | None, int | None]:
+        """1-based (line, column) of the key ``keys[-1]`` itself (for unknown-field problems)."""
+        parent_line = self.where(*keys[:-1])
+        node = self.node
+        for key in keys[:-1]:
+            node = _child(node, key)
+            if node is None:
+                return parent_line
+        if isinstance(node, yaml.MappingNode):
+            for k, _ in node.value:
+                if isinstance(k, yaml.ScalarNode) and k.value == keys[-1]:
+                    return k.start_mark.line + 1, k.start_mark.column + 1
+        return parent_line
+
+    def problem(self, message: str, *keys: str | int, hint: str | None = None,
+                severity: str = "error", at_key: bool = False) -> Problem:
+        line, column = self.key_where(*keys) if at_key else self.where(*keys)
+        return Problem(self.path, message, line, column, hint, severity)
+
+
+def _child(node: yaml.Node | None, key: str | int) -> yaml.Node | None:
+    if isinstance(node, yaml.MappingNode):
+        for k, v in node.value:
+            if isinstance(k, yaml.ScalarNode) and k.value == key:
+                return v
+    elif isinstance(node, yaml.SequenceNode) and isinstance(key, int):
+        if 0 <= key < len(node.value):
+            return node.value[key]
+    return None
+
+
+def read_text(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> str:
+    """Read a UTF-8 text file (a byte-order mark is allowed), refusing huge or binary files."""
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise YamlProblem(Problem(
+                path, f"file is {size:,} bytes, above the {max_bytes:,}-byte limit",
+                hint="split the article or check that this is the right file"))
+        raw = path.read_bytes()
+    except YamlProblem:
+        raise
+    except OSError as exc:
+        raise YamlProblem(Problem(path, f"cannot read file: {exc.strerror or exc}")) from None
+    return decode_utf8(raw, path)
+
+
+def decode_utf8(raw: bytes, path: Path | None) -> str:
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise YamlProblem(Problem(
+            path, f"not UTF-8: byte 0x{raw[exc.start]:02x} cannot be decoded",
+            line, column, hint="re-save the file as UTF-8")) from None
+    if "\x00" in text:
+        raise YamlProblem(Problem(path, "file holds NUL bytes: it is binary, not YAML"))
+    return text
+
+
+def parse(text: str, path: Path | None) -> Document:
+    """Parse one YAML document safely; raise YamlProblem with file:line on any error."""
+    if not text.strip():
+        raise YamlProblem(Problem(path, "empty file", hint="an article needs id, title and passages"))
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise YamlProblem(Problem(path, "empty document",
+                                      hint="an article needs id, title and passages"))
+        _refuse_aliases(node, path)
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        message = exc.problem or exc.context or "invalid YAML"
+        if exc.context and exc.problem and "expected a single document" not in exc.context:
+            message = f"{exc.problem} ({exc.context})"
+        raise YamlProblem(Problem(
+            path, f"YAML syntax error: {message}",
+            mark.line + 1 if mark else None, mark.column + 1 if mark else None)) from None
+    except yaml.YAMLError as exc:
+        raise YamlProblem(Problem(path, f"YAML error: {exc}")) from None
+    except RecursionError:
+        raise YamlProblem(Problem(path, "YAML nested too deeply")) from None
+    finally:
+        loader.dispose()
+    return Document(path, data, node)
+
+
+def _refuse_aliases(root: yaml.Node, path: Path | None) -> None:
+    seen: set[int] = set()
+    stack = [root]
+    count = 0
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            raise YamlProblem(Problem(
+                path, "YAML anchors and aliases (&name / *name) are not allowed",
+                node.start_mark.line + 1, node.start_mark.column + 1,
+                hint="write the value out in full"))
+        seen.add(id(node))
+        count += 1
+        if count > MAX_NODES:
+            raise YamlProblem(Problem(path, f"YAML document has more than {MAX_NODES:,} nodes"))
+        if isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                stack.append(k)
+                stack.append(v)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+
+
+def load_file(path: Path, *, max_bytes: int = MAX_FILE_BYTES) -> Document:
+    return parse(read_text(path, max_bytes=max_bytes), path)
