@@ -15,9 +15,17 @@ import yaml
 from brief_cli.errors import Problem
 
 try:
-    from yaml import CSafeLoader as _Loader
+    from yaml import CSafeLoader as _BaseLoader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """Safe loader that keeps timestamps as text, so a bad date is a problem we report."""
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp",
+                        lambda loader, node: loader.construct_scalar(node))
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_NODES = 200_000
@@ -144,6 +152,8 @@ def parse(text: str, path: Path | None) -> Document:
         raise YamlProblem(Problem(path, f"YAML error: {exc}")) from None
     except RecursionError:
         raise YamlProblem(Problem(path, "YAML nested too deeply")) from None
+    except (ValueError, TypeError, OverflowError) as exc:
+        raise YamlProblem(Problem(path, f"YAML value cannot be read: {exc}")) from None
     finally:
         loader.dispose()
     return Document(path, data, node)
