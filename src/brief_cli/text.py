@@ -81,25 +81,47 @@ def is_stop_word(word: str) -> bool:
 
 # Abbreviations after which a full stop does not end a sentence (lowercased, without the dot).
 ABBREVIATIONS = frozenset("""
-mr mrs ms dr prof sr jr st mt ft gen col lt sgt capt cmdr adm gov sen rep pres rev hon
-jan feb mar apr jun jul aug sep sept oct nov dec mon tue wed thu fri sat sun
+mr mrs ms dr prof sr jr st mt ft gen col lt sgt capt cmdr adm gov sen rep pres rev hon messrs
+jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun
 no nos vol vols p pp fig figs eq ed eds est approx dept univ assn bros co corp inc ltd plc
-vs etc al cf ca e.g i.e u.s u.k u.n e.u u.s.a a.m p.m
+vs etc al cf ca e.g i.e u.s u.k u.n e.u u.s.a a.m p.m ave blvd rd hwy art sec ch para
 """.split())
 
-# Lowercase words that often follow an abbreviation-like token but start a sentence rarely.
+# Never a sentence end: a title before a name, or a Latin abbreviation inside a sentence.
+_TITLE_ABBREVIATIONS = frozenset(
+    "mr mrs ms dr prof sr jr st mt gen col lt sgt capt cmdr adm gov sen rep pres rev hon messrs "
+    "e.g i.e cf vs al".split())
+
+# A sentence end only when no number follows: "No. 5" and "Fig. 2" go on, "said no. Then" ends.
+_NUMBER_ABBREVIATIONS = frozenset("no nos vol vols p pp fig figs eq art sec ch para".split())
+
+# Sentence-final punctuation with any closing quotes or brackets after it.
 _SENT_END = re.compile(r"""[.!?\u2026]+["'\u201d\u2019)\]]*""")
 _INITIALISM = re.compile(r"^(?:[A-Za-z]\.){2,}$")
+_CLOSERS = "\"'\u201d\u2019)]"
+_OPENING = "\"'\u201c\u2018(["
+
+# Lowercase words that often open a sentence; after an ambiguous token ("U.S.", "Inc.", an
+# initial) a new sentence is assumed only when one of these follows.
+_OPENERS = frozenset("""
+the a an this that these those it its he she they we i in on at for but and or so yet however
+there here his her their our my as after before when while if although though since because
+meanwhile moreover furthermore besides still then thus also today yesterday last next many most
+some such one two three first second third finally indeed other others both each all no not
+what why how who where which
+""".split())
 
 
 def split_sentences(text: str) -> list[str]:
-    """Split prose into sentences.
+    """Split prose into sentences (whitespace inside each is collapsed to single spaces).
 
-    A candidate end is '.', '!', '?' or '…' (with closing quotes or brackets) followed by space
-    and an uppercase letter, digit or opening quote. It is not an end after a known
-    abbreviation, a single initial ("J. Smith"), or an initialism like "U.S." when the next
-    word is a name (capitalised) that plausibly continues the sentence... which is ambiguous,
-    so an initialism ends a sentence only when the following word is a common sentence opener.
+    A candidate end is '.', '!', '?' or an ellipsis (with closing quotes or brackets after it)
+    followed by a space and an uppercase letter, a digit or an opening quote. A full stop is not
+    an end after a title ("Dr.", "Mr."), a Latin abbreviation ("e.g.", "i.e."), a numbering
+    abbreviation followed by a number ("No. 5", "Fig. 2"), or, unless a common sentence opener
+    follows, after another abbreviation ("Sept. 7", "Inc. said"), an initialism ("U.S.
+    President") or an initial ("J. Smith"). Decimals ("3.5") and dots inside words never split.
+    Joining the sentences gives back every non-space character of the text, in order.
     """
     text = " ".join(text.split())
     if not text:
@@ -113,19 +135,10 @@ def split_sentences(text: str) -> list[str]:
         if not text[end].isspace():
             continue  # "3.5", "e.g.x", "U.S.-China"
         nxt = text[end + 1: end + 2]
-        if not nxt or not (nxt.isupper() or nxt.isdigit() or nxt in "\"'\u201c\u2018(["):
+        if not nxt or not (nxt.isupper() or nxt.isdigit() or nxt in _OPENING):
             continue
-        if m.group().startswith(".") and len(m.group().rstrip("\"'\u201d\u2019)]")) == 1:
-            token = _last_token(text, m.start())
-            low = token.lower().rstrip(".")
-            if low in ABBREVIATIONS or low + "." in ABBREVIATIONS:
-                if low in _TITLE_ABBREVIATIONS or not _opens_sentence(text, end + 1):
-                    continue
-            if len(token) == 1 and token.isalpha() and token.isupper():
-                continue  # an initial: "J. Smith"
-            if _INITIALISM.match(token + "."):
-                if not _opens_sentence(text, end + 1):
-                    continue
+        if _is_full_stop(m.group()) and not _ends_sentence(text, m.start(), end + 1):
+            continue
         sentences.append(text[start:end].strip())
         start = end + 1
     tail = text[start:].strip()
@@ -134,26 +147,38 @@ def split_sentences(text: str) -> list[str]:
     return sentences
 
 
-_TITLE_ABBREVIATIONS = frozenset(
-    "mr mrs ms dr prof sr jr st gen col lt sgt capt cmdr adm gov sen rep pres rev hon "
-    "no nos vol pp fig e.g i.e cf vs al".split())
+def _is_full_stop(mark: str) -> bool:
+    """A single '.', perhaps with closers: only these can belong to an abbreviation."""
+    return mark.startswith(".") and len(mark.rstrip(_CLOSERS)) == 1
 
-_OPENERS = frozenset("""
-the a an this that these those it its he she they we i in on at for but and or so yet however
-there here his her their our my as after before when while if although though since because
-meanwhile moreover furthermore besides still then thus also today yesterday last next many most
-some such one two three first second third finally indeed other others both each all no not
-""".split())
+
+def _ends_sentence(text: str, dot: int, after: int) -> bool:
+    """Whether the full stop at ``dot`` ends a sentence; the next word starts at ``after``."""
+    token = _last_token(text, dot)
+    low = token.lower()
+    if low in ABBREVIATIONS:
+        if low in _TITLE_ABBREVIATIONS:
+            return False
+        if low in _NUMBER_ABBREVIATIONS:
+            return not (text[after].isdigit() or text[after] == "#")
+        return _opens_sentence(text, after)
+    if len(token) == 1 and token.isalpha() and token.isupper():
+        return _opens_sentence(text, after)  # an initial ("J. Smith") unless "...plan B. The"
+    if _INITIALISM.match(token + "."):
+        return _opens_sentence(text, after)
+    return True
 
 
 def _opens_sentence(text: str, pos: int) -> bool:
-    m = WORD_RE.match(text, pos) or WORD_RE.match(text, pos + 1)
+    while pos < len(text) and text[pos] in _OPENING:
+        pos += 1
+    m = WORD_RE.match(text, pos)
     return bool(m) and m.group().lower() in _OPENERS
 
 
 def _last_token(text: str, dot: int) -> str:
     i = dot
-    while i > 0 and not text[i - 1].isspace() and text[i - 1] not in "\"'(\u201c\u2018[":
+    while i > 0 and not text[i - 1].isspace() and text[i - 1] not in _OPENING:
         i -= 1
     return text[i:dot]
 
