@@ -6,5 +6,6 @@ core it needs inside the command, so that ``brief --help`` and a search stay fas
 
 from brief_cli.cli.app import app, main
 from brief_cli.cli import browse  # noqa: F401  (validate, articles, show)
+from brief_cli.cli import export  # noqa: F401  (export)
 
 __all__ = ["app", "main"]

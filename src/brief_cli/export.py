@@ -1,0 +1,359 @@
+"""Cited Markdown excerpts: a Selection in, one Markdown document (a string) out.
+
+The document is YAML front matter (read by note tools such as Obsidian), a level-1 title, the
+excerpts in level-2 groups, and a references section. Every excerpt is a blockquote of the
+passage text, a citation line and a tags line.
+
+Passage text is escaped so that a CommonMark renderer shows exactly the text: no emphasis, link,
+heading, list, code, table, entity or raw HTML can come out of it. What cannot be kept:
+
+- control and zero-width characters (``text.strip_controls``) are dropped, since no renderer
+  shows them and some (escape sequences) are harmful in a terminal;
+- spaces and tabs at the start and end of a line are dropped (they would make code blocks or
+  hard breaks, and HTML collapses them anyway);
+- line breaks become hard line breaks and runs of blank lines become one paragraph break.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Iterable, Sequence
+
+from brief_cli.errors import NothingFound, UsageError
+from brief_cli.model import KINDS, Article, Passage
+from brief_cli.selection import Selected, Selection
+from brief_cli.taxonomy import Taxonomy
+from brief_cli.text import strip_controls
+
+GROUPINGS = ("article", "sector", "kind", "none")
+NO_SECTOR = "No sector"
+
+# Escaped wherever they stand: each can start emphasis, code, a link, raw HTML, a heading, a
+# blockquote, a table, strikethrough or (in Obsidian and other note tools) math.
+_ALWAYS = frozenset("\\`*_[]<>#|~$")
+# Escaped as the first character of a line: list bullets and setext/thematic-break lines.
+_LINE_START = frozenset("-+=")
+# Escaped when doubled: Obsidian's ==highlight== and %%comment%%.
+_DOUBLED = frozenset("=%")
+_ORDERED_LIST = re.compile(r"\d{1,9}[.)]")
+_ENTITY_START = re.compile(r"[A-Za-z#]")
+_LINE_BREAKS = re.compile(r"\r\n|[\r\u2028\u2029]")
+_SAFE_URL = re.compile(r"https?://[^\s<>`\\\x00-\x1f\x7f]+", re.ASCII)
+
+
+# Escaping ----------------------------------------------------------------------------------
+
+def _clean(text: str) -> list[tuple[str, int]]:
+    """(character, index in text) after line breaks become ``\\n`` and controls are dropped."""
+    out: list[tuple[str, int]] = []
+    pos = 0
+    for m in _LINE_BREAKS.finditer(text):
+        out += _kept(text, pos, m.start())
+        out.append(("\n", m.start()))
+        pos = m.end()
+    out += _kept(text, pos, len(text))
+    return out
+
+
+def _kept(text: str, start: int, end: int) -> list[tuple[str, int]]:
+    return [(c, i) for i, c in enumerate(text[start:end], start)
+            if c == "\t" or c == "\n" or strip_controls(c)]
+
+
+def _escape_line(chars: Sequence[str], bold: Sequence[bool]) -> str:
+    """One line of text, every Markdown-active character escaped, bold runs wrapped in **."""
+    n = len(chars)
+    pieces: list[str] = []
+    ordered = _ORDERED_LIST.match("".join(chars[:11]))
+    for i, c in enumerate(chars):
+        prev = chars[i - 1] if i else ""
+        nxt = chars[i + 1] if i + 1 < n else ""
+        if (c in _ALWAYS
+                or (i == 0 and c in _LINE_START)
+                or (c in _DOUBLED and c in (prev, nxt))
+                or (c == "&" and _ENTITY_START.match(nxt))
+                or (ordered and i == ordered.end() - 1)):
+            pieces.append("\\" + c)
+        else:
+            pieces.append(c)
+    # Bold runs are trimmed to start and end on a letter or digit: then the ** on each side is
+    # always a valid opener and closer, whatever punctuation or escape stands next to it.
+    for start, end in reversed(_runs(chars, bold)):
+        pieces.insert(end, "**")
+        pieces.insert(start, "**")
+    return "".join(pieces)
+
+
+def _runs(chars: Sequence[str], bold: Sequence[bool]) -> list[tuple[int, int]]:
+    runs: list[tuple[int, int]] = []
+    i, n = 0, len(chars)
+    while i < n:
+        if not bold[i]:
+            i += 1
+            continue
+        j = i
+        while j < n and bold[j]:
+            j += 1
+        start, end = i, j
+        while start < end and not chars[start].isalnum():
+            start += 1
+        while end > start and not chars[end - 1].isalnum():
+            end -= 1
+        if start < end:
+            runs.append((start, end))
+        i = j
+    return runs
+
+
+def _escape_lines(text: str, spans: Iterable[tuple[int, int]] = ()) -> list[str]:
+    """The escaped lines of a paragraph; "" marks a paragraph break."""
+    cleaned = _clean(text)
+    spans = [(s, e) for s, e in spans if e > s]
+
+    def in_span(index: int) -> bool:
+        return any(s <= index < e for s, e in spans)
+
+    lines: list[list[tuple[str, int]]] = [[]]
+    for c, i in cleaned:
+        if c == "\n":
+            lines.append([])
+        else:
+            lines[-1].append((c, i))
+    out: list[str] = []
+    for line in lines:
+        while line and line[0][0] in " \t":
+            line.pop(0)
+        while line and line[-1][0] in " \t":
+            line.pop()
+        if not line:
+            if out and out[-1] != "":
+                out.append("")
+            continue
+        chars = [c for c, _ in line]
+        bold = [in_span(i) for _, i in line] if spans else [False] * len(chars)
+        out.append(_escape_line(chars, bold))
+    while out and out[-1] == "":
+        out.pop()
+    # A backslash at the end of a line is a hard line break (kept by editors, unlike two spaces).
+    return [line + "\\" if line and i + 1 < len(out) and out[i + 1] else line
+            for i, line in enumerate(out)]
+
+
+def escape_markdown(text: str, spans: Iterable[tuple[int, int]] = ()) -> str:
+    """Text as Markdown that renders as exactly that text (see the module docstring).
+
+    ``spans`` are (start, end) character ranges of ``text`` to show in **bold**; a span is
+    trimmed to the letters and digits it covers and split at line breaks.
+    """
+    return "\n".join(_escape_lines(text, spans))
+
+
+def escape_inline(text: str) -> str:
+    """One-line Markdown for a title, a name or a label: whitespace runs become one space."""
+    return escape_markdown(" ".join(strip_controls(text).split()))
+
+
+def blockquote(text: str, spans: Iterable[tuple[int, int]] = ()) -> str:
+    """The passage text as a Markdown blockquote, escaped and with its line breaks kept."""
+    return "\n".join(f"> {line}" if line else ">" for line in _escape_lines(text, spans))
+
+
+def code_span(text: str) -> str:
+    """Inline code that shows text as it is, whatever backticks it holds."""
+    text = " ".join(strip_controls(text).split())
+    longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    if text.startswith("`") or text.endswith("`"):
+        text = f" {text} "
+    return f"{fence}{text}{fence}"
+
+
+def emphasis(text: str) -> str:
+    """*text*, for a title in a citation (callers put a space or punctuation on both sides)."""
+    return f"*{escape_inline(text)}*"
+
+
+def link(url: str | None) -> str:
+    """An autolink for a plain http(s) URL; anything else as escaped text."""
+    if not url:
+        return ""
+    url = url.strip()
+    if _SAFE_URL.fullmatch(url):
+        return f"<{url}>"
+    return escape_inline(url)
+
+
+# The document ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Group:
+    heading: str | None
+    items: tuple[Selected, ...]
+
+
+def group_items(selection: Selection, taxonomy: Taxonomy, group_by: str) -> list[Group]:
+    """Excerpts in their groups; within a group they keep the selection's order.
+
+    article: one group per article, in order of first appearance (best match first with a
+    query). sector: one group per sector in taxonomy order (only the filtered sectors under
+    --sector), a passage under each of its sectors, untagged ones under "No sector" at the end.
+    kind: challenge, opportunity, context. none: one group.
+    """
+    items = selection.items
+    if group_by == "none":
+        return [Group(None, items)]
+    if group_by == "article":
+        by_article: dict[str, list[Selected]] = {}
+        titles: dict[str, str] = {}
+        for item in items:
+            by_article.setdefault(item.article.id, []).append(item)
+            titles[item.article.id] = item.article.title
+        return [Group(titles[k], tuple(v)) for k, v in by_article.items()]
+    if group_by == "kind":
+        order = taxonomy.kind_ids or list(KINDS)
+        groups = []
+        for kind in order + sorted({i.passage.kind for i in items} - set(order)):
+            chosen = tuple(i for i in items if i.passage.kind == kind)
+            if chosen:
+                found = taxonomy.kind(kind)
+                groups.append(Group(found.label if found else kind, chosen))
+        return groups
+    if group_by == "sector":
+        wanted = set(selection.filters.sectors)
+        used = {s for i in items for s in i.passage.sectors if not wanted or s in wanted}
+        order = [s for s in taxonomy.sector_ids if s in used] + sorted(
+            used - set(taxonomy.sector_ids))
+        groups = []
+        for sector in order:
+            chosen = tuple(i for i in items if sector in i.passage.sectors)
+            groups.append(Group(_sector_label(taxonomy, sector), chosen))
+        untagged = tuple(i for i in items if not i.passage.sectors)
+        if untagged:
+            groups.append(Group(NO_SECTOR, untagged))
+        return groups
+    raise UsageError(f"unknown grouping {group_by!r}", hint="use " + ", ".join(GROUPINGS))
+
+
+def _sector_label(taxonomy: Taxonomy, sector_id: str) -> str:
+    sector = taxonomy.sector(sector_id)
+    return sector.label if sector else sector_id
+
+
+def citation_line(article: Article, passage: Passage) -> str:
+    """— Authors, *Title*, Source, date, `passage id`, <url>."""
+    parts = []
+    if article.authors:
+        parts.append(escape_inline(article.citation_authors()))
+    parts.append(emphasis(article.title))
+    parts.append(escape_inline(article.source))
+    parts.append(article.published.isoformat())
+    parts.append(code_span(passage.uid))
+    if article.url:
+        parts.append(link(article.url))
+    return "— " + ", ".join(parts)
+
+
+def tags_line(passage: Passage, taxonomy: Taxonomy) -> str:
+    """Kind: challenge · Sectors: Energy, Trade · Actors: China, Kazakhstan."""
+    parts = [f"Kind: {escape_inline(passage.kind)}"]
+    if passage.sectors:
+        parts.append("Sectors: " + ", ".join(
+            escape_inline(_sector_label(taxonomy, s)) for s in passage.sectors))
+    if passage.actors:
+        parts.append("Actors: " + ", ".join(
+            escape_inline(taxonomy.actor_name(a)) for a in passage.actors))
+    return " · ".join(parts)
+
+
+def reference_entry(article: Article, cited: Sequence[Passage]) -> str:
+    """- Authors (date). *Title*. Source, section. <url>. Cited: p01, p04."""
+    who = escape_inline(article.citation_authors())
+    text = f"- {who} ({article.published.isoformat()}). {emphasis(article.title)}."
+    where = escape_inline(article.source)
+    if article.section:
+        where += ", " + escape_inline(article.section)
+    text += f" {where}."
+    if article.url:
+        text += f" {link(article.url)}."
+    ids = ", ".join(p.id for p in sorted(cited, key=lambda p: p.index))
+    return text + f" Cited: {escape_inline(ids)}."
+
+
+def default_title(selection: Selection) -> str:
+    """'Excerpts: "energy" · kind challenge · sector energy' from the query and filters."""
+    parts = []
+    if selection.query.strip():
+        parts.append(f"“{' '.join(selection.query.split())}”")
+    for key, value in selection.filters.describe().items():
+        name = key[:-1] if key.endswith("s") else key
+        parts.append(f"{name} {', '.join(value) if isinstance(value, list) else value}")
+    return "Excerpts" + (": " + " · ".join(parts) if parts else "")
+
+
+def front_matter(data: dict) -> str:
+    import yaml
+
+    body = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False,
+                          width=2**31 - 1)
+    return f"---\n{body}---\n"
+
+
+def build_markdown(selection: Selection, taxonomy: Taxonomy, *, title: str | None = None,
+                   group_by: str = "article", highlight: bool = False,
+                   corpus_label: str | None = None, generated: datetime | None = None,
+                   version: str | None = None) -> str:
+    """The whole Markdown document for a selection; NothingFound when it is empty."""
+    if group_by not in GROUPINGS:
+        raise UsageError(f"unknown grouping {group_by!r}", hint="use " + ", ".join(GROUPINGS))
+    if not selection.items:
+        raise NothingFound("no passages match")
+    if highlight and not selection.query.strip():
+        raise UsageError("--highlight needs a query", hint="give the words to highlight as QUERY")
+    if version is None:
+        from brief_cli import __version__ as version
+    generated = (generated or datetime.now(timezone.utc)).astimezone(timezone.utc)
+    title = " ".join(strip_controls(title).split()) if title else default_title(selection)
+    if not title:
+        raise UsageError("--title must not be empty")
+
+    passages = {item.passage.uid: item for item in selection.items}
+    cited: dict[str, list[Passage]] = {}
+    articles: dict[str, Article] = {}
+    for item in selection.items:
+        articles.setdefault(item.article.id, item.article)
+        if item.passage not in cited.setdefault(item.article.id, []):
+            cited[item.article.id].append(item.passage)
+
+    meta: dict[str, object] = {
+        "title": title,
+        "generated": generated.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "query": " ".join(selection.query.split()) or None,
+        "filters": selection.filters.describe(),
+    }
+    if selection.corrections:
+        meta["corrections"] = {k: list(v) for k, v in selection.corrections.items()}
+    meta.update({
+        "group_by": group_by,
+        "corpus": corpus_label,
+        "excerpts": len(passages),
+        "articles": len(articles),
+        "generator": f"brief {version}",
+    })
+
+    n, a = len(passages), len(articles)
+    lines = [front_matter(meta), f"# {escape_inline(title)}", "",
+             f"{n} excerpt{'s' * (n != 1)} from {a} article{'s' * (a != 1)}.", ""]
+    for group in group_items(selection, taxonomy, group_by):
+        lines += [f"## {escape_inline(group.heading or 'Excerpts')}", ""]
+        for item in group.items:
+            spans = item.spans if highlight else ()
+            lines += [blockquote(item.passage.text, spans), "",
+                      citation_line(item.article, item.passage), "",
+                      tags_line(item.passage, taxonomy), ""]
+    lines += ["## References", ""]
+    ordered = sorted(articles.values(), key=lambda x: (
+        x.citation_authors().casefold(), x.published, x.title.casefold(), x.id))
+    lines += [reference_entry(x, cited[x.id]) for x in ordered]
+    return "\n".join(lines) + "\n"
