@@ -52,15 +52,15 @@ def passage_record(passage: Passage, taxonomy: Taxonomy) -> dict:
 
 
 ARTICLE_COLUMNS = [
-    Column("id", "id", style="cyan", no_wrap=True),
-    Column("title", "title", ratio=3),
-    Column("source", "source"),
-    Column("published", "date", no_wrap=True),
-    Column("authors", "authors", ratio=2),
-    Column("passages", "passages", justify="right"),
-    Column("challenges", "challenges", justify="right", style="red"),
-    Column("opportunities", "opportunities", justify="right", style="green"),
-    Column("main_sectors", "main sectors", ratio=2),
+    Column("id", "id", style="cyan", ratio=2, min_width=12),
+    Column("title", "title", ratio=3, min_width=16),
+    Column("source", "source", ratio=1, min_terminal=100),
+    Column("published", "date", no_wrap=True, min_width=10),
+    Column("authors", "authors", ratio=2, min_terminal=120),
+    Column("passages", "pass.", justify="right", no_wrap=True, min_width=5),
+    Column("challenges", "chal.", justify="right", style="red", no_wrap=True, min_width=5),
+    Column("opportunities", "opp.", justify="right", style="green", no_wrap=True, min_width=4),
+    Column("main_sectors", "main sectors", ratio=2, min_width=10),
 ]
 
 
@@ -68,7 +68,8 @@ def render_articles(corpus: Corpus, taxonomy: Taxonomy, fmt: OutputFormat) -> No
     rows = [article_record(a, taxonomy) for a in corpus.articles]
     emit_rows(rows, ARTICLE_COLUMNS, fmt,
               title=f"{len(rows)} article{'s' * (len(rows) != 1)}, "
-                    f"{corpus.passage_count} passages")
+                    f"{corpus.passage_count} passages",
+              caption="pass. = passages, chal. = challenges, opp. = opportunities")
 
 
 def _tags(passage: Passage, taxonomy: Taxonomy) -> Text:
@@ -151,10 +152,10 @@ def _plain_article(article: Article, passages: list[Passage], taxonomy: Taxonomy
 
 
 PROBLEM_COLUMNS = [
-    Column("file", "file", style="cyan", no_wrap=False),
+    Column("file", "file", style="cyan", ratio=2),
     Column("line", "line", justify="right"),
-    Column("column", "col", justify="right"),
-    Column("severity", "severity"),
+    Column("column", "col", justify="right", min_terminal=100),
+    Column("severity", "severity", min_terminal=90),
     Column("message", "problem", ratio=3),
     Column("hint", "hint", ratio=2, style="dim"),
 ]

@@ -119,6 +119,9 @@ class Column:
     no_wrap: bool = False
     ratio: int | None = None
     max_width: int | None = None
+    min_width: int | None = None
+    overflow: str = "fold"  # long ids and paths wrap rather than lose characters
+    min_terminal: int = 0  # narrower terminals leave this column out of the table
     render: Callable[[Any], Text | str] | None = None  # table cell for the value
 
 
@@ -176,7 +179,8 @@ def emit_rows(rows: list[dict[str, Any]], columns: list[Column], fmt: OutputForm
             cells = (_plain_cell(row.get(c.key)) for c in columns)
             console.file.write("\t".join(cells) + "\n")
     else:
-        console.print(build_table(rows, columns, title=title, caption=caption))
+        shown = [c for c in columns if console.width >= c.min_terminal]
+        console.print(build_table(rows, shown, title=title, caption=caption))
     console.file.flush()
 
 
@@ -188,10 +192,11 @@ def _plain_cell(value: Any) -> str:
 def build_table(rows: Iterable[dict[str, Any]], columns: list[Column], *,
                 title: str | None = None, caption: str | None = None) -> Table:
     table = Table(title=title, caption=caption, header_style="bold", title_justify="left",
-                  expand=False, pad_edge=False)
+                  expand=any(c.ratio for c in columns), pad_edge=False)
     for c in columns:
         table.add_column(c.header, style=c.style, justify=c.justify, no_wrap=c.no_wrap,
-                         ratio=c.ratio, max_width=c.max_width)
+                         ratio=c.ratio, max_width=c.max_width, min_width=c.min_width,
+                         overflow=c.overflow)
     for row in rows:
         cells = []
         for c in columns:
