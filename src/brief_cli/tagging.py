@@ -1,0 +1,764 @@
+"""The taxonomy tagger: a passage's kind, sectors and actors, with the evidence for each.
+
+Everything the taxonomy says is compiled once, in ``Tagger.__init__``, into dictionaries keyed
+by token sequences: sector keywords and kind cues by their Snowball stems (so "pipelines" and
+"investing" match "pipeline" and "investment"), actor names by their written form (case matters:
+"US" and "WHO" match only in capitals, names only capitalised). Tagging a passage is one pass
+over its tokens with a dictionary lookup per token, whatever the size of the taxonomy.
+
+Sectors are scored, not just matched: a multi-word keyword or an alias counts more than a single
+word, each distinct keyword counts once more than its repeats, a keyword shared by several
+sectors is split between them, and a sector is tagged only when its score passes a minimum and
+a share of the passage's strongest sector. Kinds weigh the taxonomy's cue phrases inside the
+passage's structure: negation ("not a risk"), solutions ("reduce the risks"), concessions
+("despite the obstacles, ... can ..."), contrast ("however" and "but" favour what follows),
+past achievements (narrative, not a prospect), announced lists ("faces several challenges.
+First, ... Second, ...") across passages. Plain narrative is context.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Iterable, Sequence
+
+from brief_cli.taxonomy import Taxonomy
+from brief_cli.text import stem as _stem
+
+# Tuning knobs, named so the explanation can quote them.
+SECTOR_MIN_SCORE = 1.5  # one plain word is not enough; a phrase, an alias or two words are
+SECTOR_MIN_SHARE = 0.25  # of the passage's strongest sector: incidental mentions drop out
+KIND_MIN_SCORE = 1.0
+KIND_MIN_MARGIN = 0.5  # challenge and opportunity evidence this close: the passage is context
+FUZZY_MIN_LENGTH = 8
+FUZZY_CUTOFF = 92.0
+
+_TOKEN_RE = re.compile(r"[^\W_]+(?:'[^\W_]+)*|[.!?](?=[\s\"')\]]|$)|[,;:()\u2014]|\s[-\u2013]\s")
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'"})
+
+# Words that turn a following cue around within a few words ("not a risk", "no obstacle").
+_NEGATORS = frozenset("not no never without nor neither cannot hardly barely lack lacks "
+                      "little free absence".split())
+# Verbs whose object is a problem being solved: "reduce the risks", "overcome obstacles".
+_SOLVERS = frozenset(_stem(w) for w in """
+address resolve solve counter reduce tackle overcome mitigate combat fight ease alleviate remove
+eliminate lower prevent avoid manage handle curb cut minimise minimize offset cushion relieve
+diminish limit defuse settle end fix""".split())
+# Sentence openers that favour what follows over what came before.
+_CONTRAST_OPENERS = frozenset("however but yet nevertheless nonetheless still that said "
+                              "conversely".split())
+# Openers of a conceded clause: its evidence counts little ("despite the obstacles, ...").
+_CONCESSIVE = frozenset("despite although though notwithstanding while whilst albeit".split())
+_ORDINALS = {"first": 1, "firstly": 1, "second": 2, "secondly": 2, "third": 3, "thirdly": 3,
+             "fourth": 4, "fourthly": 4, "fifth": 5, "finally": 9, "lastly": 9, "last": 9,
+             "next": 8, "another": 8, "additionally": 8, "also": 8, "moreover": 8,
+             "furthermore": 8}
+_QUANTIFIERS = frozenset("several many numerous various multiple some two three four five "
+                         "few key major serious main significant big huge biggest greatest "
+                         "considerable number".split())
+_PERFECT = frozenset("has have had having".split())
+_MODALS = frozenset("can could should may might must will would".split())
+_LOCATIVE = frozenset("in at to from near outside inside around via visiting visited".split())
+# Geographic names that contain an actor's name but are not that actor.
+_NOT_ACTORS = ("Latin America", "South America", "North America", "Central America",
+               "Latin American", "South American", "North American", "Central American",
+               "African American", "Indian Ocean", "Indo-Pacific", "New Mexico", "New Guinea",
+               "Gulf of Mexico", "Washington Post", "Washington state", "George Washington",
+               "Sea of Japan", "South China Sea", "East China Sea", "China Sea", "Korean Peninsula",
+               "Arabian Sea", "Persian Gulf", "Arabian Peninsula", "Caribbean Sea", "Red Sea")
+_WEIGHTS = {"alias": 2.0, "phrase": 1.75, "word": 1.0}
+
+
+# Results -------------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """One piece of evidence: the words as written, where they are, what they matched, weight."""
+
+    text: str
+    start: int
+    end: int
+    matched: str  # the keyword, cue or name of the taxonomy it matched
+    weight: float
+    note: str = ""  # why the weight is what it is: "alias", "negated", "conceded (despite)"...
+
+
+@dataclass(frozen=True, slots=True)
+class SectorScore:
+    sector: str
+    score: float
+    tagged: bool
+    evidence: tuple[Evidence, ...]
+    reason: str = ""  # why it was or was not tagged
+
+
+@dataclass(frozen=True, slots=True)
+class KindScore:
+    kind: str
+    score: float
+    evidence: tuple[Evidence, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ActorMention:
+    actor: str
+    evidence: tuple[Evidence, ...]
+    tagged: bool = True
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    """Why a passage got its tags, including the candidates that fell under a threshold."""
+
+    kind_rule: str
+    kinds: tuple[KindScore, ...]  # challenge and opportunity, with their evidence
+    sectors: tuple[SectorScore, ...]  # every sector with evidence, best first
+    actors: tuple[ActorMention, ...]  # every actor mentioned, in order of first mention
+    thresholds: dict = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Tags:
+    kind: str
+    sectors: tuple[str, ...]
+    actors: tuple[str, ...]
+    explanation: Explanation
+
+
+# Tokens --------------------------------------------------------------------------------------
+
+@dataclass(slots=True)
+class _Doc:
+    """A passage as tokens: words with their stems and clause/sentence positions."""
+
+    text: str
+    words: list[str]  # as written, typographic apostrophes normalised
+    spans: list[tuple[int, int]]
+    stems: list[str]
+    sentence: list[int]  # sentence number of each word
+    clause: list[int]  # clause number of each word (commas, semicolons... end a clause)
+    sentence_starts: list[int]  # word index where each sentence starts
+
+
+def _normalise(text: str) -> str:
+    return text.translate(_APOSTROPHES)
+
+
+def _fold_accents(text: str) -> str:
+    if text.isascii():
+        return text
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in text if not unicodedata.combining(c))
+
+
+# The compiled taxonomy -----------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    category: str  # "sector" | "kind"
+    target: str  # sector id or kind id
+    matched: str  # the taxonomy's wording
+    weight: float
+    note: str
+    forms: tuple[tuple[str, str], ...] = ()  # per word: (stem, suffix of the keyword's word)
+
+
+# Endings a word may have beyond its stem and still be the same word: inflections and a few
+# light derivations ("investing" ~ "investment", "economies" ~ "economy"), but not the
+# heavier ones Snowball also strips ("important" is not "import", "universal" not "university").
+_LIGHT_SUFFIX = re.compile(r"^[eyi]?(?:s|es|d|ed|ing|ings|er|ers|ment|ments)?$")
+
+
+def _suffix(word: str, stem: str) -> str | None:
+    """What follows the stem in word, or None when word does not continue the stem."""
+    n = 0
+    limit = min(len(word), len(stem))
+    while n < limit and word[n] == stem[n]:
+        n += 1
+    if n < len(stem) - 1:
+        return None
+    return word[n:]
+
+
+def _same_word(surface: str, stem: str, keyword_suffix: str) -> bool:
+    """Whether surface (lowercased) is a form of the keyword word with that stem and suffix."""
+    if surface.endswith("'s"):
+        surface = surface[:-2]
+    suffix = _suffix(surface, stem)
+    if suffix is None:
+        return True  # accents or odd stems: trust the stem
+    if suffix.startswith(keyword_suffix) or (
+            keyword_suffix.endswith("y") and suffix.startswith(keyword_suffix[:-1] + "i")):
+        return True  # the keyword's own word, inflected ("pipelines", "internationally")
+    if keyword_suffix == "s" and not suffix.startswith("s"):
+        return False  # a keyword given in the plural ("arms", "arts") needs its plural
+    return bool(_LIGHT_SUFFIX.match(suffix)) and bool(_LIGHT_SUFFIX.match(keyword_suffix))
+
+
+class Tagger:
+    """Tags passages with the taxonomy's kinds, sectors and actors (compiled once)."""
+
+    def __init__(self, taxonomy: Taxonomy):
+        self.taxonomy = taxonomy
+        self._stem_cache: dict[str, str] = {}
+        self._fuzzy_cache: dict[str, str | None] = {}
+        # stems tuple -> entries; first stem -> longest phrase starting with it
+        self._phrases: dict[tuple[str, ...], list[_Entry]] = {}
+        self._first: dict[str, int] = {}
+        self._vocab_words: dict[str, str] = {}  # long keyword word -> its stem (for fuzzy)
+        self._known_stems: set[str] = set()
+        self._compile_sectors(taxonomy)
+        self._compile_kinds(taxonomy)
+        self._actor_names: dict[tuple[str, ...], tuple[str, ...]] = {}  # () = not an actor
+        self._actor_first: dict[str, int] = {}
+        self._actor_kind: dict[tuple[str, ...], str] = {}  # name|alias|demonym|capital
+        self._compile_actors(taxonomy)
+
+    # compiling --------------------------------------------------------------------------
+    def _stem(self, word: str) -> str:
+        found = self._stem_cache.get(word)
+        if found is None:
+            found = _stem(word)
+            if len(self._stem_cache) < 500_000:
+                self._stem_cache[word] = found
+        return found
+
+    def _key(self, phrase: str) -> tuple[str, ...]:
+        return tuple(self._stem(w) for w in _words(_normalise(phrase)))
+
+    def _forms(self, phrase: str) -> tuple[tuple[str, str], ...]:
+        forms = []
+        for w in _words(_normalise(phrase)):
+            st = self._stem(w)
+            forms.append((st, _suffix(w.lower(), st) or ""))
+        return tuple(forms)
+
+    def _add(self, key: tuple[str, ...], entry: _Entry) -> None:
+        if not key:
+            return
+        entries = self._phrases.setdefault(key, [])
+        if any(e.category == entry.category and e.target == entry.target
+               and e.forms == entry.forms for e in entries):
+            return
+        entries.append(entry)
+        self._first[key[0]] = max(self._first.get(key[0], 0), len(key))
+        self._known_stems.update(key)
+
+    def _compile_sectors(self, taxonomy: Taxonomy) -> None:
+        for sector in taxonomy.sectors:
+            heads = {sector.id.replace("-", " "), sector.label.lower()}
+            for phrase in (*sector.keywords, *sector.aliases, *heads):
+                key = self._key(phrase)
+                if phrase in sector.aliases or phrase in heads:
+                    kind = "alias"
+                elif len(key) > 1:
+                    kind = "phrase"
+                else:
+                    kind = "word"
+                self._add(key, _Entry("sector", sector.id, phrase, _WEIGHTS[kind],
+                                      "" if kind == "word" else kind, self._forms(phrase)))
+                for word in _words(phrase):
+                    if len(word) >= FUZZY_MIN_LENGTH and word.isalpha():
+                        self._vocab_words.setdefault(word.lower(), self._stem(word))
+        # A keyword that names several sectors is evidence for each, but less for any one.
+        for key, entries in self._phrases.items():
+            sectors = {e.target for e in entries if e.category == "sector"}
+            if len(sectors) > 1:
+                share = len(sectors)
+                entries[:] = [
+                    _Entry(e.category, e.target, e.matched, round(e.weight / share, 3),
+                           (e.note + ", " if e.note else "") + f"shared by {share} sectors",
+                           e.forms)
+                    if e.category == "sector" else e for e in entries]
+
+    def _compile_kinds(self, taxonomy: Taxonomy) -> None:
+        for kind in taxonomy.kinds:
+            for cue in kind.cues:
+                key = self._key(cue)
+                if len(key) == 1 and key[0] in _STRUCTURAL:
+                    continue  # contrast and concession words act through the structure
+                weight = 1.5 if len(key) > 1 else 1.0
+                self._add(key, _Entry("kind", kind.id, cue, weight,
+                                      "phrase" if len(key) > 1 else "", self._forms(cue)))
+
+    def _compile_actors(self, taxonomy: Taxonomy) -> None:
+        owners: dict[tuple[str, ...], set[str]] = {}
+        forms: dict[tuple[str, ...], str] = {}
+        for actor in taxonomy.actors:
+            named = [(actor.name, "name")] + [(a, "alias") for a in actor.aliases]
+            named += [(d, "demonym") for d in actor.demonyms]
+            named += [(c, "capital") for c in actor.capitals]
+            for form, how in named:
+                variants = {form}
+                if how == "demonym" and not form.endswith(("s", "se", "sh", "ese")) \
+                        and form not in ("Sino", "Indo"):
+                    variants.add(form + "s")  # "Americans", "Kazakhs"
+                if not _is_abbreviation(form) and len(form) >= 4:
+                    variants.add(form.upper())  # headlines
+                for variant in variants:
+                    key = tuple(_words(_fold_accents(_normalise(variant))))
+                    if not key:
+                        continue
+                    owners.setdefault(key, set()).add(actor.id)
+                    forms.setdefault(key, how)
+        for key, ids in owners.items():
+            self._actor_names[key] = tuple(sorted(ids))
+            self._actor_kind[key] = forms[key]
+        for name in _NOT_ACTORS:
+            key = tuple(_words(name))
+            self._actor_names[key] = ()
+            self._actor_kind[key] = "not an actor"
+        for key in self._actor_names:
+            self._actor_first[key[0]] = max(self._actor_first.get(key[0], 0), len(key))
+
+    # tokens -----------------------------------------------------------------------------
+    def _doc(self, text: str) -> _Doc:
+        text = _normalise(text)
+        words: list[str] = []
+        spans: list[tuple[int, int]] = []
+        sentence: list[int] = []
+        clause: list[int] = []
+        starts: list[int] = [0]
+        s = c = 0
+        stem = self._stem
+        for m in _TOKEN_RE.finditer(text):
+            tok = m.group()
+            ch = tok[0]
+            if ch.isalnum():
+                words.append(tok)
+                spans.append(m.span())
+                sentence.append(s)
+                clause.append(c)
+            elif ch in ".!?":
+                if starts[-1] != len(words):
+                    s += 1
+                    c += 1
+                    starts.append(len(words))
+            else:
+                c += 1
+        stems = [stem(w) for w in words]
+        if starts[-1] == len(words) and len(starts) > 1:
+            starts.pop()
+        return _Doc(text, words, spans, stems, sentence, clause, starts)
+
+    def _fuzzy(self, word: str) -> str | None:
+        """The stem of the keyword word a long unknown word is a misspelling of, if any."""
+        low = word.lower()
+        if low in self._fuzzy_cache:
+            return self._fuzzy_cache[low]
+        from rapidfuzz import fuzz, process
+
+        found = None
+        if low.isalpha():
+            best = process.extractOne(low, list(self._vocab_words), scorer=fuzz.ratio,
+                                      score_cutoff=FUZZY_CUTOFF)
+            if best is not None and best[0][0] == low[0] and abs(len(best[0]) - len(low)) <= 2:
+                found = self._vocab_words[best[0]]
+        if len(self._fuzzy_cache) < 100_000:
+            self._fuzzy_cache[low] = found
+        return found
+
+    # matching ---------------------------------------------------------------------------
+    def _matches(self, doc: _Doc) -> list[tuple[int, int, list[_Entry], str]]:
+        """Longest-first matches of keywords and cues: (first word, end word, entries, note)."""
+        stems = doc.stems
+        n = len(stems)
+        fixed: dict[int, str] = {}
+        for i, (word, st) in enumerate(zip(doc.words, stems)):
+            if len(word) >= FUZZY_MIN_LENGTH and st not in self._known_stems \
+                    and not word[0].isupper():
+                corrected = self._fuzzy(word)
+                if corrected is not None:
+                    fixed[i] = corrected
+        if fixed:
+            stems = list(stems)
+            for i, st in fixed.items():
+                stems[i] = st
+        first = self._first
+        phrases = self._phrases
+        found = []
+        # Each category (sectors, kind cues) takes its own longest matches, so that a cue
+        # inside a sector keyword ("trade barrier") still counts as a cue.
+        for category in ("sector", "kind"):
+            i = 0
+            while i < n:
+                longest = first.get(stems[i])
+                if longest is None:
+                    i += 1
+                    continue
+                hit = None
+                for length in range(min(longest, n - i), 0, -1):
+                    entries = phrases.get(tuple(stems[i:i + length]))
+                    if entries is not None:
+                        chosen = []
+                        for e in entries:
+                            if e.category == category and all(
+                                    c.target != e.target for c in chosen) \
+                                    and self._forms_match(doc.words, i, e, fixed):
+                                chosen.append(e)
+                        if chosen:
+                            hit = (i, i + length, chosen,
+                                   "fuzzy" if any(j in fixed for j in range(i, i + length))
+                                   else "")
+                            break
+                if hit is None:
+                    i += 1
+                    continue
+                found.append(hit)
+                i = hit[1]
+        return found
+
+    def _forms_match(self, words: list[str], i: int, entry: _Entry, fixed) -> bool:
+        for k, (st, suffix) in enumerate(entry.forms):
+            if i + k in fixed:
+                continue
+            if not _same_word(words[i + k].lower(), st, suffix):
+                return False
+        return True
+
+    def _actors(self, doc: _Doc) -> list[ActorMention]:
+        words = [w[:-2] if w.endswith("'s") else w for w in doc.words]
+        words = [_fold_accents(w) for w in words]
+        n = len(words)
+        mentions: dict[str, list[Evidence]] = {}
+        notes: dict[str, str] = {}
+        i = 0
+        first = self._actor_first
+        while i < n:
+            longest = first.get(words[i])
+            if longest is None:
+                i += 1
+                continue
+            for length in range(min(longest, n - i), 0, -1):
+                key = tuple(words[i:i + length])
+                ids = self._actor_names.get(key)
+                if ids is None:
+                    continue
+                how = self._actor_kind[key]
+                start, end = doc.spans[i][0], doc.spans[i + length - 1][1]
+                ev = Evidence(doc.text[start:end], start, end, " ".join(key), 1.0, how)
+                if len(ids) == 1:
+                    if how == "capital" and i > 0 and doc.words[i - 1].lower() in _LOCATIVE:
+                        ev = Evidence(ev.text, start, end, ev.matched, 0.0,
+                                      f"capital as a place (after {doc.words[i - 1]!r})")
+                    mentions.setdefault(ids[0], []).append(ev)
+                elif ids:
+                    for actor_id in ids:
+                        mentions.setdefault(actor_id, []).append(
+                            Evidence(ev.text, start, end, ev.matched, 0.0,
+                                     "ambiguous: " + ", ".join(ids)))
+                i += length
+                break
+            else:
+                i += 1
+        out = []
+        for actor_id, evidence in mentions.items():
+            tagged = any(e.weight > 0 for e in evidence)
+            reason = "" if tagged else (notes.get(actor_id) or evidence[0].note)
+            out.append(ActorMention(actor_id, tuple(evidence), tagged, reason))
+        return out
+
+    # scoring ----------------------------------------------------------------------------
+    def _sectors(self, doc: _Doc, matches) -> list[SectorScore]:
+        per: dict[str, list[Evidence]] = {}
+        for i, j, entries, note in matches:
+            if entries[0].category != "sector":
+                continue
+            start, end = doc.spans[i][0], doc.spans[j - 1][1]
+            for e in entries:
+                notes = ", ".join(x for x in (e.note, note) if x)
+                per.setdefault(e.target, []).append(
+                    Evidence(doc.text[start:end], start, end, e.matched, e.weight, notes))
+        scores: list[tuple[str, float, list[Evidence]]] = []
+        for sector, evidence in per.items():
+            seen: dict[str, int] = {}
+            counted = []
+            total = 0.0
+            for ev in evidence:
+                repeat = seen.get(ev.matched, 0)
+                seen[ev.matched] = repeat + 1
+                # A repeated keyword adds a little; distinct keywords add fully.
+                weight = ev.weight if repeat == 0 else ev.weight * 0.25 / repeat
+                total += weight
+                counted.append(ev if repeat == 0 else Evidence(
+                    ev.text, ev.start, ev.end, ev.matched, round(weight, 3),
+                    (ev.note + ", " if ev.note else "") + "repeat"))
+            scores.append((sector, round(total, 3), counted))
+        top = max((s for _, s, _ in scores), default=0.0)
+        out = []
+        for sector, score, evidence in scores:
+            if score < SECTOR_MIN_SCORE:
+                tagged, reason = False, f"score {score:g} < minimum {SECTOR_MIN_SCORE:g}"
+            elif score < SECTOR_MIN_SHARE * top:
+                tagged, reason = False, (f"score {score:g} < {SECTOR_MIN_SHARE:g} × top score "
+                                         f"{top:g}")
+            else:
+                tagged, reason = True, f"score {score:g} ≥ {SECTOR_MIN_SCORE:g}"
+            out.append(SectorScore(sector, score, tagged, tuple(evidence), reason))
+        out.sort(key=lambda s: (-s.score, s.sector))
+        return out
+
+    def _kind_evidence(self, doc: _Doc, matches) -> dict[str, list[Evidence]]:
+        words = doc.words
+        lower = [w.lower() for w in words]
+        n = len(words)
+        factor = [1.0] * n
+        why = [""] * n
+        # Contrast: a sentence opened by "however"/"but" outweighs the sentences before it.
+        for si, start in enumerate(doc.sentence_starts):
+            if start < n and lower[start] in _CONTRAST_OPENERS and si > 0:
+                for k in range(0, start):
+                    factor[k] *= 0.5
+                    why[k] = why[k] or f"before {words[start]!r}"
+                end = doc.sentence_starts[si + 1] if si + 1 < len(doc.sentence_starts) else n
+                for k in range(start, end):
+                    factor[k] *= 1.5
+                    why[k] = why[k] or f"after {words[start]!r}"
+        for k in range(n):
+            w = lower[k]
+            if w in ("but", "however", "yet") and k > 0 and doc.sentence[k - 1] == doc.sentence[k]:
+                if w == "yet" and k + 1 < n and lower[k + 1] in ("to", "another"):
+                    continue  # "yet to", not a contrast
+                sent = doc.sentence[k]
+                j = k - 1
+                while j >= 0 and doc.sentence[j] == sent:
+                    factor[j] *= 0.5
+                    why[j] = why[j] or f"before {words[k]!r}"
+                    j -= 1
+                j = k + 1
+                while j < n and doc.sentence[j] == sent:
+                    factor[j] *= 1.5
+                    why[j] = why[j] or f"after {words[k]!r}"
+                    j += 1
+            # Concession: "despite X, Y" / "although X, Y": X counts little, Y counts more.
+            if w in _CONCESSIVE or (w == "in" and k + 2 < n and lower[k + 1] == "spite"):
+                if w == "while" and k > 0 and doc.sentence[k - 1] == doc.sentence[k]:
+                    continue  # mid-sentence "while" mostly means "whereas" or "during"
+                cl = doc.clause[k]
+                sent = doc.sentence[k]
+                j = k
+                while j < n and doc.clause[j] == cl:
+                    factor[j] *= 0.3
+                    why[j] = f"conceded ({words[k]})"
+                    j += 1
+                if k == 0 or doc.sentence[k - 1] != sent:  # the main clause follows
+                    while j < n and doc.sentence[j] == sent:
+                        factor[j] *= 1.3
+                        why[j] = why[j] or f"main clause after {words[k]!r}"
+                        j += 1
+        evidence: dict[str, list[Evidence]] = {"challenge": [], "opportunity": []}
+        for i, j, entries, note in matches:
+            if entries[0].category != "kind":
+                continue
+            start, end = doc.spans[i][0], doc.spans[j - 1][1]
+            text = doc.text[start:end]
+            for e in entries:
+                if e.target not in evidence:
+                    continue
+                kind, weight, notes = e.target, e.weight * factor[i], [why[i]] if why[i] else []
+                if e.note:
+                    notes.insert(0, e.note)
+                neg = _negated(lower, doc.clause, i)
+                solver = _solved(doc.stems, doc.clause, i) if kind == "challenge" else None
+                if neg:
+                    kind = _other(kind)
+                    weight *= 0.5
+                    notes.append(f"negated by {neg!r}")
+                elif solver:
+                    kind = "opportunity"
+                    weight *= 0.5
+                    notes.append(f"object of {solver!r}")
+                elif kind == "opportunity" and _past(words, lower, i, e.matched):
+                    weight *= 0.3
+                    notes.append("past: an achievement, not a prospect")
+                elif i > 0 and (lower[i - 1] in _QUANTIFIERS or (
+                        i > 1 and lower[i - 1] == "of" and lower[i - 2] == "number")):
+                    weight *= 2.0
+                    notes.append(f"announced ({words[i - 1]} …)")
+                evidence[kind].append(Evidence(text, start, end, e.matched, round(weight, 3),
+                                               "; ".join(notes)))
+        return evidence
+
+    def _decide_kind(self, evidence: dict[str, list[Evidence]], bonus: dict[str, float],
+                     rule_hint: str = "") -> tuple[str, str, tuple[KindScore, ...]]:
+        scores = {}
+        for kind, items in evidence.items():
+            seen: dict[str, int] = {}
+            total = 0.0
+            for ev in items:
+                r = seen.get(ev.matched, 0)
+                seen[ev.matched] = r + 1
+                total += ev.weight if r == 0 else ev.weight * 0.5
+            scores[kind] = round(total + bonus.get(kind, 0.0), 3)
+        ch, op = scores["challenge"], scores["opportunity"]
+        ranked = (KindScore("challenge", ch, tuple(evidence["challenge"])),
+                  KindScore("opportunity", op, tuple(evidence["opportunity"])))
+        best = "challenge" if ch > op else "opportunity"
+        high, low = max(ch, op), min(ch, op)
+        if high < KIND_MIN_SCORE:
+            return "context", (f"no kind cue reaches {KIND_MIN_SCORE:g} "
+                               f"(challenge {ch:g}, opportunity {op:g})"), ranked
+        if high - low < KIND_MIN_MARGIN:
+            return "context", (f"challenge {ch:g} and opportunity {op:g} are within "
+                               f"{KIND_MIN_MARGIN:g}: mixed, so context"), ranked
+        rule = f"{best} {high:g} over {_other(best)} {low:g}"
+        if rule_hint:
+            rule += f"; {rule_hint}"
+        return best, rule, ranked
+
+    # public API -------------------------------------------------------------------------
+    def tag(self, text: str) -> Tags:
+        """Tag one passage on its own."""
+        return self.tag_passages([text])[0]
+
+    def tag_passages(self, texts: Sequence[str]) -> list[Tags]:
+        """Tag the passages of one document in reading order, using its structure.
+
+        A passage that announces a list ("faces several challenges") and starts it ("First,
+        ...") makes the following "Second, ...", "And third, ..." passages the same kind; a
+        passage opened by "However," leans against the kind of the passage before it.
+        """
+        results: list[Tags] = []
+        list_kind: str | None = None
+        list_from = ""
+        previous_kind: str | None = None
+        pending: str | None = None  # an announcement at the end of the previous passage
+        for text in texts:
+            doc = self._doc(text)
+            matches = self._matches(doc)
+            sectors = self._sectors(doc, matches)
+            evidence = self._kind_evidence(doc, matches)
+            lower0 = [w.lower() for w in doc.words[:2]]
+            opener = _ordinal(lower0)
+            bonus: dict[str, float] = {}
+            hint = ""
+            announced = _announcement(doc, evidence)
+            if opener is not None and (list_kind or pending):
+                if list_kind is None:
+                    list_kind, list_from = pending, "the list announced before"
+                bonus[list_kind] = bonus.get(list_kind, 0.0) + 2.0
+                hint = f"item {doc.words[opener]!r} of {list_from}"
+            elif announced and _has_ordinal_after(doc, announced[1]):
+                list_kind, list_from = announced[0], f"{announced[2]!r}"
+                bonus[list_kind] = bonus.get(list_kind, 0.0) + 1.0
+                hint = f"announces a list ({announced[2]!r}, then {doc.words[announced[1]]!r})"
+            else:
+                list_kind = None
+            pending = announced[0] if announced and not _has_ordinal_after(doc, announced[1]) \
+                else None
+            if doc.words and doc.words[0].lower() in _CONTRAST_OPENERS and previous_kind in (
+                    "challenge", "opportunity") and not bonus:
+                turned = _other(previous_kind)
+                bonus[turned] = 1.0
+                hint = f"{doc.words[0]!r} turns from the previous {previous_kind}"
+            kind, rule, kinds = self._decide_kind(evidence, bonus, hint)
+            if kind == "context" and bonus:
+                rule += f" ({hint})"
+            previous_kind = kind
+            actors = self._actors(doc)
+            explanation = Explanation(
+                kind_rule=rule, kinds=kinds, sectors=tuple(sectors), actors=tuple(actors),
+                thresholds={"sector_min_score": SECTOR_MIN_SCORE,
+                            "sector_min_share": SECTOR_MIN_SHARE,
+                            "kind_min_score": KIND_MIN_SCORE, "kind_min_margin": KIND_MIN_MARGIN})
+            results.append(Tags(
+                kind=kind,
+                sectors=tuple(s.sector for s in sectors if s.tagged),
+                actors=tuple(a.actor for a in actors if a.tagged),
+                explanation=explanation))
+        return results
+
+
+# helpers -------------------------------------------------------------------------------------
+
+_STRUCTURAL = frozenset(_stem(w) for w in ("however", "despite", "but", "although", "yet"))
+
+
+def _words(text: str) -> list[str]:
+    return [m.group() for m in _TOKEN_RE.finditer(text) if m.group()[0].isalnum()]
+
+
+def _is_abbreviation(form: str) -> bool:
+    letters = [c for c in form if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters) and len(letters) <= 6
+
+
+def _other(kind: str) -> str:
+    return "opportunity" if kind == "challenge" else "challenge"
+
+
+def _negated(lower: list[str], clause: list[int], i: int) -> str | None:
+    """The negating word within three words before i, in the same clause ("not a risk")."""
+    for k in range(i - 1, max(-1, i - 4), -1):
+        if clause[k] != clause[i]:
+            return None
+        w = lower[k]
+        if w in _NEGATORS or w.endswith("n't"):
+            if w == "not" and k + 1 < len(lower) and lower[k + 1] in ("only", "just", "merely"):
+                return None
+            if w == "no" and k + 1 < len(lower) and lower[k + 1] in ("longer", "doubt"):
+                return None
+            return w
+    return None
+
+
+def _solved(stems: list[str], clause: list[int], i: int) -> str | None:
+    """The solving verb within three words before i ("reduce the risks", "overcome obstacles")."""
+    for k in range(i - 1, max(-1, i - 4), -1):
+        if clause[k] != clause[i]:
+            return None
+        if stems[k] in _SOLVERS:
+            return stems[k]
+    return None
+
+
+def _past(words: list[str], lower: list[str], i: int, cue: str) -> bool:
+    """Whether an opportunity verb at i is told as done ("have strengthened", "helped deepen")."""
+    w = lower[i]
+    if w.endswith("ed") and not cue.lower().endswith("ed") and cue.lower() != w:
+        return True
+    for k in range(i - 1, max(-1, i - 3), -1):
+        if lower[k] in _PERFECT and k + 1 <= i and _participle(lower[k + 1]):
+            return True  # "have strengthened", not "has significant advantages"
+        if lower[k] in _MODALS or lower[k] == "to":
+            return False
+    return i > 0 and lower[i - 1].endswith("ed") and lower[i - 1] not in ("need", "united")
+
+
+def _participle(word: str) -> bool:
+    return word.endswith(("ed", "en", "wn", "ne", "ght", "lt")) or word in ("made", "led", "built")
+
+
+def _ordinal(first_words: list[str]) -> int | None:
+    """Index (0 or 1) of the list marker opening a passage: "Second, ..." or "And third, ..."."""
+    for k, w in enumerate(first_words):
+        if w in _ORDINALS:
+            return k
+        if w not in ("and", "then", "but"):
+            return None
+    return None
+
+
+def _announcement(doc: _Doc, evidence) -> tuple[str, int, str] | None:
+    """A cue announced with a quantifier ("several challenges"): (kind, word index, words)."""
+    for kind in ("challenge", "opportunity"):
+        for ev in evidence.get(kind, []):
+            if "announced" in ev.note:
+                idx = next(k for k, sp in enumerate(doc.spans) if sp[0] == ev.start)
+                return kind, idx, doc.text[doc.spans[idx - 1][0]:ev.end]
+    return None
+
+
+def _has_ordinal_after(doc: _Doc, index: int) -> bool:
+    for start in doc.sentence_starts:
+        if start > index and start < len(doc.words) and doc.words[start].lower() in (
+                "first", "firstly", "one"):
+            return True
+    return False
+
+
+def passage_tags(tagger: Tagger, texts: Iterable[str]) -> list[Tags]:
+    """Convenience for callers holding an iterable: tag it as one document."""
+    return tagger.tag_passages(list(texts))
