@@ -1,0 +1,689 @@
+"""The on-disk search index: every passage of a corpus folder in SQLite with FTS5.
+
+One index per corpus folder lives in the cache folder (``config.cache_dir()``). It holds all a
+search needs to show its hits (article metadata, passage tags and text), so a search never reads
+the corpus YAML; only files whose size or mtime changed (and then whose content changed) are
+parsed again, with the same loader and checks as every other command.
+
+Safety:
+- Each full build writes a new *generation* file, then switches a small pointer file to it with
+  an atomic rename; readers opened on the old generation keep a consistent view.
+- Incremental updates are one write transaction in WAL mode: readers see before or after.
+- Writers take an exclusive lock file, so two runs never build at once; a second writer waits,
+  then finds the index fresh.
+- A corrupt, truncated or foreign file is detected (meta table, page count, then
+  ``PRAGMA quick_check`` on errors) and rebuilt with a warning. A killed build leaves only a
+  temporary file that the next build removes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import re
+import sqlite3
+import time
+from collections import Counter
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Iterator
+
+from brief_cli.errors import FileProblem, Problem
+
+if TYPE_CHECKING:
+    from brief_cli.model import Article
+    from brief_cli.taxonomy import Taxonomy
+
+log = logging.getLogger("brief")
+
+SCHEMA_VERSION = "1"
+TOKENIZER = "porter unicode61 remove_diacritics 2"
+SUFFIXES = (".yaml", ".yml")
+WORD_RE = re.compile(r"[^\W_]+", re.UNICODE)
+PARALLEL_MIN_FILES = 400
+FULL_REBUILD_SHARE = 0.5  # above this share of changed files, rebuild from scratch
+
+ProgressFn = Callable[[int, int], None]
+
+_SCHEMA = f"""
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE files(
+    path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, hash TEXT,
+    status TEXT NOT NULL, article_id TEXT, problems TEXT NOT NULL DEFAULT '[]');
+CREATE TABLE articles(
+    rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, file TEXT NOT NULL,
+    title TEXT, source TEXT, section TEXT, authors TEXT, author_note TEXT,
+    published TEXT NOT NULL, url TEXT, language TEXT, n_passages INTEGER NOT NULL);
+CREATE INDEX articles_order ON articles(published, id);
+CREATE TABLE passages(
+    rowid INTEGER PRIMARY KEY, article INTEGER NOT NULL, idx INTEGER NOT NULL, pid TEXT NOT NULL,
+    kind TEXT NOT NULL, sectors TEXT NOT NULL, actors TEXT NOT NULL, reviewed INTEGER NOT NULL);
+CREATE INDEX passages_order ON passages(article, idx);
+CREATE TABLE texts(rowid INTEGER PRIMARY KEY, text TEXT NOT NULL);
+CREATE VIRTUAL TABLE fts USING fts5(
+    text, content='texts', content_rowid='rowid', tokenize='{TOKENIZER}');
+CREATE VIRTUAL TABLE fts_vocab USING fts5vocab(fts, 'row');
+CREATE TABLE words(word TEXT PRIMARY KEY, n INTEGER NOT NULL, len INTEGER NOT NULL)
+    WITHOUT ROWID;
+CREATE INDEX words_len ON words(len, word);
+"""
+
+
+# Where the index lives ---------------------------------------------------------------------
+
+def index_base(root: Path) -> Path:
+    """The path stem of a corpus folder's index files (key: the resolved folder path)."""
+    from brief_cli.config import cache_dir
+
+    resolved = str(Path(root).resolve())
+    digest = hashlib.sha1(resolved.encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    name = re.sub(r"[^A-Za-z0-9_-]+", "-", Path(resolved).name)[:40] or "corpus"
+    return cache_dir() / "index" / f"{name}-{digest}"
+
+
+def taxonomy_fingerprint(path: Path | None) -> str:
+    """Changes when the taxonomy file does (its checks decide which articles load)."""
+    if path is None:
+        return "none"
+    try:
+        return hashlib.sha1(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return "unreadable"
+
+
+# Scanning the corpus folder ----------------------------------------------------------------
+
+def scan(root: Path) -> dict[str, tuple[int, int]]:
+    """Article files under root as {relative path: (size, mtime_ns)}.
+
+    The same files as ``corpus.corpus_files``: *.yaml and *.yml, hidden files and folders
+    skipped, symlinked folders not followed.
+    """
+    found: dict[str, tuple[int, int]] = {}
+    stack = [("", str(root))]
+    while stack:
+        prefix, folder = stack.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            name = entry.name
+            if name.startswith("."):
+                continue
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append((prefix + name + "/", entry.path))
+                elif os.path.splitext(name)[1].lower() in SUFFIXES:
+                    st = entry.stat()
+                    if entry.is_file():
+                        found[prefix + name] = (st.st_size, st.st_mtime_ns)
+            except OSError:
+                continue
+    return found
+
+
+def _order(rel: str) -> tuple[str, ...]:
+    """Sort key matching sorted(Path) order: the first file wins an id clash."""
+    return tuple(rel.split("/"))
+
+
+# Results of opening ------------------------------------------------------------------------
+
+@dataclass
+class RefreshStats:
+    parsed: int = 0
+    removed: int = 0
+    rebuilt: bool = False
+    seconds: float = 0.0
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class IndexStats:
+    path: Path
+    articles: int
+    passages: int
+    terms: int
+    words: int
+    files: int
+    broken: int
+    bytes: int
+    built_at: str
+    build_seconds: float
+
+
+@dataclass
+class Index:
+    """An open, fresh index. ``warnings`` lists what the caller should tell the user."""
+
+    con: sqlite3.Connection
+    path: Path | None
+    root: Path | None
+    refresh: RefreshStats = field(default_factory=RefreshStats)
+    warnings: list[str] = field(default_factory=list)
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Index:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def problems(self) -> list[Problem]:
+        """Problems of the corpus files, as stored when they were parsed (broken files first)."""
+        out: list[Problem] = []
+        rows = self.con.execute(
+            "SELECT path, problems FROM files WHERE problems != '[]' "
+            "ORDER BY status = 'ok', path").fetchall()
+        for rel, data in rows:
+            for p in json.loads(data):
+                path = (self.root / rel) if self.root is not None else Path(rel)
+                out.append(Problem(path, p[0], p[1], p[2], p[3], p[4]))
+        return out
+
+    def article_ids(self) -> list[str]:
+        return [r[0] for r in self.con.execute("SELECT id FROM articles ORDER BY published, id")]
+
+    def stats(self) -> IndexStats:
+        c = self.con
+        one = lambda sql: c.execute(sql).fetchone()[0]  # noqa: E731
+        meta = dict(c.execute("SELECT key, value FROM meta"))
+        size = 0
+        if self.path is not None:
+            for suffix in ("", "-wal"):
+                try:
+                    size += os.stat(str(self.path) + suffix).st_size
+                except OSError:
+                    pass
+        return IndexStats(
+            path=self.path, articles=one("SELECT count(*) FROM articles"),
+            passages=one("SELECT count(*) FROM passages"),
+            terms=one("SELECT count(*) FROM fts_vocab"),
+            words=one("SELECT count(*) FROM words"),
+            files=one("SELECT count(*) FROM files"),
+            broken=one("SELECT count(*) FROM files WHERE status != 'ok'"),
+            bytes=size, built_at=meta.get("built_at", ""),
+            build_seconds=float(meta.get("build_seconds", 0) or 0))
+
+
+# Opening -----------------------------------------------------------------------------------
+
+class _Stale(Exception):
+    """The file is not a usable index of this version (reason in args[0])."""
+
+
+def _connect(path: Path | str, *, timeout: float = 60.0) -> sqlite3.Connection:
+    con = sqlite3.connect(str(path), timeout=timeout, isolation_level=None,
+                          check_same_thread=False)
+    con.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+    return con
+
+
+def _check(con: sqlite3.Connection, path: Path, expect: dict[str, str]) -> None:
+    """Raise _Stale when the file is not a sound index built for these settings."""
+    try:
+        meta = dict(con.execute("SELECT key, value FROM meta"))
+    except sqlite3.DatabaseError as exc:
+        raise _Stale(f"not a search index ({exc})") from None
+    for key, value in expect.items():
+        if meta.get(key) != value:
+            if key == "schema":
+                raise _Stale("made by another version")
+            raise _Stale("settings changed" if key != "taxonomy" else "taxonomy changed")
+    page_count = con.execute("PRAGMA page_count").fetchone()[0]
+    page_size = con.execute("PRAGMA page_size").fetchone()[0]
+    try:
+        size = os.stat(path).st_size
+        wal = os.stat(str(path) + "-wal").st_size if os.path.exists(str(path) + "-wal") else 0
+    except OSError as exc:
+        raise _Stale(f"cannot stat ({exc.strerror})") from None
+    if wal == 0 and size < page_count * page_size:
+        raise _Stale("truncated")
+
+
+def _expect(root: Path | None, taxonomy_fp: str) -> dict[str, str]:
+    return {"schema": SCHEMA_VERSION, "tokenizer": TOKENIZER,
+            "root": str(Path(root).resolve()) if root is not None else "",
+            "taxonomy": taxonomy_fp}
+
+
+class _Lazy:
+    """The taxonomy, loaded only when a file has to be parsed."""
+
+    def __init__(self, get: Callable[[], Taxonomy]):
+        self._get = get
+        self._value: Taxonomy | None = None
+
+    def __call__(self) -> Taxonomy:
+        if self._value is None:
+            self._value = self._get()
+        return self._value
+
+
+def open_index(root: Path, taxonomy_path: Path | None, get_taxonomy: Callable[[], Taxonomy], *,
+               rebuild: bool = False, progress: ProgressFn | None = None) -> Index:
+    """Open the index of a corpus folder, building or refreshing it first when needed.
+
+    ``get_taxonomy`` is called only if some file must be parsed. Never raises because of the
+    cache file itself: a damaged one is rebuilt and reported in ``Index.warnings``.
+    """
+    t0 = time.perf_counter()
+    root = Path(root)
+    expect = _expect(root, taxonomy_fingerprint(taxonomy_path))
+    taxonomy = _Lazy(get_taxonomy)
+    base = index_base(root)
+    warnings: list[str] = []
+    try:
+        base.parent.mkdir(parents=True, exist_ok=True)
+        writable = os.access(base.parent, os.W_OK)
+    except OSError:
+        writable = False
+    if not writable:
+        warnings.append(f"cannot write the search index in {str(base.parent)!r}; "
+                        "building a temporary one in memory")
+        return _memory_index(root, taxonomy, expect, warnings, progress, t0)
+
+    for attempt in range(3):
+        index = _try_open(root, base, expect, taxonomy, warnings, rebuild, progress)
+        if index is not None:
+            index.refresh.seconds = time.perf_counter() - t0
+            index.warnings = warnings
+            return index
+        rebuild = True
+    raise FileProblem(f"cannot build the search index in {str(base.parent)!r}")
+
+
+def _current(base: Path) -> Path | None:
+    try:
+        gen = Path(str(base) + ".current").read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    if not gen.isdigit():
+        return None
+    return Path(f"{base}.{gen}.db")
+
+
+def _try_open(root, base, expect, taxonomy, warnings, rebuild, progress) -> Index | None:
+    def damaged(path, reason):
+        message = f"search index {str(path)!r} is damaged ({reason}); rebuilding it"
+        if message not in warnings:
+            warnings.append(message)
+
+    reason = "rebuild asked" if rebuild else "no index yet"
+    path = _current(base)
+    if not rebuild and path is not None and path.exists():
+        # The common case, without any lock: the index is there and every file is unchanged.
+        con = None
+        try:
+            con = _connect(path)
+            _check(con, path, expect)
+            files = {r[0]: (r[1], r[2]) for r in con.execute(
+                "SELECT path, size, mtime_ns FROM files")}
+            if scan(root) == files:
+                return Index(con, path, root)
+            reason = ""
+        except _Stale as exc:
+            reason = exc.args[0]
+            if not reason.startswith(("made by another", "settings", "taxonomy")):
+                damaged(path, reason)
+        except sqlite3.DatabaseError as exc:
+            reason = "damaged"
+            damaged(path, exc)
+        if con is not None:
+            con.close()
+    # Something must be written: one writer at a time, and look again under the lock (another
+    # run may have done the work meanwhile).
+    with _write_lock(base):
+        path = _current(base)
+        if not rebuild and path is not None and path.exists():
+            con = None
+            try:
+                con = _connect(path)
+                _check(con, path, expect)
+                stats = _refresh(con, root, taxonomy, progress)
+                if stats is not None:
+                    return Index(con, path, root, stats)
+                reason = "many files changed"
+            except _Stale as exc:
+                reason = exc.args[0]
+                if not reason.startswith(("made by another", "settings", "taxonomy")):
+                    damaged(path, reason)
+            except sqlite3.DatabaseError as exc:
+                reason = "damaged"
+                damaged(path, exc)
+            if con is not None:
+                con.close()
+        new_path, stats = _full_build(base, root, taxonomy, expect, progress)
+        stats.reason = reason
+    return Index(_connect(new_path), new_path, root, stats)
+
+
+@contextmanager
+def _write_lock(base: Path) -> Iterator[None]:
+    lock_path = str(base) + ".lock"
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - Windows: builds still go through rename
+            fcntl = None
+        if fcntl is not None:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def _memory_index(root, taxonomy, expect, warnings, progress, t0) -> Index:
+    con = _connect(":memory:")
+    _create(con, expect)
+    stats = RefreshStats(rebuilt=True, reason="in memory")
+    files = scan(root)
+    _apply(con, root, taxonomy, files, sorted(files, key=_order), [], progress, stats)
+    stats.seconds = time.perf_counter() - t0
+    return Index(con, None, root, stats, warnings)
+
+
+def memory_index_of(articles: list[Article]) -> Index:
+    """An in-memory index of articles that have no folder (tests, in-memory corpora)."""
+    con = _connect(":memory:")
+    _create(con, _expect(None, "none"))
+    words: Counter[str] = Counter()
+    con.execute("BEGIN")
+    for i, article in enumerate(articles):
+        _insert_article(con, f"<memory>/{i}", article)
+        for p in article.passages:
+            words.update(set(WORD_RE.findall(p.text.lower())))
+    _add_words(con, words)
+    con.execute("COMMIT")
+    return Index(con, None, None, RefreshStats(rebuilt=True, reason="in memory"))
+
+
+def _create(con: sqlite3.Connection, expect: dict[str, str]) -> None:
+    con.executescript(_SCHEMA)
+    con.executemany("INSERT INTO meta VALUES (?, ?)", list(expect.items()))
+
+
+# Building ----------------------------------------------------------------------------------
+
+def _full_build(base: Path, root: Path, taxonomy, expect, progress) -> tuple[Path, RefreshStats]:
+    """Build a new generation into a temporary file and switch the pointer to it."""
+    t0 = time.perf_counter()
+    folder = base.parent
+    for stale in folder.glob(base.name + ".*.tmp"):
+        try:
+            stale.unlink()  # left by a build that was killed
+        except OSError:
+            pass
+    old = _current(base)
+    gen = int(old.suffixes[-2][1:]) + 1 if old is not None and len(old.suffixes) >= 2 \
+        and old.suffixes[-2][1:].isdigit() else 1
+    while Path(f"{base}.{gen}.db").exists():
+        gen += 1
+    tmp = Path(f"{base}.{gen}.db.{os.getpid()}.tmp")
+    final = Path(f"{base}.{gen}.db")
+    stats = RefreshStats(rebuilt=True)
+    con = _connect(tmp)
+    try:
+        con.execute("PRAGMA journal_mode = OFF")
+        con.execute("PRAGMA synchronous = OFF")
+        con.execute("PRAGMA cache_size = -65536")
+        _create(con, expect)
+        files = scan(root)
+        _apply(con, root, taxonomy, files, sorted(files, key=_order), [], progress, stats)
+        con.execute("INSERT INTO fts(fts) VALUES ('optimize')")
+        seconds = time.perf_counter() - t0
+        con.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", [
+            ("built_at", time.strftime("%Y-%m-%dT%H:%M:%S%z")),
+            ("build_seconds", f"{seconds:.3f}")])
+        con.execute("PRAGMA journal_mode = WAL")
+        con.close()
+        os.replace(tmp, final)
+        pointer_tmp = Path(f"{base}.current.{os.getpid()}.tmp")
+        pointer_tmp.write_text(str(gen), encoding="ascii")
+        os.replace(pointer_tmp, Path(str(base) + ".current"))
+    except BaseException:
+        con.close()
+        try:
+            tmp.unlink()
+        except OSError:
+            pass
+        raise
+    # Older generations: readers that still have one open keep their view (POSIX semantics).
+    for other in folder.glob(base.name + ".*.db*"):
+        if not other.name.startswith(final.name) and not other.name.endswith(".tmp"):
+            try:
+                other.unlink()
+            except OSError:
+                pass
+    stats.seconds = time.perf_counter() - t0
+    return final, stats
+
+
+def _refresh(con: sqlite3.Connection, root: Path, taxonomy, progress) -> RefreshStats | None:
+    """Bring the index up to date in one transaction; None when a full rebuild is better."""
+    stats = RefreshStats()
+    on_disk = scan(root)
+    known = {r[0]: (r[1], r[2], r[3]) for r in con.execute(
+        "SELECT path, size, mtime_ns, hash FROM files")}
+    removed = [p for p in known if p not in on_disk]
+    changed = [p for p, st in on_disk.items() if known.get(p, (None, None))[:2] != st]
+    if not removed and not changed:
+        return stats
+    if len(changed) > max(50, FULL_REBUILD_SHARE * len(on_disk)):
+        return None
+    con.execute("PRAGMA journal_mode = WAL")
+    con.execute("BEGIN IMMEDIATE")
+    try:
+        # Same content, new mtime (a touch, a checkout): remember the new stat only.
+        really: list[str] = []
+        for rel in changed:
+            old = known.get(rel)
+            if old is not None and old[0] == on_disk[rel][0] and old[2]:
+                digest = _hash_file(root / rel)
+                if digest == old[2]:
+                    con.execute("UPDATE files SET mtime_ns = ? WHERE path = ?",
+                                (on_disk[rel][1], rel))
+                    continue
+            really.append(rel)
+        _apply(con, root, taxonomy, on_disk, sorted(really, key=_order), removed, progress,
+               stats)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    try:
+        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    except sqlite3.OperationalError:
+        pass  # a reader holds the WAL; it is checkpointed later
+    return stats
+
+
+def _hash_file(path: Path) -> str:
+    try:
+        return hashlib.sha1(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+def _parse(task):
+    """Parse one file (in a worker process or not)."""
+    root, rel, taxonomy = task
+    from brief_cli.corpus import load_article_file
+
+    path = Path(root) / rel
+    try:
+        data = path.read_bytes()
+        digest = hashlib.sha1(data).hexdigest()
+    except OSError:
+        digest = ""
+    article, problems = load_article_file(path, taxonomy)
+    words: Counter[str] = Counter()
+    if article is not None:
+        for p in article.passages:
+            words.update(set(WORD_RE.findall(p.text.lower())))
+    return rel, digest, article, problems, words
+
+
+_WORKER_TAXONOMY = None
+
+
+def _init_worker(taxonomy) -> None:
+    global _WORKER_TAXONOMY
+    _WORKER_TAXONOMY = taxonomy
+
+
+def _parse_in_worker(task):
+    root, rel = task
+    return _parse((root, rel, _WORKER_TAXONOMY))
+
+
+def _parsed(root: Path, rels: list[str], taxonomy) -> Iterator[tuple]:
+    """Parse files in order, on several processes when there are many."""
+    workers = min(os.cpu_count() or 1, 4)
+    if len(rels) >= PARALLEL_MIN_FILES and workers > 1:
+        import multiprocessing
+
+        methods = multiprocessing.get_all_start_methods()
+        ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
+        tax = taxonomy()
+        with ctx.Pool(workers, initializer=_init_worker, initargs=(tax,)) as pool:
+            yield from pool.imap(_parse_in_worker, [(str(root), r) for r in rels], chunksize=16)
+    else:
+        for rel in rels:
+            yield _parse((root, rel, taxonomy()))
+
+
+def _problem_json(problems: list[Problem], root: Path) -> str:
+    rows = []
+    for p in problems:
+        rows.append([p.message, p.line, p.column, p.hint, p.severity])
+    return json.dumps(rows, ensure_ascii=False)
+
+
+def _apply(con, root: Path, taxonomy, on_disk: dict[str, tuple[int, int]], parse_rels: list[str],
+           removed: list[str], progress: ProgressFn | None, stats: RefreshStats) -> None:
+    """Remove deleted files, (re)parse changed ones, and settle article id clashes."""
+    words: Counter[str] = Counter()
+    freed: set[str] = set()  # article ids whose file went away: a waiting duplicate may win
+    for rel in removed + parse_rels:
+        freed |= _remove_file(con, rel, words)
+    for rel in removed:
+        con.execute("DELETE FROM files WHERE path = ?", (rel,))
+    stats.removed = len(removed)
+
+    total = len(parse_rels)
+    done = 0
+    for rel, digest, article, problems, file_words in _parsed(root, parse_rels, taxonomy):
+        size, mtime = on_disk[rel]
+        status = "broken"
+        article_id = None
+        if article is not None:
+            article_id = article.id
+            holder = con.execute("SELECT file FROM articles WHERE id = ?", (article.id,)
+                                 ).fetchone()
+            if holder is not None and _order(holder[0]) < _order(rel):
+                status = "duplicate"
+                problems = list(problems) + [Problem(
+                    root / rel, f"duplicate article id {article.id!r}",
+                    hint=f"already used by {root / holder[0]}; give this article another id")]
+            else:
+                if holder is not None:  # this file comes first: it takes the id over
+                    _demote(con, root, holder[0], rel, words)
+                _insert_article(con, rel, article)
+                status = "ok"
+                words.update(file_words)
+        con.execute("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (rel, size, mtime, digest, status, article_id,
+                     _problem_json(problems, root)))
+        freed.discard(article_id)
+        done += 1
+        if progress is not None:
+            progress(done, total)
+    stats.parsed = total
+    # A duplicate whose winner went away takes its place (parsed again, in path order).
+    for article_id in sorted(freed):
+        if con.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone():
+            continue
+        waiting = [r[0] for r in con.execute(
+            "SELECT path FROM files WHERE status = 'duplicate' AND article_id = ?",
+            (article_id,))]
+        if waiting:
+            first = min(waiting, key=_order)
+            con.execute("DELETE FROM files WHERE path = ?", (first,))
+            _apply(con, root, taxonomy, on_disk, [first], [], None, RefreshStats())
+    _add_words(con, words)
+
+
+def _demote(con, root: Path, rel: str, winner: str, words: Counter[str]) -> None:
+    _remove_file(con, rel, words)
+    row = con.execute("SELECT problems, article_id FROM files WHERE path = ?", (rel,)).fetchone()
+    problems = json.loads(row[0]) if row else []
+    problems.append([f"duplicate article id {row[1]!r}" if row else "duplicate article id",
+                     None, None, f"already used by {root / winner}; give this article another id",
+                     "error"])
+    con.execute("UPDATE files SET status = 'duplicate', problems = ? WHERE path = ?",
+                (json.dumps(problems, ensure_ascii=False), rel))
+
+
+def _remove_file(con, rel: str, words: Counter[str]) -> set[str]:
+    """Drop the article a file held (its passages, texts, FTS rows and word counts)."""
+    row = con.execute("SELECT rowid, id FROM articles WHERE file = ?", (rel,)).fetchone()
+    if row is None:
+        return set()
+    article_rowid, article_id = row
+    rows = con.execute(
+        "SELECT p.rowid, t.text FROM passages p JOIN texts t ON t.rowid = p.rowid "
+        "WHERE p.article = ?", (article_rowid,)).fetchall()
+    for rowid, text in rows:
+        con.execute("INSERT INTO fts(fts, rowid, text) VALUES ('delete', ?, ?)", (rowid, text))
+        words.subtract(set(WORD_RE.findall(text.lower())))
+    con.execute("DELETE FROM texts WHERE rowid IN (SELECT rowid FROM passages WHERE article = ?)",
+                (article_rowid,))
+    con.execute("DELETE FROM passages WHERE article = ?", (article_rowid,))
+    con.execute("DELETE FROM articles WHERE rowid = ?", (article_rowid,))
+    return {article_id}
+
+
+def _tags(values) -> str:
+    return " " + " ".join(values) + " " if values else ""
+
+
+def _insert_article(con, rel: str, article: Article) -> None:
+    cur = con.execute(
+        "INSERT INTO articles(id, file, title, source, section, authors, author_note, published,"
+        " url, language, n_passages) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (article.id, rel, article.title, article.source, article.section,
+         json.dumps(list(article.authors), ensure_ascii=False), article.author_note,
+         article.published.isoformat(), article.url, article.language, len(article.passages)))
+    article_rowid = cur.lastrowid
+    for p in article.passages:
+        cur = con.execute(
+            "INSERT INTO passages(article, idx, pid, kind, sectors, actors, reviewed) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (article_rowid, p.index, p.id, p.kind, _tags(p.sectors), _tags(p.actors),
+             int(p.reviewed)))
+        rowid = cur.lastrowid
+        con.execute("INSERT INTO texts(rowid, text) VALUES (?, ?)", (rowid, p.text))
+        con.execute("INSERT INTO fts(rowid, text) VALUES (?, ?)", (rowid, p.text))
+
+
+def _add_words(con, words: Counter[str]) -> None:
+    """Fold the surface words (case and accents) and add their passage counts."""
+    from brief_cli.text import fold
+
+    merged: Counter[str] = Counter()
+    for word, n in words.items():
+        if n:
+            merged[fold(word) if not word.isascii() else word] += n
+    con.executemany(
+        "INSERT INTO words(word, n, len) VALUES (?, ?, ?) "
+        "ON CONFLICT(word) DO UPDATE SET n = n + excluded.n",
+        [(w, n, len(w)) for w, n in merged.items() if w])
+    con.execute("DELETE FROM words WHERE n <= 0")

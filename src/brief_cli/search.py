@@ -1,0 +1,439 @@
+"""Running a search over the index: typo tolerance, BM25 ranking, filters, match spans.
+
+``search`` serves the ``brief search`` command straight from the index (no corpus loaded);
+``select_by_query`` serves ``selection.select_passages`` (sectors, summary, export) and returns
+the corpus's own Article and Passage objects in rank order.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Callable, Union
+
+from brief_cli.errors import UsageError
+from brief_cli.filters import Filters
+from brief_cli.index import Index
+from brief_cli.query import Query, Term, parse
+
+if TYPE_CHECKING:
+    from brief_cli.model import Corpus
+    from brief_cli.selection import Selection
+    from brief_cli.taxonomy import Taxonomy
+
+TaxonomySource = Union["Taxonomy", Callable[[], "Taxonomy"]]
+
+# Typo tolerance: the Damerau-Levenshtein distance allowed for a word of at least N letters.
+TYPO_RULES = ((9, 2), (5, 1))
+MAX_CORRECTIONS = 3  # vocabulary words searched in place of one unknown word
+
+# Private-use characters mark matches in FTS5's highlight(): they never occur in prose.
+_OPEN, _CLOSE = "\ue000", "\ue001"
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One passage found, with what it takes to show it (no corpus needed)."""
+
+    rank: int  # 1-based position in the full result list (0 when listed without a query)
+    uid: str
+    article_id: str
+    passage_id: str
+    index: int  # 0-based position in its article
+    title: str
+    source: str
+    published: date
+    authors: tuple[str, ...]
+    url: str | None
+    kind: str
+    sectors: tuple[str, ...]
+    actors: tuple[str, ...]
+    reviewed: bool
+    text: str
+    score: float | None = None  # higher is better (negated BM25)
+    spans: tuple[tuple[int, int], ...] = ()  # matched character ranges of text
+    typo: bool = False  # matched only through a typo correction
+    rowid: int = field(default=0, repr=False, compare=False)
+    article_rowid: int = field(default=0, repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    query: str
+    filters: Filters  # resolved: option filters merged with inline ones
+    total: int
+    hits: tuple[Hit, ...]  # the page asked for (offset, limit)
+    corrections: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    searched: str = ""  # the query as searched, corrections applied
+    suggestions: tuple[str, ...] = ()  # nearest vocabulary words, when nothing matched
+    seconds: float = 0.0
+    offset: int = 0
+
+    @property
+    def ranked(self) -> bool:
+        return bool(self.searched)
+
+
+@dataclass(frozen=True)
+class Counts:
+    total: int
+    articles: tuple[tuple[str, str, int], ...]  # (article id, title, hits)
+    sectors: tuple[tuple[str, int], ...]  # (sector id or "(none)", hits)
+    filters: Filters
+    corrections: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    searched: str = ""
+
+
+def allowed_distance(word: str) -> int:
+    """The typo distance allowed for a query word: 0, 1 (5+ letters) or 2 (9+ letters)."""
+    n = len(word)
+    for letters, distance in TYPO_RULES:
+        if n >= letters:
+            return distance
+    return 0
+
+
+# Preparing a query -------------------------------------------------------------------------
+
+@dataclass
+class _Prepared:
+    parsed: Query
+    filters: Filters
+    where: str  # SQL over p (passages) and a (articles), "1" when no filter
+    params: list
+    expr: str = ""  # FTS5 MATCH expression of the positive terms ("" when none)
+    exact_expr: str = ""  # the same without corrected terms (for ranking typo hits lower)
+    excluded: str = ""  # FTS5 expression of excluded terms, when there is no positive term
+    corrections: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    replace: dict[Term, tuple[Term, ...]] = field(default_factory=dict)
+
+
+def _taxonomy(source: TaxonomySource) -> Taxonomy:
+    return source() if callable(source) else source
+
+
+def _prepare(index: Index, text: str, filters: Filters, taxonomy: TaxonomySource,
+             exact: bool, article_ids: list[str] | None = None) -> _Prepared:
+    parsed = parse(text)
+    merged = filters.merge(parsed.filters)
+    if not parsed.has_terms and not merged:
+        if text and text.strip():
+            raise UsageError(f"nothing to search for in {text.strip()[:60]!r}",
+                             hint="give words to search for, like: brief search pipeline")
+        raise UsageError("give a query or a filter",
+                         hint="for example: brief search pipeline, or brief search --kind challenge")
+    if merged:
+        if merged.articles and article_ids is None:
+            article_ids = index.article_ids()
+        merged = merged.resolved(_taxonomy(taxonomy), article_ids if merged.articles else None)
+    where, params = _filter_sql(merged)
+    prep = _Prepared(parsed, merged, where, params)
+    if parsed.clauses:
+        if not exact:
+            _correct(index, parsed, prep)
+        prep.expr = parsed.to_fts(prep.replace)
+        if prep.replace:
+            prep.exact_expr = parsed.to_fts({t: () for t in prep.replace})
+    elif parsed.excluded:
+        prep.excluded = parsed.excluded_fts()
+    return prep
+
+
+def _filter_sql(filters: Filters) -> tuple[str, list]:
+    parts: list[str] = []
+    params: list = []
+    if filters.kinds:
+        parts.append("p.kind IN (" + ",".join("?" * len(filters.kinds)) + ")")
+        params += list(filters.kinds)
+    for column, values in (("p.sectors", filters.sectors), ("p.actors", filters.actors)):
+        if values:
+            parts.append("(" + " OR ".join(f"instr({column}, ?) > 0" for _ in values) + ")")
+            params += [f" {v} " for v in values]
+    if filters.articles:
+        parts.append("a.id IN (" + ",".join("?" * len(filters.articles)) + ")")
+        params += list(filters.articles)
+    if filters.since:
+        parts.append("a.published >= ?")
+        params.append(filters.since.isoformat())
+    if filters.until:
+        parts.append("a.published <= ?")
+        params.append(filters.until.isoformat())
+    return (" AND ".join(parts) or "1"), params
+
+
+def _in_vocabulary(index: Index, term: Term) -> bool:
+    return index.con.execute("SELECT 1 FROM fts WHERE fts MATCH ? LIMIT 1",
+                             (term.fts(),)).fetchone() is not None
+
+
+def _near_words(index: Index, word: str, max_distance: int, limit: int) -> list[str]:
+    """Vocabulary words within max_distance of word, nearest then most frequent first."""
+    if max_distance <= 0 or not word:
+        return []
+    from rapidfuzz import process
+    from rapidfuzz.distance import DamerauLevenshtein
+
+    rows = index.con.execute("SELECT word, n FROM words WHERE len BETWEEN ? AND ?",
+                             (len(word) - max_distance, len(word) + max_distance)).fetchall()
+    if not rows:
+        return []
+    found = process.extract(word, [r[0] for r in rows], scorer=DamerauLevenshtein.distance,
+                            score_cutoff=max_distance, limit=None)
+    ranked = sorted(((dist, -rows[i][1], choice) for choice, dist, i in found
+                     if choice != word))
+    if not ranked:
+        return []
+    return [choice for _dist, _n, choice in ranked[:limit]]
+
+
+def _fold(word: str) -> str:
+    from brief_cli.text import fold
+
+    return fold(word)
+
+
+def _correct(index: Index, parsed: Query, prep: _Prepared) -> None:
+    """Replace each unknown word (5+ letters) by the vocabulary words within reach."""
+    for term in parsed.terms():
+        if not term.is_word:
+            continue
+        word = _fold(term.tokens[0])
+        distance = allowed_distance(word)
+        if distance == 0 or _in_vocabulary(index, term):
+            continue
+        near = _nearest_at_best_distance(index, word, distance)
+        if near:
+            prep.replace[term] = tuple(Term(w, (w,)) for w in near)
+            prep.corrections[term.tokens[0]] = tuple(near)
+
+
+def _nearest_at_best_distance(index: Index, word: str, distance: int) -> list[str]:
+    from rapidfuzz.distance import DamerauLevenshtein
+
+    near = _near_words(index, word, distance, 50)
+    if not near:
+        return []
+    best = min(DamerauLevenshtein.distance(word, w) for w in near)
+    return [w for w in near if DamerauLevenshtein.distance(word, w) == best][:MAX_CORRECTIONS]
+
+
+# Running -----------------------------------------------------------------------------------
+
+_FROM_MATCH = ("FROM fts JOIN passages p ON p.rowid = fts.rowid "
+               "JOIN articles a ON a.rowid = p.article WHERE fts MATCH ? AND ")
+_FROM_ALL = "FROM passages p JOIN articles a ON a.rowid = p.article WHERE "
+_CORPUS_ORDER = "a.published, a.id, p.idx"
+
+
+def _ranked_sql(prep: _Prepared, what: str) -> tuple[str, list]:
+    if prep.expr:
+        return _FROM_MATCH + prep.where, [prep.expr] + prep.params
+    where = prep.where
+    params = list(prep.params)
+    if prep.excluded:
+        where += " AND p.rowid NOT IN (SELECT rowid FROM fts WHERE fts MATCH ?)"
+        params.append(prep.excluded)
+    return _FROM_ALL + where, params
+
+
+def search(index: Index, query: str, filters: Filters = Filters(), *,
+           taxonomy: TaxonomySource, exact: bool = False, limit: int | None = 10,
+           offset: int = 0, article_ids: list[str] | None = None) -> SearchResult:
+    """Search the index: hits ranked by BM25 (corpus order when the query has no words).
+
+    Raises UsageError (no query and no filter, bad inline filter) and UnknownIdError (unknown
+    sector, kind, actor or article, with suggestions). Nothing found is not an error here:
+    ``total`` is 0 and ``suggestions`` holds the nearest vocabulary words.
+    """
+    t0 = time.perf_counter()
+    prep = _prepare(index, query, filters, taxonomy, exact, article_ids)
+    con = index.con
+    body, params = _ranked_sql(prep, "")
+    total = con.execute("SELECT count(*) " + body, params).fetchone()[0]
+    hits: list[Hit] = []
+    if total and (limit is None or limit > 0):
+        page = _page(index, prep, body, params, limit, offset)
+        hits = _hits(index, prep, page, offset)
+    suggestions: tuple[str, ...] = ()
+    if total == 0 and prep.parsed.clauses:
+        suggestions = tuple(_suggest(index, prep.parsed))
+    return SearchResult(
+        query=query, filters=prep.filters, total=total, hits=tuple(hits),
+        corrections=prep.corrections, searched=prep.parsed.describe(prep.replace)
+        if prep.parsed.clauses else "",
+        suggestions=suggestions, seconds=time.perf_counter() - t0, offset=offset)
+
+
+def _page(index: Index, prep: _Prepared, body: str, params: list, limit: int | None,
+          offset: int) -> list[tuple[int, float | None, int]]:
+    """(rowid, score, tier) of the hits on the page, in rank order."""
+    lim = -1 if limit is None else limit
+    if prep.expr:
+        tier = "0"
+        tier_params: list = []
+        if prep.exact_expr:
+            tier = "(fts.rowid NOT IN (SELECT rowid FROM fts WHERE fts MATCH ?))"
+            tier_params = [prep.exact_expr]
+        elif prep.replace:
+            tier = "1"
+        sql = (f"SELECT fts.rowid, bm25(fts) AS score, {tier} AS tier " + body +
+               f" ORDER BY tier, score, {_CORPUS_ORDER} LIMIT ? OFFSET ?")
+        rows = index.con.execute(sql, tier_params + params + [lim, offset]).fetchall()
+        return [(r[0], -r[1], r[2]) for r in rows]
+    sql = f"SELECT p.rowid " + body + f" ORDER BY {_CORPUS_ORDER} LIMIT ? OFFSET ?"
+    return [(r[0], None, 0) for r in index.con.execute(sql, params + [lim, offset])]
+
+
+_DETAIL_SQL = (
+    "SELECT p.rowid, p.article, a.id, p.pid, p.idx, a.title, a.source, a.published, a.authors, "
+    "a.url, p.kind, p.sectors, p.actors, p.reviewed, t.text "
+    "FROM passages p JOIN articles a ON a.rowid = p.article JOIN texts t ON t.rowid = p.rowid "
+    "WHERE p.rowid IN ({})")
+
+
+def _chunks(seq: list, size: int = 500):
+    for i in range(0, len(seq), size):
+        yield seq[i:i + size]
+
+
+def _hits(index: Index, prep: _Prepared, page: list[tuple[int, float | None, int]],
+          offset: int, ranks: bool = True) -> list[Hit]:
+    import json
+
+    con = index.con
+    rowids = [r[0] for r in page]
+    details: dict[int, tuple] = {}
+    spans: dict[int, tuple[tuple[int, int], ...]] = {}
+    for chunk in _chunks(rowids):
+        marks = ",".join("?" * len(chunk))
+        for row in con.execute(_DETAIL_SQL.format(marks), chunk):
+            details[row[0]] = row
+        if prep.expr:
+            for rowid, marked in con.execute(
+                    f"SELECT rowid, highlight(fts, 0, ?, ?) FROM fts WHERE fts MATCH ? "
+                    f"AND rowid IN ({marks})", [_OPEN, _CLOSE, prep.expr] + chunk):
+                spans[rowid] = _spans(marked)
+    hits = []
+    for i, (rowid, score, tier) in enumerate(page):
+        d = details.get(rowid)
+        if d is None:
+            continue
+        text = d[14]
+        hit_spans = spans.get(rowid, ())
+        if _OPEN in text or _CLOSE in text:
+            hit_spans = ()
+        hits.append(Hit(
+            rank=offset + i + 1 if ranks else 0, uid=f"{d[2]}#{d[3]}", article_id=d[2],
+            passage_id=d[3], index=d[4], title=d[5] or "", source=d[6] or "",
+            published=date.fromisoformat(d[7]), authors=tuple(json.loads(d[8] or "[]")),
+            url=d[9], kind=d[10], sectors=tuple(d[11].split()), actors=tuple(d[12].split()),
+            reviewed=bool(d[13]), text=text, score=score, spans=hit_spans, typo=bool(tier),
+            rowid=rowid, article_rowid=d[1]))
+    return hits
+
+
+def _spans(marked: str) -> tuple[tuple[int, int], ...]:
+    """Character ranges in the plain text from a highlight() string with marker characters."""
+    out: list[tuple[int, int]] = []
+    pos = 0
+    start = None
+    for ch in marked:
+        if ch == _OPEN:
+            start = pos
+        elif ch == _CLOSE:
+            if start is not None and pos > start:
+                out.append((start, pos))
+            start = None
+        else:
+            pos += 1
+    return tuple(out)
+
+
+def _suggest(index: Index, parsed: Query) -> list[str]:
+    """Nearest vocabulary words to the query's words (for "nothing found")."""
+    out: list[str] = []
+    for term in parsed.terms():
+        for token in term.tokens:
+            word = _fold(token)
+            if len(word) < 3:
+                continue
+            for w in _near_words(index, word, max(2, len(word) // 3), 3):
+                if w not in out:
+                    out.append(w)
+    return out[:5]
+
+
+def neighbours(index: Index, hit: Hit, n: int) -> tuple[list[Hit], list[Hit]]:
+    """Up to n passages before and after a hit in its article (for ``-C N``)."""
+    if n <= 0:
+        return [], []
+    rows = index.con.execute(
+        "SELECT rowid FROM passages WHERE article = ? AND idx BETWEEN ? AND ? AND idx != ? "
+        "ORDER BY idx", (hit.article_rowid, hit.index - n, hit.index + n, hit.index)).fetchall()
+    prep = _Prepared(parse(""), Filters(), "1", [])
+    found = _hits(index, prep, [(r[0], None, 0) for r in rows], 0, ranks=False)
+    return [h for h in found if h.index < hit.index], [h for h in found if h.index > hit.index]
+
+
+def count(index: Index, query: str, filters: Filters = Filters(), *,
+          taxonomy: TaxonomySource, exact: bool = False) -> Counts:
+    """Hits per article and per sector instead of the passages."""
+    prep = _prepare(index, query, filters, taxonomy, exact)
+    body, params = _ranked_sql(prep, "")
+    con = index.con
+    articles = con.execute(
+        "SELECT a.id, a.title, count(*) AS n " + body +
+        " GROUP BY a.rowid ORDER BY n DESC, a.published, a.id", params).fetchall()
+    total = sum(r[2] for r in articles)
+    sectors: dict[str, int] = {}
+    for (tags,) in con.execute("SELECT p.sectors " + body, params):
+        for s in (tags.split() or ["(none)"]):
+            sectors[s] = sectors.get(s, 0) + 1
+    return Counts(total, tuple((r[0], r[1] or "", r[2]) for r in articles),
+                  tuple(sorted(sectors.items(), key=lambda kv: (-kv[1], kv[0]))),
+                  prep.filters, prep.corrections,
+                  prep.parsed.describe(prep.replace) if prep.parsed.clauses else "")
+
+
+# The selection API -------------------------------------------------------------------------
+
+def open_for_corpus(corpus: Corpus, taxonomy: Taxonomy) -> Index:
+    """The index of a loaded corpus: its folder's index, or an in-memory one."""
+    from brief_cli.index import memory_index_of, open_index
+
+    if corpus.root is None:
+        return memory_index_of(list(corpus.articles))
+    index = open_index(corpus.root, taxonomy.path, lambda: taxonomy)
+    if index.warnings:
+        import logging
+
+        for message in index.warnings:
+            logging.getLogger("brief").warning("warning: %s", message)
+    return index
+
+
+def select_by_query(corpus: Corpus, taxonomy: Taxonomy, query: str,
+                    filters: Filters = Filters(), *, exact: bool = False) -> Selection:
+    """Passages matching a query and filters, best first, as corpus objects.
+
+    Each Selected has its score (higher is better) and spans (matched character ranges of the
+    passage text). The Selection's filters are the option filters merged with the query's
+    inline ones, checked; corrections maps each corrected query word to the words searched.
+    """
+    from brief_cli.selection import Selected, Selection
+
+    index = open_for_corpus(corpus, taxonomy)
+    try:
+        result = search(index, query, filters, taxonomy=taxonomy, exact=exact, limit=None,
+                        article_ids=corpus.article_ids)
+    finally:
+        index.close()
+    items = []
+    for hit in result.hits:
+        article = corpus.article(hit.article_id)
+        passage = article.passage(hit.passage_id) if article is not None else None
+        if passage is None:
+            continue
+        items.append(Selected(article, passage, hit.score, hit.spans))
+    return Selection(tuple(items), result.filters, query, dict(result.corrections))
