@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -35,6 +36,9 @@ def atomic_write_text(path: Path, text: str, *, force: bool = False,
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        # mkstemp makes the file private (0600); give it the mode a plain open() would have,
+        # or keep the mode of the file it replaces.
+        os.chmod(tmp_name, _mode_for(path))
         if path.exists() and not force:  # appeared while we wrote
             raise FileProblem(f"{str(path)!r} already exists",
                               hint="use --force to overwrite it, or choose another name")
@@ -52,3 +56,12 @@ def atomic_write_text(path: Path, text: str, *, force: bool = False,
             except OSError:
                 pass
     return path
+
+
+def _mode_for(path: Path) -> int:
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
