@@ -107,10 +107,24 @@ def _runs(chars: Sequence[str], bold: Sequence[bool]) -> list[tuple[int, int]]:
     return runs
 
 
+def _join_spans(text: str, spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans sorted and merged, also across the spaces between them: a matched phrase is bold
+    as one run ("**single pipeline**"), not word by word."""
+    joined: list[tuple[int, int]] = []
+    for s, e in sorted((max(s, 0), min(e, len(text))) for s, e in spans):
+        if e <= s:
+            continue
+        if joined and not text[joined[-1][1]:s].strip(" \t"):
+            joined[-1] = (joined[-1][0], max(e, joined[-1][1]))
+        else:
+            joined.append((s, e))
+    return joined
+
+
 def _escape_lines(text: str, spans: Iterable[tuple[int, int]] = ()) -> list[str]:
     """The escaped lines of a paragraph; "" marks a paragraph break."""
     cleaned = _clean(text)
-    spans = [(s, e) for s, e in spans if e > s]
+    spans = _join_spans(text, spans)
 
     def in_span(index: int) -> bool:
         return any(s <= index < e for s, e in spans)
