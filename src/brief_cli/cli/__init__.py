@@ -6,6 +6,8 @@ core it needs inside the command, so that ``brief --help`` and a search stay fas
 
 from brief_cli.cli.app import app, main
 from brief_cli.cli import browse  # noqa: F401  (validate, articles, show)
+from brief_cli.cli import overview  # noqa: F401  (sectors, summary)
 from brief_cli.cli import export  # noqa: F401  (export)
+from brief_cli.cli import search  # noqa: F401  (search, index)
 
 __all__ = ["app", "main"]
