@@ -23,10 +23,11 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
+from brief_cli.errors import UnknownIdError
 from brief_cli.model import KINDS, Article, Corpus, Passage
 from brief_cli.sectors import Matrix, kind_matrix
 from brief_cli.selection import Selected, Selection
-from brief_cli.taxonomy import Taxonomy
+from brief_cli.taxonomy import Taxonomy, closest
 from brief_cli.text import STOP_WORDS, fold, split_sentences, stem, words
 
 DAMPING = 0.85
@@ -280,8 +281,9 @@ def gist(passage: Passage, idf: dict[str, float] | None = None,
     """The sentence that best represents the passage.
 
     Its score is the cosine between the sentence and the whole passage, plus a bonus for naming
-    the passage's sectors (``keywords``: the stemmed keywords of each sector, see
-    ``sector_keywords``), so a gist says what the passage was tagged for. Ties: the earliest.
+    the passage's sectors (``keywords``: the stemmed keywords of each sector in tag order, see
+    ``sector_keywords``; the first, main sector weighs most), so a gist says what the passage
+    was tagged for. Ties: the earliest.
     """
     sents = split_sentences(passage.text)
     if len(sents) <= 1:
@@ -290,15 +292,17 @@ def gist(passage: Passage, idf: dict[str, float] | None = None,
     idf = idf if idf is not None else _idf(stems)
     whole = _vector([t for ss in stems for t in ss], idf)
     nw = _norm(whole)
-    wanted = [k for k in keywords if k]
+    weights = [1.0 / (n + 1) for n in range(len(keywords))]
+    weight_sum = sum(w for w, k in zip(weights, keywords) if k)
     best, best_score = 0, -1.0
     for i, ss in enumerate(stems):
         v = _vector(ss, idf)
         score = _cosine(v, whole, _norm(v), nw)
-        if wanted:
+        if weight_sum:
             every = [stem(w) for w in words(sents[i])]
-            named = sum(1 for k in wanted if any(_names(every, phrase) for phrase in k))
-            score += SECTOR_BONUS * named / len(wanted)
+            named = sum(w for w, k in zip(weights, keywords)
+                        if k and any(_names(every, phrase) for phrase in k))
+            score += SECTOR_BONUS * named / weight_sum
         score = round(score, 12)
         if score > best_score:
             best, best_score = i, score
@@ -445,6 +449,36 @@ def summarize_article(corpus: Corpus, taxonomy: Taxonomy, article: Article,
                                 what="the other articles",
                                 missing="no other article in the corpus"),
     )
+
+
+def require_articles(corpus: Corpus, article_ids: Sequence[str]) -> list[str]:
+    """The ids, checked (UnknownIdError with the closest ids) and without repeats."""
+    found = []
+    for value in article_ids:
+        key = value.strip()
+        if corpus.article(key) is None:
+            raise UnknownIdError("article", value, closest(key, corpus.article_ids))
+        if key not in found:
+            found.append(key)
+    return found
+
+
+def summarize_articles(corpus: Corpus, taxonomy: Taxonomy, selection: Selection,
+                       article_ids: Sequence[str], *, sentences: int = 5, terms: int = 10
+                       ) -> tuple[list[ArticleSummary], list[str]]:
+    """A summary of each article's selected passages, and the ids left with no passage."""
+    by_article: dict[str, list[Selected]] = {}
+    for item in selection.items:
+        by_article.setdefault(item.article.id, []).append(item)
+    done, empty = [], []
+    for article_id in article_ids:
+        items = by_article.get(article_id)
+        if not items:
+            empty.append(article_id)
+            continue
+        done.append(summarize_article(corpus, taxonomy, items[0].article, items,
+                                      sentences=sentences, terms=terms))
+    return done, empty
 
 
 def _sector_label(taxonomy: Taxonomy, sector_id: str) -> str:

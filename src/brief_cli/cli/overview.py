@@ -1,0 +1,206 @@
+"""Commands for the overview: ``sectors`` (where the challenges and opportunities lie) and
+``summary`` (an article, or the whole corpus, at a glance)."""
+
+from __future__ import annotations
+
+import enum
+from typing import List, Optional
+
+import typer
+
+from brief_cli.cli.app import (
+    ActorOpt, Annotated, ArticleOpt, CorpusOpt, FormatOpt, KindOpt, SectorOpt, SinceOpt,
+    StrictOpt, TaxonomyOpt, UntilOpt, app, build_filters, complete_article_ids,
+    complete_sector_ids, load,
+)
+from brief_cli.render.formats import OutputFormat
+
+MATRIX_KINDS = ("kind", "cooccurrence")
+
+
+class SortKey(str, enum.Enum):
+    passages = "passages"
+    challenges = "challenges"
+    opportunities = "opportunities"
+    context = "context"
+    articles = "articles"
+    share = "share"
+    id = "id"
+    label = "label"
+
+
+class SummaryFormat(str, enum.Enum):
+    text = "text"
+    json = "json"
+    md = "md"
+
+
+QueryOpt = Annotated[Optional[str], typer.Option(
+    "--query", "-q", metavar="TEXT", rich_help_panel="Filters",
+    help="Only passages matching this search query (same syntax as 'brief search').")]
+
+
+@app.command()
+def sectors(
+    sector: Annotated[Optional[str], typer.Argument(
+        metavar="ID", autocompletion=complete_sector_ids, show_default=False,
+        help="A sector id (or label): show its description and its passages by kind.")] = None,
+    matrix: Annotated[bool, typer.Option(
+        "--matrix", "-m",
+        help="Show a sector × kind crosstab; '--matrix cooccurrence' shows which sectors "
+             "appear together in the same passages.")] = False,
+    sort: Annotated[SortKey, typer.Option(
+        "--sort", case_sensitive=False,
+        help="Sort by this column (numbers: largest first; id and label: A to Z).")
+    ] = SortKey.passages,
+    show_all: Annotated[bool, typer.Option(
+        "--all", help="Also list sectors that no selected passage carries.")] = False,
+    query: QueryOpt = None,
+    sector_filter: SectorOpt = None,
+    kind: KindOpt = None,
+    actor: ActorOpt = None,
+    article: ArticleOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    corpus: CorpusOpt = None,
+    taxonomy: TaxonomyOpt = None,
+    strict: StrictOpt = False,
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """Count passages by sector and kind: where the challenges and opportunities lie.
+
+    A passage tagged with several sectors counts for each. The share is the part of the selected
+    passages that carry the sector. Filters and --query choose the passages, as in search.
+
+    Examples:
+
+        brief sectors
+
+        brief sectors --kind challenge --sort challenges
+
+        brief sectors energy
+
+        brief sectors --matrix
+
+        brief sectors --matrix cooccurrence --format csv
+    """
+    from brief_cli import sectors as core
+    from brief_cli.errors import NothingFound, UsageError
+    from brief_cli.render import sectors as render
+    from brief_cli.selection import select_passages
+
+    corp, tax, _ = load(corpus, taxonomy, strict)
+    matrix_kind = None
+    if matrix:
+        matrix_kind = "kind"
+        if sector is not None:
+            if sector.strip().lower() not in MATRIX_KINDS:
+                raise UsageError(f"--matrix takes 'kind' or 'cooccurrence', not {sector!r}",
+                                 hint="to count within one sector, use --sector ID")
+            matrix_kind = sector.strip().lower()
+            sector = None
+    elif sector is not None and sector.strip().lower() in MATRIX_KINDS \
+            and tax.sector(sector.strip().lower()) is None:
+        raise UsageError(f"{sector!r} is not a sector", hint=f"did you mean '--matrix {sector}'?")
+    filters = build_filters(sector_filter, kind, actor, article, since, until)
+    selection = select_passages(corp, tax, query or "", filters)
+    if sector is not None:
+        detail = core.sector_detail(selection, tax, sector)
+        render.render_detail(detail, tax, fmt.value)
+        if not detail.passages:
+            raise NothingFound(f"no selected passage is tagged {detail.sector.id!r}")
+        return
+    if not selection:
+        raise NothingFound("no passages match the filters" if not query else
+                           "no passages match the query and filters")
+    title = _selection_title(selection)
+    if matrix_kind == "kind":
+        render.render_matrix(core.kind_matrix(selection, tax, include_empty=show_all), fmt,
+                             title=f"Sectors by kind · {title}")
+    elif matrix_kind == "cooccurrence":
+        render.render_matrix(core.cooccurrence(selection, tax, include_empty=show_all), fmt,
+                             title=f"Sectors found together · {title}")
+    else:
+        table = core.sector_counts(selection, tax, sort=sort.value, include_empty=show_all)
+        render.render_sector_table(table, fmt, title=f"{len(table.rows)} sectors · {title}")
+
+
+def _selection_title(selection) -> str:
+    from brief_cli.render.sectors import plural
+
+    articles = len({i.article.id for i in selection.items})
+    text = f"{plural(len(selection), 'passage')} in {plural(articles, 'article')}"
+    described = selection.filters.describe()
+    parts = [f"query {selection.query!r}"] if selection.query else []
+    parts += [f"{k}: {', '.join(v) if isinstance(v, list) else v}" for k, v in described.items()]
+    if parts:
+        text += " (" + "; ".join(parts) + ")"
+    return text
+
+
+@app.command()
+def summary(
+    articles: Annotated[Optional[List[str]], typer.Argument(
+        metavar="ARTICLE", autocompletion=complete_article_ids, show_default=False,
+        help="Article ids to summarise; none: a digest of the whole corpus.")] = None,
+    sentences: Annotated[int, typer.Option(
+        "--sentences", "-n", min=0, help="Key sentences to show for each article.")] = 5,
+    terms: Annotated[int, typer.Option(
+        "--terms", min=0, help="Distinctive terms to show (per article, or per sector).")] = 8,
+    query: QueryOpt = None,
+    sector: SectorOpt = None,
+    kind: KindOpt = None,
+    actor: ActorOpt = None,
+    article: ArticleOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    corpus: CorpusOpt = None,
+    taxonomy: TaxonomyOpt = None,
+    strict: StrictOpt = False,
+    fmt: Annotated[SummaryFormat, typer.Option(
+        "--format", "-f", case_sensitive=False,
+        help="text (panels on a terminal, plain when piped), json, or md (Markdown).")
+    ] = SummaryFormat.text,
+) -> None:
+    """Summarise articles: challenges, opportunities by sector, key sentences and terms.
+
+    With no ARTICLE, a digest of the corpus: counts by kind, sectors by kind, the most-named
+    actors and the distinctive terms of each sector. Filters and --query choose the passages
+    summarised. Key sentences are the most central ones (LexRank); distinctive terms are
+    ranked by log-likelihood against the rest of the corpus.
+
+    Examples:
+
+        brief summary kazakhstan-bri-partner
+
+        brief summary kazakhstan-bri-partner --sentences 3 --format md > summary.md
+
+        brief summary --kind challenge
+    """
+    from brief_cli import summary as core
+    from brief_cli.errors import NothingFound
+    from brief_cli.render import summary as render
+    from brief_cli.render.common import warn
+    from brief_cli.selection import select_passages
+
+    corp, tax, _ = load(corpus, taxonomy, strict)
+    wanted = core.require_articles(corp, articles or [])
+    filters = build_filters(sector, kind, actor, article, since, until)
+    selection = select_passages(corp, tax, query or "", filters)
+    described = _selection_title(selection) if (selection.query or selection.filters) else ""
+    if wanted:
+        results, empty = core.summarize_articles(corp, tax, selection, wanted,
+                                                 sentences=sentences, terms=terms)
+        for article_id in empty:
+            if results:
+                warn(f"no passage of {article_id!r} matches the filters; left out")
+        if not results:
+            raise NothingFound("no passage of " + ", ".join(repr(a) for a in empty)
+                               + " matches the filters")
+        render.render_summaries(results, fmt.value, filters=described)
+        return
+    if not selection:
+        raise NothingFound("no passages match the filters" if not query else
+                           "no passages match the query and filters")
+    result = core.digest(tax, selection, terms=terms)
+    render.render_digest(result, fmt.value, filters=described)
