@@ -90,7 +90,7 @@ vs etc al cf ca e.g i.e u.s u.k u.n e.u u.s.a a.m p.m ave blvd rd hwy art sec ch
 # Never a sentence end: a title before a name, or a Latin abbreviation inside a sentence.
 _TITLE_ABBREVIATIONS = frozenset(
     "mr mrs ms dr prof sr jr st mt gen col lt sgt capt cmdr adm gov sen rep pres rev hon messrs "
-    "e.g i.e cf vs al".split())
+    "e.g i.e cf vs".split())
 
 # A sentence end only when no number follows: "No. 5" and "Fig. 2" go on, "said no. Then" ends.
 _NUMBER_ABBREVIATIONS = frozenset("no nos vol vols p pp fig figs eq art sec ch para".split())
