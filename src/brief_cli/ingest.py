@@ -1052,11 +1052,9 @@ def with_id(article: Article, article_id: str) -> Article:
 
 
 def load_tagger(taxonomy: Taxonomy):
-    """The auto-tagger for this taxonomy, or None while it is not part of the package."""
-    try:
-        from brief_cli.tagging import Tagger
-    except ImportError:
-        return None
+    """The auto-tagger for this taxonomy (compiled once for a whole batch)."""
+    from brief_cli.tagging import Tagger
+
     return Tagger(taxonomy)
 
 
@@ -1150,6 +1148,42 @@ class Ingester:
 
 def _same_text(a: Article, b: Article) -> bool:
     return a.title == b.title and [p.text for p in a.passages] == [p.text for p in b.passages]
+
+
+def target_folder(out_dir: Path | None, corpus: Path | None, *, dry_run: bool = False
+                  ) -> Path | None:
+    """Where ingest writes: --out (created if missing), else the corpus folder chosen with
+    --corpus or BRIEF_CORPUS. The bundled corpus belongs to the installed package and is never
+    a default target."""
+    import os
+
+    from brief_cli.config import ENV_CORPUS, bundled_corpus_dir, resolve_corpus_dir
+
+    if out_dir is not None:
+        out_dir = Path(out_dir).expanduser()
+        if out_dir.exists() and not out_dir.is_dir():
+            raise FileProblem(f"--out {str(out_dir)!r} is not a folder")
+        if not dry_run:
+            try:
+                out_dir.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise FileProblem(f"cannot create folder {str(out_dir)!r}: "
+                                  f"{exc.strerror or exc}") from None
+        return out_dir
+    if corpus is not None or os.environ.get(ENV_CORPUS):
+        return resolve_corpus_dir(corpus)
+    if dry_run:
+        bundled = bundled_corpus_dir()
+        return bundled if bundled.is_dir() else None
+    raise UsageError("ingest needs a folder to write to (the bundled corpus is read-only)",
+                     hint=f"give --out DIR, or --corpus DIR, or set {ENV_CORPUS}")
+
+
+def check_date(value: str) -> date:
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise UsageError(f"--date takes a date like 2024-07-05, got {value!r}") from None
 
 
 def check_id(value: str) -> str:

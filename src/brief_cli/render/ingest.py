@@ -1,0 +1,158 @@
+"""Rendering for ``ingest``: the dry-run preview, the progress bar and the table of outcomes."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Iterator
+
+from rich.console import Group
+from rich.padding import Padding
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from brief_cli.ingest import Outcome, Prepared
+from brief_cli.render.common import (
+    Column, OutputFormat, emit_rows, err, error_line, is_terminal, kind_text, lit, literal, note, out,
+)
+
+STATUS_STYLES = {"ingested": "green", "skipped": "yellow", "failed": "red bold",
+                 "dry run": "cyan"}
+
+OUTCOME_COLUMNS = [
+    Column("input", "input", style="cyan", ratio=2),
+    Column("status", "status", no_wrap=True,
+           render=lambda v: Text(str(v), style=STATUS_STYLES.get(str(v), ""))),
+    Column("id", "id", no_wrap=True),
+    Column("passages", "passages", justify="right"),
+    Column("reason", "note", ratio=3, style="dim"),
+]
+
+
+def outcome_record(outcome: Outcome) -> dict:
+    return {
+        "input": outcome.input,
+        "status": outcome.status,
+        "id": outcome.article_id,
+        "passages": outcome.passages,
+        "file": str(outcome.path) if outcome.path is not None else None,
+        "reason": outcome.reason,
+    }
+
+
+def render_outcomes(outcomes: list[Outcome], fmt: OutputFormat) -> None:
+    """The table of what was ingested, skipped and failed (stdout), with a count line."""
+    rows = [outcome_record(o) for o in outcomes]
+    emit_rows(rows, OUTCOME_COLUMNS, fmt, title=None)
+
+
+def summary_line(outcomes: list[Outcome], seconds: float) -> str:
+    counts = {s: sum(1 for o in outcomes if o.status == s)
+              for s in ("ingested", "dry run", "skipped", "failed")}
+    passages = sum(o.passages for o in outcomes if o.status in ("ingested", "dry run"))
+    parts = [f"{n} {s}" for s, n in counts.items() if n or s in ("ingested", "failed")]
+    if counts["dry run"]:
+        parts = [p for p in parts if not p.startswith("0 ingested")]
+    rate = f", {passages / seconds:,.0f} passages/s" if seconds > 0 and passages else ""
+    return f"{', '.join(parts)}; {passages} passages in {seconds:.2f}s{rate}"
+
+
+def summarise(outcomes: list[Outcome], seconds: float) -> None:
+    """Each failure as an error line, then the counts (stderr)."""
+    for outcome in outcomes:
+        if outcome.status == "failed":
+            error_line(f"{outcome.input}: {outcome.reason}")
+    note(summary_line(outcomes, seconds))
+
+
+@contextmanager
+def progress_bar(total: int, enabled: bool) -> Iterator:
+    """A transient progress bar on stderr; yields a callback taking each finished input."""
+    if not enabled:
+        yield lambda source: None
+        return
+    from rich.progress import (
+        BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn,
+    )
+
+    with Progress(TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(),
+                  TimeRemainingColumn(), TextColumn("{task.description}", style="dim"),
+                  console=err(), transient=True) as bar:
+        task = bar.add_task("", total=total)
+
+        def advance(source) -> None:
+            bar.update(task, advance=1, description=literal(source.name[-40:]))
+
+        yield advance
+
+
+def progress_wanted(count: int) -> bool:
+    return count > 1 and is_terminal(err())
+
+
+# Dry run ---------------------------------------------------------------------------------------
+
+def _meta_rows(prepared: Prepared, outcome: Outcome) -> list[tuple[str, str]]:
+    article = prepared.article
+    rows = [
+        ("id", article.id),
+        ("title", article.title),
+        ("source", article.source),
+        ("section", article.section or ""),
+        ("authors", ", ".join(article.authors)),
+        ("published", article.published.isoformat()),
+        ("url", article.url or ""),
+        ("language", article.language),
+        ("author note", article.author_note or ""),
+        ("input", f"{prepared.source.name} ({prepared.encoding})"),
+        ("would write", str(outcome.path) if outcome.path else ""),
+    ]
+    if outcome.reason:
+        rows.append(("notes", outcome.reason))
+    return [(k, v) for k, v in rows if v]
+
+
+def render_preview(outcome: Outcome) -> None:
+    """What ingest would write for one input: metadata, numbered passages, what was removed."""
+    prepared = outcome.prepared
+    if prepared is None:
+        return
+    console = out()
+    article = prepared.article
+    dropped = prepared.draft.dropped
+    if not is_terminal(console):
+        w = console.file.write
+        for key, value in _meta_rows(prepared, outcome):
+            w(f"{key}: {literal(value)}\n")
+        for p in article.passages:
+            tags = "; ".join(filter(None, [p.kind, ", ".join(p.sectors), ", ".join(p.actors)]))
+            w(f"\n[{p.index + 1}] {p.id} ({tags})\n{literal(p.text)}\n")
+        for d in dropped:
+            w(f"\nremoved ({d.reason}): {literal(d.text)}\n")
+        w("\n")
+        console.file.flush()
+        return
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="dim", no_wrap=True)
+    grid.add_column()
+    for key, value in _meta_rows(prepared, outcome):
+        grid.add_row(key, lit(value, "bold" if key == "title" else None))
+    console.print(Panel(grid, title=Text(" dry run: nothing written ", style="cyan"),
+                        title_align="left", border_style="cyan"))
+    for p in article.passages:
+        head = Text(f"{p.index + 1:>3}. {p.id}  ", style="bold")
+        head.append_text(kind_text(p.kind))
+        if p.sectors:
+            head.append("  " + literal(", ".join(p.sectors)), style="magenta")
+        if p.actors:
+            head.append("  " + literal(", ".join(p.actors)), style="yellow")
+        console.print(Group(head, Padding(lit(p.text), (0, 0, 0, 5))))
+    if dropped:
+        console.print(Text(f"\nremoved {len(dropped)} piece{'s' * (len(dropped) != 1)} "
+                           "of page furniture:", style="dim"))
+        for d in dropped:
+            line = Text(f"  {d.reason}: ", style="dim")
+            line.append(literal(d.text if len(d.text) <= 100 else d.text[:99] + "…"),
+                        style="dim italic")
+            console.print(line)
+    console.print()
