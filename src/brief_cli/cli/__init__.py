@@ -9,5 +9,6 @@ from brief_cli.cli import browse  # noqa: F401  (validate, articles, show)
 from brief_cli.cli import overview  # noqa: F401  (sectors, summary)
 from brief_cli.cli import export  # noqa: F401  (export)
 from brief_cli.cli import search  # noqa: F401  (search, index)
+from brief_cli.cli import ingest  # noqa: F401  (ingest)
 
 __all__ = ["app", "main"]
