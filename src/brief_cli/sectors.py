@@ -107,7 +107,7 @@ def sector_counts(selection: Selection, taxonomy: Taxonomy, *, sort: str = "pass
                   include_empty: bool = False) -> SectorTable:
     """Counts by sector of the selected passages, sorted by ``sort`` (numbers: most first).
 
-    Ties are broken by sector id, so the order is the same on every run.
+    Ties are broken by passages (most first), then by id, so every run gives the same order.
     """
     if sort not in SORT_KEYS:
         raise UsageError(f"cannot sort by {sort!r}", hint="choose one of " + ", ".join(SORT_KEYS))
