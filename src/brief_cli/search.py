@@ -358,7 +358,7 @@ def _suggest(index: Index, parsed: Query) -> list[str]:
             word = _fold(token)
             if len(word) < 3:
                 continue
-            for w in _near_words(index, word, max(2, len(word) // 3), 3):
+            for w in _near_words(index, word, max(2, len(word) // 2), 3):
                 if w not in out:
                     out.append(w)
     return out[:5]

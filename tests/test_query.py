@@ -1,0 +1,162 @@
+"""The query language: parsing, inline filters, and safe FTS5 expressions for any string."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from brief_cli.errors import BriefError, UsageError
+from brief_cli.query import MAX_TERMS, Term, parse
+
+
+def words(q):
+    return [[str(t) for t in clause] for clause in q.clauses]
+
+
+def test_words_are_anded():
+    q = parse("pipeline risk")
+    assert words(q) == [["pipeline"], ["risk"]]
+    assert q.to_fts() == '"pipeline" AND "risk"'
+
+
+def test_phrase_or_not_and_prefix():
+    q = parse('"silk road" solar OR wind -coal NOT oil invest*')
+    assert words(q) == [['"silk road"'], ["solar", "wind"], ["invest*"]]
+    assert [str(t) for t in q.excluded] == ["coal", "oil"]
+    assert q.to_fts() == ('("silk road" AND ("solar" OR "wind") AND "invest"*) '
+                          'NOT ("coal" OR "oil")')
+
+
+def test_inline_filters():
+    q = parse('sector:energy Kind:challenge actor:"south africa" article:a-b since:2020 '
+              'until:2021-06 gas')
+    assert words(q) == [["gas"]]
+    f = q.filters
+    assert f.sectors == ("energy",) and f.kinds == ("challenge",)
+    assert f.actors == ("south africa",) and f.articles == ("a-b",)
+    assert f.since == date(2020, 1, 1) and f.until == date(2021, 6, 30)
+
+
+def test_repeated_inline_filters_add_up():
+    q = parse("sector:energy sector:trade")
+    assert q.filters.sectors == ("energy", "trade")
+    assert not q.has_terms
+
+
+def test_unknown_field_and_empty_value_are_words():
+    assert words(parse("foo:bar")) == [['"foo bar"']]
+    assert words(parse("sector:")) == [["sector"]]
+
+
+def test_inner_punctuation_makes_a_phrase():
+    assert words(parse("long-term U.S. China's")) == [['"long term"'], ['"U S"'], ['"China s"']]
+
+
+def test_fts_keywords_are_plain_words():
+    assert parse("NEAR(a, b) ^x").to_fts() == '"NEAR a" AND "b" AND "x"'
+
+
+@pytest.mark.parametrize("text", ['"', '""', "*", "^", ":", ";", "OR", "NOT", "AND",
+                                  "-", "- -", "(", ")", "🎉", "OR OR", "   "])
+def test_syntax_alone_is_ignored(text):
+    q = parse(text)
+    assert not q.clauses and not q.excluded
+    assert q.to_fts() == ""
+
+
+def test_unbalanced_quote_closes_at_the_end():
+    q = parse('"silk road')
+    assert words(q) == [['"silk road"']]
+
+
+def test_quotes_inside_terms_are_safe():
+    q = parse('a"b')
+    assert q.to_fts() == '"a" AND "b"'
+
+
+def test_cjk_and_accents_are_kept():
+    q = parse("中国 Côte")
+    assert [t.tokens for t in q.terms()] == [("中国",), ("Côte",)]
+
+
+def test_leading_or_and_dangling_not():
+    assert words(parse("OR solar")) == [["solar"]]
+    assert words(parse("solar NOT")) == [["solar"]]
+    assert words(parse("solar OR -coal")) == [["solar"]]
+
+
+def test_duplicates_are_dropped():
+    assert words(parse("solar solar OR solar")) == [["solar"]]
+
+
+def test_excluding_a_filter_is_an_error():
+    with pytest.raises(UsageError) as info:
+        parse("-sector:energy gas")
+    assert str(info.value) == ("cannot exclude a filter (sector:energy) (filters only keep "
+                               "passages; choose the values to keep)")
+
+
+def test_bad_inline_date_is_an_error():
+    with pytest.raises(UsageError) as info:
+        parse("since:yesterday")
+    assert "takes a date like" in str(info.value)
+
+
+def test_too_many_terms():
+    with pytest.raises(UsageError) as info:
+        parse(" ".join(f"w{i}" for i in range(MAX_TERMS + 1)))
+    assert str(info.value) == (f"the query has {MAX_TERMS + 1} terms; at most {MAX_TERMS} are "
+                               "allowed (search for fewer words)")
+
+
+def test_a_long_single_word_is_fine():
+    q = parse("a" * 10_000)
+    assert len(q.terms()) == 1
+
+
+def test_replacements_for_typos():
+    q = parse("pipelnie risk")
+    term = q.clauses[0][0]
+    fixed = q.to_fts({term: (Term("pipeline", ("pipeline",)), Term("pipelines", ("pipelines",)))})
+    assert fixed == '("pipeline" OR "pipelines") AND "risk"'
+    assert q.to_fts({term: ()}) == '"risk"'
+    assert q.describe({term: (Term("pipeline", ("pipeline",)),)}) == "pipeline risk"
+
+
+@pytest.fixture(scope="module")
+def fts():
+    con = sqlite3.connect(":memory:")
+    con.execute("CREATE VIRTUAL TABLE f USING fts5(text, "
+                "tokenize='porter unicode61 remove_diacritics 2')")
+    con.execute("INSERT INTO f VALUES ('the silk road and the long-term pipeline')")
+    return con
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=200))
+def test_any_string_parses_to_a_valid_fts_expression(fts, text):
+    try:
+        q = parse(text)
+    except BriefError:
+        return
+    for expr in (q.to_fts(), q.excluded_fts()):
+        if expr:
+            fts.execute("SELECT rowid FROM f WHERE f MATCH ?", (expr,)).fetchall()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(['"', "-", "*", "OR", "NOT", "AND", "(", ")", ":", "^", "NEAR(",
+                                 "sector:", "kind:", "word", "é", "中", " ", "+", "\\", "'"]),
+                max_size=30))
+def test_syntax_soup_parses(fts, parts):
+    try:
+        q = parse("".join(parts))
+    except BriefError:
+        return
+    expr = q.to_fts()
+    if expr:
+        fts.execute("SELECT rowid FROM f WHERE f MATCH ?", (expr,)).fetchall()
