@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
+from functools import cached_property, partial
+from typing import Callable, Iterable, Sequence
 
 from brief_cli.taxonomy import Taxonomy
 from brief_cli.text import stem as _stem
@@ -34,7 +36,11 @@ KIND_MIN_MARGIN = 0.5  # challenge and opportunity evidence this close: the pass
 FUZZY_MIN_LENGTH = 8
 FUZZY_CUTOFF = 92.0
 
-_TOKEN_RE = re.compile(r"[^\W_]+(?:'[^\W_]+)*|[.!?](?=[\s\"')\]]|$)|[,;:()\u2014]|\s[-\u2013]\s")
+_WORD_RE = re.compile(r"\w+(?:'\w+)*")
+_LONG_WORD_RE = re.compile(r"\b[a-z]\w{%d,}" % 7)  # lowercase: names are not misspellings
+_SENTENCE_SPLIT_RE = re.compile(r"[.!?]+(?=[\s\"')\]\u201d]|$)")
+_CLAUSE_SPLIT_RE = re.compile(r"[,;:()\u2014]|\s[-\u2013]\s")
+_PUNCT_RE = re.compile(r"[.!?,;:()\u2014]|\s[-\u2013]\s")
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'"})
 
 # Words that turn a following cue around within a few words ("not a risk", "no obstacle").
@@ -50,6 +56,7 @@ _CONTRAST_OPENERS = frozenset("however but yet nevertheless nonetheless still th
                               "conversely".split())
 # Openers of a conceded clause: its evidence counts little ("despite the obstacles, ...").
 _CONCESSIVE = frozenset("despite although though notwithstanding while whilst albeit".split())
+_MARKERS = _CONTRAST_OPENERS | _CONCESSIVE | {"spite"}
 _ORDINALS = {"first": 1, "firstly": 1, "second": 2, "secondly": 2, "third": 3, "thirdly": 3,
              "fourth": 4, "fourthly": 4, "fifth": 5, "finally": 9, "lastly": 9, "last": 9,
              "next": 8, "another": 8, "additionally": 8, "also": 8, "moreover": 8,
@@ -119,31 +126,135 @@ class Explanation:
     thresholds: dict = field(default_factory=dict, compare=False)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Tags:
+    """A passage's tags; ``explanation`` says why (worked out when first asked for)."""
+
     kind: str
     sectors: tuple[str, ...]
     actors: tuple[str, ...]
-    explanation: Explanation
+    _explain: Callable[[], Explanation] = field(repr=False, compare=False, default=None)
+
+    @cached_property
+    def explanation(self) -> Explanation:
+        return self._explain()
+
+
+# A hit before it becomes Evidence: (first word, end word, matched, weight, note).
+_Hit = tuple
 
 
 # Tokens --------------------------------------------------------------------------------------
 
-@dataclass(slots=True)
 class _Doc:
-    """A passage as tokens: words with their stems and clause/sentence positions."""
+    """A passage as tokens: words with their stems; positions and clauses worked out on demand."""
 
-    text: str
-    words: list[str]  # as written, typographic apostrophes normalised
-    spans: list[tuple[int, int]]
-    stems: list[str]
-    sentence: list[int]  # sentence number of each word
-    clause: list[int]  # clause number of each word (commas, semicolons... end a clause)
-    sentence_starts: list[int]  # word index where each sentence starts
+    __slots__ = ("text", "words", "stems", "_lower", "_spans", "_sentence", "_clause", "_starts")
+
+    def __init__(self, text: str, words: list[str], stems: list[str]):
+        self.text = text
+        self.words = words  # as written, typographic apostrophes normalised
+        self.stems = stems
+        self._lower: list[str] | None = None
+        self._spans: list[tuple[int, int]] | None = None
+        self._sentence: list[int] | None = None
+        self._clause: list[int] | None = None
+        self._starts: list[int] | None = None
+
+    @property
+    def lower(self) -> list[str]:
+        if self._lower is None:
+            lower = _WORD_RE.findall(self.text.lower())
+            if len(lower) != len(self.words):  # a letter whose lowercase is two characters
+                lower = [w.lower() for w in self.words]
+            self._lower = lower
+        return self._lower
+
+    @property
+    def spans(self) -> list[tuple[int, int]]:
+        if self._spans is None:
+            self._spans = [m.span() for m in _WORD_RE.finditer(self.text)]
+        return self._spans
+
+    def _structure(self) -> None:
+        # Split into sentences and clauses in C and count the words of each: no per-word loop.
+        sentence: list[int] = []
+        clause: list[int] = []
+        starts: list[int] = []
+        c = 0
+        for s, text in enumerate(_SENTENCE_SPLIT_RE.split(self.text)):
+            first = len(sentence)
+            for part in _CLAUSE_SPLIT_RE.split(text):
+                k = len(_WORD_RE.findall(part))
+                if k:
+                    sentence.extend([s] * k)
+                    clause.extend([c] * k)
+                    c += 1
+            if len(sentence) > first:
+                starts.append(first)
+        if len(sentence) == len(self.words):
+            self._sentence, self._clause, self._starts = sentence, clause, starts or [0]
+            return
+        self._structure_by_position()
+
+    def _structure_by_position(self) -> None:
+        n = len(self.words)
+        sentence = [0] * n
+        clause = [0] * n
+        starts = [0]
+        if n:
+            word_starts = [a for a, _ in self.spans]
+            s = c = 0
+            last = 0
+            text = self.text
+            for m in _PUNCT_RE.finditer(text):
+                pos = m.start()
+                if text[pos] in ".!?" and pos + 1 < len(text) and not (
+                        text[pos + 1].isspace() or text[pos + 1] in "\"')]\u201d"):
+                    continue  # "3.5", "U.S.-China"
+                k = bisect_left(word_starts, pos)
+                if k >= n:
+                    break
+                if k > last:
+                    sentence[last:k] = [s] * (k - last)
+                    clause[last:k] = [c] * (k - last)
+                    last = k
+                c += 1
+                if text[pos] in ".!?" and starts[-1] != k:
+                    s += 1
+                    starts.append(k)
+            sentence[last:] = [s] * (n - last)
+            clause[last:] = [c] * (n - last)
+        self._sentence, self._clause, self._starts = sentence, clause, starts
+
+    @property
+    def sentence(self) -> list[int]:
+        """Sentence number of each word."""
+        if self._sentence is None:
+            self._structure()
+        return self._sentence
+
+    @property
+    def clause(self) -> list[int]:
+        """Clause number of each word (commas, semicolons, colons, dashes end a clause)."""
+        if self._clause is None:
+            self._structure()
+        return self._clause
+
+    @property
+    def sentence_starts(self) -> list[int]:
+        if self._starts is None:
+            self._structure()
+        return self._starts
 
 
 def _normalise(text: str) -> str:
-    return text.translate(_APOSTROPHES)
+    if text.isascii():
+        return text
+    for typographic in _APOSTROPHES:
+        if chr(typographic) in text:
+            text = text.replace(chr(typographic), "'")
+    return text
 
 
 def _fold_accents(text: str) -> str:
@@ -204,6 +315,7 @@ class Tagger:
         self.taxonomy = taxonomy
         self._stem_cache: dict[str, str] = {}
         self._fuzzy_cache: dict[str, str | None] = {}
+        self._match_memo: dict[tuple, list] = {}
         # stems tuple -> entries; first stem -> longest phrase starting with it
         self._phrases: dict[tuple[str, ...], list[_Entry]] = {}
         self._first: dict[str, int] = {}
@@ -211,6 +323,11 @@ class Tagger:
         self._known_stems: set[str] = set()
         self._compile_sectors(taxonomy)
         self._compile_kinds(taxonomy)
+        # first stem -> the lengths of the phrases starting with it, longest first
+        lengths: dict[str, set[int]] = {}
+        for key in self._phrases:
+            lengths.setdefault(key[0], set()).add(len(key))
+        self._lengths = {k: tuple(sorted(v, reverse=True)) for k, v in lengths.items()}
         self._actor_names: dict[tuple[str, ...], tuple[str, ...]] = {}  # () = not an actor
         self._actor_first: dict[str, int] = {}
         self._actor_kind: dict[tuple[str, ...], str] = {}  # name|alias|demonym|capital
@@ -298,11 +415,15 @@ class Tagger:
                 if not _is_abbreviation(form) and len(form) >= 4:
                     variants.add(form.upper())  # headlines
                 for variant in variants:
-                    key = tuple(_words(_fold_accents(_normalise(variant))))
-                    if not key:
+                    base = tuple(_words(_normalise(variant)))
+                    if not base:
                         continue
-                    owners.setdefault(key, set()).add(actor.id)
-                    forms.setdefault(key, how)
+                    # As written and without accents, and possessive ("China's"), so that
+                    # matching needs no per-word normalising.
+                    for key in {base, tuple(_words(_fold_accents(_normalise(variant))))}:
+                        for k in (key, key[:-1] + (key[-1] + "'s",)):
+                            owners.setdefault(k, set()).add(actor.id)
+                            forms.setdefault(k, how)
         for key, ids in owners.items():
             self._actor_names[key] = tuple(sorted(ids))
             self._actor_kind[key] = forms[key]
@@ -316,38 +437,16 @@ class Tagger:
     # tokens -----------------------------------------------------------------------------
     def _doc(self, text: str) -> _Doc:
         text = _normalise(text)
-        words: list[str] = []
-        spans: list[tuple[int, int]] = []
-        sentence: list[int] = []
-        clause: list[int] = []
-        starts: list[int] = [0]
-        s = c = 0
-        stem = self._stem
-        for m in _TOKEN_RE.finditer(text):
-            tok = m.group()
-            ch = tok[0]
-            if ch.isalnum():
-                words.append(tok)
-                spans.append(m.span())
-                sentence.append(s)
-                clause.append(c)
-            elif ch in ".!?":
-                if starts[-1] != len(words):
-                    s += 1
-                    c += 1
-                    starts.append(len(words))
-            else:
-                c += 1
-        stems = [stem(w) for w in words]
-        if starts[-1] == len(words) and len(starts) > 1:
-            starts.pop()
-        return _Doc(text, words, spans, stems, sentence, clause, starts)
+        words = _WORD_RE.findall(text)
+        stems = list(map(self._stem_cache.get, words))
+        if None in stems:
+            stem = self._stem
+            stems = [st if st is not None else stem(w) for st, w in zip(stems, words)]
+        return _Doc(text, words, stems)
 
     def _fuzzy(self, word: str) -> str | None:
         """The stem of the keyword word a long unknown word is a misspelling of, if any."""
         low = word.lower()
-        if low in self._fuzzy_cache:
-            return self._fuzzy_cache[low]
         from rapidfuzz import fuzz, process
 
         found = None
@@ -356,58 +455,71 @@ class Tagger:
                                       score_cutoff=FUZZY_CUTOFF)
             if best is not None and best[0][0] == low[0] and abs(len(best[0]) - len(low)) <= 2:
                 found = self._vocab_words[best[0]]
-        if len(self._fuzzy_cache) < 100_000:
-            self._fuzzy_cache[low] = found
+        if len(self._fuzzy_cache) > 100_000:
+            self._fuzzy_cache.clear()
         return found
 
     # matching ---------------------------------------------------------------------------
     def _matches(self, doc: _Doc) -> list[tuple[int, int, list[_Entry], str]]:
         """Longest-first matches of keywords and cues: (first word, end word, entries, note)."""
         stems = doc.stems
+        words = doc.words
         n = len(stems)
+        known = self._known_stems
         fixed: dict[int, str] = {}
-        for i, (word, st) in enumerate(zip(doc.words, stems)):
-            if len(word) >= FUZZY_MIN_LENGTH and st not in self._known_stems \
-                    and not word[0].isupper():
-                corrected = self._fuzzy(word)
-                if corrected is not None:
-                    fixed[i] = corrected
+        fuzzy_cache = self._fuzzy_cache
+        stem_cache = self._stem_cache
+        for word in _LONG_WORD_RE.findall(doc.text):
+            corrected = fuzzy_cache.get(word, 0)
+            if corrected == 0:
+                corrected = None if (stem_cache.get(word) or self._stem(word)) in known \
+                    else self._fuzzy(word)
+                fuzzy_cache[word] = corrected
+            if corrected is not None:
+                fixed.update((k, corrected) for k, w in enumerate(words) if w == word)
         if fixed:
             stems = list(stems)
             for i, st in fixed.items():
                 stems[i] = st
-        first = self._first
+        lengths = self._lengths
         phrases = self._phrases
+        memo = self._match_memo
+        lower = doc.lower
         found = []
+        taken = {"sector": 0, "kind": 0}
         # Each category (sectors, kind cues) takes its own longest matches, so that a cue
         # inside a sector keyword ("trade barrier") still counts as a cue.
-        for category in ("sector", "kind"):
-            i = 0
-            while i < n:
-                longest = first.get(stems[i])
-                if longest is None:
-                    i += 1
+        for i in [i for i, st in enumerate(stems) if st in lengths]:
+            open_for = [c for c, end in taken.items() if end <= i]
+            if not open_for:
+                continue
+            for length in lengths[stems[i]]:
+                if i + length > n:
                     continue
-                hit = None
-                for length in range(min(longest, n - i), 0, -1):
-                    entries = phrases.get(tuple(stems[i:i + length]))
-                    if entries is not None:
-                        chosen = []
-                        for e in entries:
-                            if e.category == category and all(
-                                    c.target != e.target for c in chosen) \
-                                    and self._forms_match(doc.words, i, e, fixed):
-                                chosen.append(e)
-                        if chosen:
-                            hit = (i, i + length, chosen,
-                                   "fuzzy" if any(j in fixed for j in range(i, i + length))
-                                   else "")
-                            break
-                if hit is None:
-                    i += 1
+                key = tuple(stems[i:i + length]) if length > 1 else (stems[i],)
+                entries = phrases.get(key)
+                if entries is None:
                     continue
-                found.append(hit)
-                i = hit[1]
+                fuzzy = bool(fixed) and any(j in fixed for j in range(i, i + length))
+                surface = tuple(lower[i:i + length]) if length > 1 else (lower[i],)
+                by_category = None if fuzzy else memo.get(surface)
+                if by_category is None:
+                    by_category = {}
+                    for e in entries:
+                        chosen = by_category.setdefault(e.category, [])
+                        if all(c.target != e.target for c in chosen) \
+                                and self._forms_match(words, i, e, fixed):
+                            chosen.append(e)
+                    if not fuzzy and len(memo) < 200_000:
+                        memo[surface] = by_category
+                for category in open_for[:]:
+                    chosen = by_category.get(category)
+                    if chosen:
+                        found.append((i, i + length, chosen, "fuzzy" if fuzzy else ""))
+                        taken[category] = i + length
+                        open_for.remove(category)
+                if not open_for:
+                    break
         return found
 
     def _forms_match(self, words: list[str], i: int, entry: _Entry, fixed) -> bool:
@@ -418,150 +530,113 @@ class Tagger:
                 return False
         return True
 
-    def _actors(self, doc: _Doc) -> list[ActorMention]:
-        words = [w[:-2] if w.endswith("'s") else w for w in doc.words]
-        words = [_fold_accents(w) for w in words]
+    def _actors(self, doc: _Doc) -> list[tuple[str, list[_Hit]]]:
+        """Actor mentions in order of first mention: (actor id, hits); weight 0 = not counted."""
+        words = doc.words
         n = len(words)
-        mentions: dict[str, list[Evidence]] = {}
-        notes: dict[str, str] = {}
-        i = 0
         first = self._actor_first
-        while i < n:
-            longest = first.get(words[i])
-            if longest is None:
-                i += 1
+        found = [i for i, w in enumerate(words) if w in first]
+        if not found:
+            return []
+        mentions: dict[str, list[_Hit]] = {}
+        taken = 0
+        for i in found:
+            if i < taken:
                 continue
-            for length in range(min(longest, n - i), 0, -1):
-                key = tuple(words[i:i + length])
+            for length in range(min(first[words[i]], n - i), 0, -1):
+                key = tuple(words[i:i + length]) if length > 1 else (words[i],)
                 ids = self._actor_names.get(key)
                 if ids is None:
                     continue
                 how = self._actor_kind[key]
-                start, end = doc.spans[i][0], doc.spans[i + length - 1][1]
-                ev = Evidence(doc.text[start:end], start, end, " ".join(key), 1.0, how)
+                matched = " ".join(key)
                 if len(ids) == 1:
-                    if how == "capital" and i > 0 and doc.words[i - 1].lower() in _LOCATIVE:
-                        ev = Evidence(ev.text, start, end, ev.matched, 0.0,
-                                      f"capital as a place (after {doc.words[i - 1]!r})")
-                    mentions.setdefault(ids[0], []).append(ev)
+                    if how == "capital" and i > 0 and words[i - 1].lower() in _LOCATIVE:
+                        hit = (i, i + length, matched, 0.0,
+                               f"capital as a place (after {words[i - 1]!r})")
+                    else:
+                        hit = (i, i + length, matched, 1.0, how)
+                    mentions.setdefault(ids[0], []).append(hit)
                 elif ids:
                     for actor_id in ids:
                         mentions.setdefault(actor_id, []).append(
-                            Evidence(ev.text, start, end, ev.matched, 0.0,
-                                     "ambiguous: " + ", ".join(ids)))
-                i += length
+                            (i, i + length, matched, 0.0, "ambiguous: " + ", ".join(ids)))
+                taken = i + length
                 break
-            else:
-                i += 1
-        out = []
-        for actor_id, evidence in mentions.items():
-            tagged = any(e.weight > 0 for e in evidence)
-            reason = "" if tagged else (notes.get(actor_id) or evidence[0].note)
-            out.append(ActorMention(actor_id, tuple(evidence), tagged, reason))
-        return out
+        return list(mentions.items())
 
     # scoring ----------------------------------------------------------------------------
-    def _sectors(self, doc: _Doc, matches) -> list[SectorScore]:
-        per: dict[str, list[Evidence]] = {}
+    @staticmethod
+    def _sectors(matches) -> list[tuple[str, float, bool, str, list[_Hit]]]:
+        """Every sector with evidence, best first: (id, score, tagged, reason, hits)."""
+        per: dict[str, list[_Hit]] = {}
         for i, j, entries, note in matches:
             if entries[0].category != "sector":
                 continue
-            start, end = doc.spans[i][0], doc.spans[j - 1][1]
             for e in entries:
-                notes = ", ".join(x for x in (e.note, note) if x)
                 per.setdefault(e.target, []).append(
-                    Evidence(doc.text[start:end], start, end, e.matched, e.weight, notes))
-        scores: list[tuple[str, float, list[Evidence]]] = []
-        for sector, evidence in per.items():
+                    (i, j, e.matched, e.weight, e.note + ", " + note if note and e.note
+                     else e.note or note))
+        if not per:
+            return []
+        scores = []
+        for sector, hits in per.items():
+            if len(hits) == 1:
+                scores.append((sector, hits[0][3], hits))
+                continue
             seen: dict[str, int] = {}
             counted = []
             total = 0.0
-            for ev in evidence:
-                repeat = seen.get(ev.matched, 0)
-                seen[ev.matched] = repeat + 1
-                # A repeated keyword adds a little; distinct keywords add fully.
-                weight = ev.weight if repeat == 0 else ev.weight * 0.25 / repeat
-                total += weight
-                counted.append(ev if repeat == 0 else Evidence(
-                    ev.text, ev.start, ev.end, ev.matched, round(weight, 3),
-                    (ev.note + ", " if ev.note else "") + "repeat"))
+            for hit in hits:
+                repeat = seen.get(hit[2], 0)
+                seen[hit[2]] = repeat + 1
+                if repeat == 0:
+                    total += hit[3]
+                    counted.append(hit)
+                else:
+                    # A repeated keyword adds a little; distinct keywords add fully.
+                    weight = round(hit[3] * 0.25 / repeat, 3)
+                    total += weight
+                    counted.append((hit[0], hit[1], hit[2], weight,
+                                    (hit[4] + ", " if hit[4] else "") + "repeat"))
             scores.append((sector, round(total, 3), counted))
-        top = max((s for _, s, _ in scores), default=0.0)
+        top = max(score for _, score, _ in scores)
         out = []
-        for sector, score, evidence in scores:
+        for sector, score, hits in scores:
             if score < SECTOR_MIN_SCORE:
                 tagged, reason = False, f"score {score:g} < minimum {SECTOR_MIN_SCORE:g}"
             elif score < SECTOR_MIN_SHARE * top:
                 tagged, reason = False, (f"score {score:g} < {SECTOR_MIN_SHARE:g} × top score "
                                          f"{top:g}")
             else:
-                tagged, reason = True, f"score {score:g} ≥ {SECTOR_MIN_SCORE:g}"
-            out.append(SectorScore(sector, score, tagged, tuple(evidence), reason))
-        out.sort(key=lambda s: (-s.score, s.sector))
+                tagged, reason = True, f"score {score:g} ≥ minimum {SECTOR_MIN_SCORE:g}"
+            out.append((sector, score, tagged, reason, hits))
+        out.sort(key=lambda row: (-row[1], row[0]))
         return out
 
-    def _kind_evidence(self, doc: _Doc, matches) -> dict[str, list[Evidence]]:
+    def _kind_evidence(self, doc: _Doc, matches) -> dict[str, list[_Hit]]:
+        evidence: dict[str, list[_Hit]] = {"challenge": [], "opportunity": []}
+        if not any(m[2][0].category == "kind" for m in matches):
+            return evidence
         words = doc.words
-        lower = [w.lower() for w in words]
+        lower = doc.lower
         n = len(words)
         factor = [1.0] * n
         why = [""] * n
-        # Contrast: a sentence opened by "however"/"but" outweighs the sentences before it.
-        for si, start in enumerate(doc.sentence_starts):
-            if start < n and lower[start] in _CONTRAST_OPENERS and si > 0:
-                for k in range(0, start):
-                    factor[k] *= 0.5
-                    why[k] = why[k] or f"before {words[start]!r}"
-                end = doc.sentence_starts[si + 1] if si + 1 < len(doc.sentence_starts) else n
-                for k in range(start, end):
-                    factor[k] *= 1.5
-                    why[k] = why[k] or f"after {words[start]!r}"
-        for k in range(n):
-            w = lower[k]
-            if w in ("but", "however", "yet") and k > 0 and doc.sentence[k - 1] == doc.sentence[k]:
-                if w == "yet" and k + 1 < n and lower[k + 1] in ("to", "another"):
-                    continue  # "yet to", not a contrast
-                sent = doc.sentence[k]
-                j = k - 1
-                while j >= 0 and doc.sentence[j] == sent:
-                    factor[j] *= 0.5
-                    why[j] = why[j] or f"before {words[k]!r}"
-                    j -= 1
-                j = k + 1
-                while j < n and doc.sentence[j] == sent:
-                    factor[j] *= 1.5
-                    why[j] = why[j] or f"after {words[k]!r}"
-                    j += 1
-            # Concession: "despite X, Y" / "although X, Y": X counts little, Y counts more.
-            if w in _CONCESSIVE or (w == "in" and k + 2 < n and lower[k + 1] == "spite"):
-                if w == "while" and k > 0 and doc.sentence[k - 1] == doc.sentence[k]:
-                    continue  # mid-sentence "while" mostly means "whereas" or "during"
-                cl = doc.clause[k]
-                sent = doc.sentence[k]
-                j = k
-                while j < n and doc.clause[j] == cl:
-                    factor[j] *= 0.3
-                    why[j] = f"conceded ({words[k]})"
-                    j += 1
-                if k == 0 or doc.sentence[k - 1] != sent:  # the main clause follows
-                    while j < n and doc.sentence[j] == sent:
-                        factor[j] *= 1.3
-                        why[j] = why[j] or f"main clause after {words[k]!r}"
-                        j += 1
-        evidence: dict[str, list[Evidence]] = {"challenge": [], "opportunity": []}
+        markers = _MARKERS.intersection(lower)
+        if markers:
+            self._weigh_structure(doc, markers, factor, why)
         for i, j, entries, note in matches:
             if entries[0].category != "kind":
                 continue
-            start, end = doc.spans[i][0], doc.spans[j - 1][1]
-            text = doc.text[start:end]
             for e in entries:
                 if e.target not in evidence:
                     continue
                 kind, weight, notes = e.target, e.weight * factor[i], [why[i]] if why[i] else []
                 if e.note:
                     notes.insert(0, e.note)
-                neg = _negated(lower, doc.clause, i)
-                solver = _solved(doc.stems, doc.clause, i) if kind == "challenge" else None
+                neg = _negated(doc, i)
+                solver = _solved(doc, i) if kind == "challenge" and not neg else None
                 if neg:
                     kind = _other(kind)
                     weight *= 0.5
@@ -577,36 +652,88 @@ class Tagger:
                         i > 1 and lower[i - 1] == "of" and lower[i - 2] == "number")):
                     weight *= 2.0
                     notes.append(f"announced ({words[i - 1]} …)")
-                evidence[kind].append(Evidence(text, start, end, e.matched, round(weight, 3),
-                                               "; ".join(notes)))
+                evidence[kind].append((i, j, e.matched, round(weight, 3), "; ".join(notes)))
         return evidence
 
-    def _decide_kind(self, evidence: dict[str, list[Evidence]], bonus: dict[str, float],
-                     rule_hint: str = "") -> tuple[str, str, tuple[KindScore, ...]]:
+    @staticmethod
+    def _weigh_structure(doc: _Doc, markers: set[str], factor: list[float],
+                         why: list[str]) -> None:
+        """Contrast and concession: which words count more, which less, and why."""
+        words = doc.words
+        lower = doc.lower
+        n = len(words)
+        sentence = doc.sentence
+        starts = doc.sentence_starts
+        # A sentence opened by "however"/"but" outweighs the sentences before it.
+        for si, start in enumerate(starts):
+            if si > 0 and start < n and lower[start] in _CONTRAST_OPENERS:
+                for k in range(0, start):
+                    factor[k] *= 0.5
+                    why[k] = why[k] or f"before {words[start]!r}"
+                end = starts[si + 1] if si + 1 < len(starts) else n
+                for k in range(start, end):
+                    factor[k] *= 1.5
+                    why[k] = why[k] or f"after {words[start]!r}"
+        for k in [k for k, w in enumerate(lower) if w in markers]:
+            w = lower[k]
+            if w in ("but", "however", "yet") and k > 0 and sentence[k - 1] == sentence[k]:
+                if w == "yet" and k + 1 < n and lower[k + 1] in ("to", "another"):
+                    continue  # "yet to", not a contrast
+                sent = sentence[k]
+                j = k - 1
+                while j >= 0 and sentence[j] == sent:
+                    factor[j] *= 0.5
+                    why[j] = why[j] or f"before {words[k]!r}"
+                    j -= 1
+                j = k + 1
+                while j < n and sentence[j] == sent:
+                    factor[j] *= 1.5
+                    why[j] = why[j] or f"after {words[k]!r}"
+                    j += 1
+            # Concession: "despite X, Y" / "although X, Y": X counts little, Y counts more.
+            if w in _CONCESSIVE or (w == "spite" and k > 0 and lower[k - 1] == "in"):
+                if w == "while" and k > 0 and sentence[k - 1] == sentence[k]:
+                    continue  # mid-sentence "while" mostly means "whereas" or "during"
+                if w == "spite":
+                    k -= 1
+                cl = doc.clause[k]
+                sent = sentence[k]
+                j = k
+                while j < n and doc.clause[j] == cl:
+                    factor[j] *= 0.3
+                    why[j] = f"conceded ({words[k]})"
+                    j += 1
+                if k == 0 or sentence[k - 1] != sent:  # the main clause follows
+                    while j < n and sentence[j] == sent:
+                        factor[j] *= 1.3
+                        why[j] = why[j] or f"main clause after {words[k]!r}"
+                        j += 1
+
+    def _decide_kind(self, evidence: dict[str, list[_Hit]], bonus: dict[str, float],
+                     rule_hint: str = "") -> tuple[str, str, float, float]:
         scores = {}
-        for kind, items in evidence.items():
+        for kind, hits in evidence.items():
             seen: dict[str, int] = {}
             total = 0.0
-            for ev in items:
-                r = seen.get(ev.matched, 0)
-                seen[ev.matched] = r + 1
-                total += ev.weight if r == 0 else ev.weight * 0.5
+            for hit in hits:
+                r = seen.get(hit[2], 0)
+                seen[hit[2]] = r + 1
+                total += hit[3] if r == 0 else hit[3] * 0.5
             scores[kind] = round(total + bonus.get(kind, 0.0), 3)
         ch, op = scores["challenge"], scores["opportunity"]
-        ranked = (KindScore("challenge", ch, tuple(evidence["challenge"])),
-                  KindScore("opportunity", op, tuple(evidence["opportunity"])))
+        ranked = (ch, op)
         best = "challenge" if ch > op else "opportunity"
         high, low = max(ch, op), min(ch, op)
         if high < KIND_MIN_SCORE:
             return "context", (f"no kind cue reaches {KIND_MIN_SCORE:g} "
-                               f"(challenge {ch:g}, opportunity {op:g})"), ranked
+                               f"(challenge {ch:g}, opportunity {op:g})"), *ranked
         if high - low < KIND_MIN_MARGIN:
             return "context", (f"challenge {ch:g} and opportunity {op:g} are within "
-                               f"{KIND_MIN_MARGIN:g}: mixed, so context"), ranked
+                               f"{KIND_MIN_MARGIN:g}: mixed, so context"), *ranked
         rule = f"{best} {high:g} over {_other(best)} {low:g}"
         if rule_hint:
             rule += f"; {rule_hint}"
-        return best, rule, ranked
+        return best, rule, *ranked
 
     # public API -------------------------------------------------------------------------
     def tag(self, text: str) -> Tags:
@@ -628,10 +755,9 @@ class Tagger:
         for text in texts:
             doc = self._doc(text)
             matches = self._matches(doc)
-            sectors = self._sectors(doc, matches)
+            sectors = self._sectors(matches)
             evidence = self._kind_evidence(doc, matches)
-            lower0 = [w.lower() for w in doc.words[:2]]
-            opener = _ordinal(lower0)
+            opener = _ordinal(doc.lower[:2]) if doc.words else None
             bonus: dict[str, float] = {}
             hint = ""
             announced = _announcement(doc, evidence)
@@ -648,26 +774,21 @@ class Tagger:
                 list_kind = None
             pending = announced[0] if announced and not _has_ordinal_after(doc, announced[1]) \
                 else None
-            if doc.words and doc.words[0].lower() in _CONTRAST_OPENERS and previous_kind in (
+            if doc.words and doc.lower[0] in _CONTRAST_OPENERS and previous_kind in (
                     "challenge", "opportunity") and not bonus:
                 turned = _other(previous_kind)
                 bonus[turned] = 1.0
                 hint = f"{doc.words[0]!r} turns from the previous {previous_kind}"
-            kind, rule, kinds = self._decide_kind(evidence, bonus, hint)
+            kind, rule, ch, op = self._decide_kind(evidence, bonus, hint)
             if kind == "context" and bonus:
                 rule += f" ({hint})"
             previous_kind = kind
             actors = self._actors(doc)
-            explanation = Explanation(
-                kind_rule=rule, kinds=kinds, sectors=tuple(sectors), actors=tuple(actors),
-                thresholds={"sector_min_score": SECTOR_MIN_SCORE,
-                            "sector_min_share": SECTOR_MIN_SHARE,
-                            "kind_min_score": KIND_MIN_SCORE, "kind_min_margin": KIND_MIN_MARGIN})
             results.append(Tags(
                 kind=kind,
-                sectors=tuple(s.sector for s in sectors if s.tagged),
-                actors=tuple(a.actor for a in actors if a.tagged),
-                explanation=explanation))
+                sectors=tuple(row[0] for row in sectors if row[2]),
+                actors=tuple(a for a, hits in actors if any(h[3] > 0 for h in hits)),
+                _explain=partial(_explanation, doc, rule, (ch, op), evidence, sectors, actors)))
         return results
 
 
@@ -677,7 +798,7 @@ _STRUCTURAL = frozenset(_stem(w) for w in ("however", "despite", "but", "althoug
 
 
 def _words(text: str) -> list[str]:
-    return [m.group() for m in _TOKEN_RE.finditer(text) if m.group()[0].isalnum()]
+    return _WORD_RE.findall(text)
 
 
 def _is_abbreviation(form: str) -> bool:
@@ -689,28 +810,26 @@ def _other(kind: str) -> str:
     return "opportunity" if kind == "challenge" else "challenge"
 
 
-def _negated(lower: list[str], clause: list[int], i: int) -> str | None:
+def _negated(doc: _Doc, i: int) -> str | None:
     """The negating word within three words before i, in the same clause ("not a risk")."""
+    lower = doc.lower
     for k in range(i - 1, max(-1, i - 4), -1):
-        if clause[k] != clause[i]:
-            return None
         w = lower[k]
         if w in _NEGATORS or w.endswith("n't"):
             if w == "not" and k + 1 < len(lower) and lower[k + 1] in ("only", "just", "merely"):
                 return None
             if w == "no" and k + 1 < len(lower) and lower[k + 1] in ("longer", "doubt"):
                 return None
-            return w
+            return w if doc.clause[k] == doc.clause[i] else None
     return None
 
 
-def _solved(stems: list[str], clause: list[int], i: int) -> str | None:
+def _solved(doc: _Doc, i: int) -> str | None:
     """The solving verb within three words before i ("reduce the risks", "overcome obstacles")."""
+    stems = doc.stems
     for k in range(i - 1, max(-1, i - 4), -1):
-        if clause[k] != clause[i]:
-            return None
         if stems[k] in _SOLVERS:
-            return stems[k]
+            return stems[k] if doc.clause[k] == doc.clause[i] else None
     return None
 
 
@@ -744,11 +863,36 @@ def _ordinal(first_words: list[str]) -> int | None:
 def _announcement(doc: _Doc, evidence) -> tuple[str, int, str] | None:
     """A cue announced with a quantifier ("several challenges"): (kind, word index, words)."""
     for kind in ("challenge", "opportunity"):
-        for ev in evidence.get(kind, []):
-            if "announced" in ev.note:
-                idx = next(k for k, sp in enumerate(doc.spans) if sp[0] == ev.start)
-                return kind, idx, doc.text[doc.spans[idx - 1][0]:ev.end]
+        for i, j, _matched, _weight, note in evidence.get(kind, ()):
+            if "announced" in note:
+                return kind, i, " ".join(doc.words[i - 1:j])
     return None
+
+
+def _evidence(doc: _Doc, hits: Iterable[_Hit]) -> tuple[Evidence, ...]:
+    spans = doc.spans
+    out = []
+    for i, j, matched, weight, note in hits:
+        start, end = spans[i][0], spans[j - 1][1]
+        out.append(Evidence(doc.text[start:end], start, end, matched, weight, note))
+    return tuple(out)
+
+
+def _explanation(doc: _Doc, rule: str, scores: tuple[float, float], evidence, sectors,
+                 actors) -> Explanation:
+    kinds = (KindScore("challenge", scores[0], _evidence(doc, evidence["challenge"])),
+             KindScore("opportunity", scores[1], _evidence(doc, evidence["opportunity"])))
+    sector_scores = tuple(SectorScore(sector, score, tagged, _evidence(doc, hits), reason)
+                          for sector, score, tagged, reason, hits in sectors)
+    mentions = []
+    for actor, hits in actors:
+        tagged = any(h[3] > 0 for h in hits)
+        mentions.append(ActorMention(actor, _evidence(doc, hits), tagged,
+                                     "" if tagged else hits[0][4]))
+    return Explanation(
+        kind_rule=rule, kinds=kinds, sectors=sector_scores, actors=tuple(mentions),
+        thresholds={"sector_min_score": SECTOR_MIN_SCORE, "sector_min_share": SECTOR_MIN_SHARE,
+                    "kind_min_score": KIND_MIN_SCORE, "kind_min_margin": KIND_MIN_MARGIN})
 
 
 def _has_ordinal_after(doc: _Doc, index: int) -> bool:
