@@ -125,17 +125,21 @@ def sectors(
         render.render_sector_table(table, fmt, title=f"{len(table.rows)} sectors · {title}")
 
 
+def _describe(selection) -> str:
+    """The query and filters in use, in words ("" when there are none)."""
+    parts = [f"query {selection.query!r}"] if selection.query else []
+    parts += [f"{k}: {', '.join(v) if isinstance(v, list) else v}"
+              for k, v in selection.filters.describe().items()]
+    return "; ".join(parts)
+
+
 def _selection_title(selection) -> str:
     from brief_cli.render.sectors import plural
 
     articles = len({i.article.id for i in selection.items})
     text = f"{plural(len(selection), 'passage')} in {plural(articles, 'article')}"
-    described = selection.filters.describe()
-    parts = [f"query {selection.query!r}"] if selection.query else []
-    parts += [f"{k}: {', '.join(v) if isinstance(v, list) else v}" for k, v in described.items()]
-    if parts:
-        text += " (" + "; ".join(parts) + ")"
-    return text
+    described = _describe(selection)
+    return f"{text} ({described})" if described else text
 
 
 @app.command()
@@ -187,7 +191,7 @@ def summary(
     wanted = core.require_articles(corp, articles or [])
     filters = build_filters(sector, kind, actor, article, since, until)
     selection = select_passages(corp, tax, query or "", filters)
-    described = _selection_title(selection) if (selection.query or selection.filters) else ""
+    described = _describe(selection)
     if wanted:
         results, empty = core.summarize_articles(corp, tax, selection, wanted,
                                                  sentences=sentences, terms=terms)
