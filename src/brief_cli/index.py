@@ -8,7 +8,9 @@ parsed again, with the same loader and checks as every other command.
 Safety:
 - Each full build writes a new *generation* file, then switches a small pointer file to it with
   an atomic rename; readers opened on the old generation keep a consistent view.
-- Incremental updates are one write transaction in WAL mode: readers see before or after.
+- Incremental updates are one write transaction (rollback journal, busy timeout): readers see
+  the index before or after it, never between. (WAL is not used: a reader still holding an
+  unlinked older generation must not depend on side files found by name.)
 - Writers take an exclusive lock file, so two runs never build at once; a second writer waits,
   then finds the index fresh.
 - A corrupt, truncated or foreign file is detected (meta table, page count, then
@@ -196,7 +198,7 @@ class Index:
         meta = dict(c.execute("SELECT key, value FROM meta"))
         size = 0
         if self.path is not None:
-            for suffix in ("", "-wal"):
+            for suffix in ("", "-journal"):
                 try:
                     size += os.stat(str(self.path) + suffix).st_size
                 except OSError:
@@ -240,10 +242,9 @@ def _check(con: sqlite3.Connection, path: Path, expect: dict[str, str]) -> None:
     page_size = con.execute("PRAGMA page_size").fetchone()[0]
     try:
         size = os.stat(path).st_size
-        wal = os.stat(str(path) + "-wal").st_size if os.path.exists(str(path) + "-wal") else 0
     except OSError as exc:
         raise _Stale(f"cannot stat ({exc.strerror})") from None
-    if wal == 0 and size < page_count * page_size:
+    if size < page_count * page_size:
         raise _Stale("truncated")
 
 
@@ -442,7 +443,7 @@ def _full_build(base: Path, root: Path, taxonomy, expect, progress) -> tuple[Pat
         con.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", [
             ("built_at", time.strftime("%Y-%m-%dT%H:%M:%S%z")),
             ("build_seconds", f"{seconds:.3f}")])
-        con.execute("PRAGMA journal_mode = WAL")
+        con.execute("PRAGMA journal_mode = DELETE")
         con.close()
         os.replace(tmp, final)
         pointer_tmp = Path(f"{base}.current.{os.getpid()}.tmp")
@@ -478,7 +479,6 @@ def _refresh(con: sqlite3.Connection, root: Path, taxonomy, progress) -> Refresh
         return stats
     if len(changed) > max(50, FULL_REBUILD_SHARE * len(on_disk)):
         return None
-    con.execute("PRAGMA journal_mode = WAL")
     con.execute("BEGIN IMMEDIATE")
     try:
         # Same content, new mtime (a touch, a checkout): remember the new stat only.
@@ -496,12 +496,9 @@ def _refresh(con: sqlite3.Connection, root: Path, taxonomy, progress) -> Refresh
                stats)
         con.execute("COMMIT")
     except BaseException:
-        con.execute("ROLLBACK")
+        if con.in_transaction:
+            con.execute("ROLLBACK")
         raise
-    try:
-        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    except sqlite3.OperationalError:
-        pass  # a reader holds the WAL; it is checkpointed later
     return stats
 
 
