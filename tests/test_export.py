@@ -197,6 +197,43 @@ def _bold_runs(text: str, spans) -> list[str]:
     return runs
 
 
+def reference_escape(text: str) -> str:
+    """The escaping rules spelt out character by character: the fast version must agree."""
+    text = strip_controls(re.sub(r"\r\n|[\r\u2028\u2029]", "\n", text))
+    lines = []
+    for raw in text.split("\n"):
+        chars = raw.strip(" \t")
+        if not chars:
+            if lines and lines[-1] != "":
+                lines.append("")
+            continue
+        ordered = re.match(r"\d{1,9}[.)]", chars)
+        out = []
+        for i, c in enumerate(chars):
+            prev = chars[i - 1] if i else ""
+            nxt = chars[i + 1] if i + 1 < len(chars) else ""
+            if (c in "\\`*_[]<>#|~$"
+                    or (i == 0 and c in "-+=")
+                    or (c in "=%" and c in (prev, nxt))
+                    or (c == "&" and re.match(r"[A-Za-z#]", nxt))
+                    or (ordered and i == ordered.end() - 1)):
+                out.append("\\" + c)
+            else:
+                out.append(c)
+        lines.append("".join(out))
+    while lines and lines[-1] == "":
+        lines.pop()
+    return "\n".join(line + "\\" if line and i + 1 < len(lines) and lines[i + 1] else line
+                     for i, line in enumerate(lines))
+
+
+@settings(max_examples=300, deadline=None)
+@given(ANY_TEXT)
+def test_escaping_agrees_with_the_reference_rules(text):
+    assert escape_markdown(text) == reference_escape(text)
+    assert escape_markdown(text, [(0, len(text))]).replace("**", "") == reference_escape(text)
+
+
 @st.composite
 def text_and_spans(draw):
     text = draw(ANY_TEXT)

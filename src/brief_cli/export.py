@@ -17,8 +17,10 @@ heading, list, code, table, entity or raw HTML can come out of it. What cannot b
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import lru_cache
 from typing import Iterable, Sequence
 
 from brief_cli.errors import NothingFound, UsageError
@@ -31,64 +33,84 @@ GROUPINGS = ("article", "sector", "kind", "none")
 NO_SECTOR = "No sector"
 
 # Escaped wherever they stand: each can start emphasis, code, a link, raw HTML, a heading, a
-# blockquote, a table, strikethrough or (in Obsidian and other note tools) math.
-_ALWAYS = frozenset("\\`*_[]<>#|~$")
-# Escaped as the first character of a line: list bullets and setext/thematic-break lines.
+# blockquote, a table, strikethrough or (in Obsidian and other note tools) math. Also "&" before
+# what could be an entity, and doubled "=" and "%" (Obsidian's ==highlight== and %%comment%%).
+# (The leading lookahead lets the regex engine skip quiet text fast.)
+_ACTIVE = re.compile(
+    r"(?=[\\`*_\[\]<>#|~$&=%])(?:[\\`*_\[\]<>#|~$]|&(?=[A-Za-z#])|={2,}|%{2,})")
+# Escaped as the first character of a line: list bullets, setext underlines, thematic breaks.
 _LINE_START = frozenset("-+=")
-# Escaped when doubled: Obsidian's ==highlight== and %%comment%%.
-_DOUBLED = frozenset("=%")
 _ORDERED_LIST = re.compile(r"\d{1,9}[.)]")
-_ENTITY_START = re.compile(r"[A-Za-z#]")
 _LINE_BREAKS = re.compile(r"\r\n|[\r\u2028\u2029]")
 _SAFE_URL = re.compile(r"https?://[^\s<>`\\\x00-\x1f\x7f]+", re.ASCII)
 
 
 # Escaping ----------------------------------------------------------------------------------
 
-def _clean(text: str) -> list[tuple[str, int]]:
-    """(character, index in text) after line breaks become ``\\n`` and controls are dropped."""
-    out: list[tuple[str, int]] = []
+def clean_text(text: str) -> str:
+    """Line breaks made ``\n`` and control characters dropped: the text a document can show."""
+    return strip_controls(_LINE_BREAKS.sub("\n", text))
+
+
+def _clean_with_index(text: str) -> tuple[str, list[int]]:
+    """clean_text(text), and for each of its characters its index in text (for spans)."""
+    chars: list[str] = []
+    index: list[int] = []
     pos = 0
-    for m in _LINE_BREAKS.finditer(text):
-        out += _kept(text, pos, m.start())
-        out.append(("\n", m.start()))
-        pos = m.end()
-    out += _kept(text, pos, len(text))
-    return out
-
-
-def _kept(text: str, start: int, end: int) -> list[tuple[str, int]]:
-    return [(c, i) for i, c in enumerate(text[start:end], start)
-            if c == "\t" or c == "\n" or strip_controls(c)]
-
-
-def _escape_line(chars: Sequence[str], bold: Sequence[bool]) -> str:
-    """One line of text, every Markdown-active character escaped, bold runs wrapped in **."""
-    n = len(chars)
-    pieces: list[str] = []
-    ordered = _ORDERED_LIST.match("".join(chars[:11]))
-    for i, c in enumerate(chars):
-        prev = chars[i - 1] if i else ""
-        nxt = chars[i + 1] if i + 1 < n else ""
-        if (c in _ALWAYS
-                or (i == 0 and c in _LINE_START)
-                or (c in _DOUBLED and c in (prev, nxt))
-                or (c == "&" and _ENTITY_START.match(nxt))
-                or (ordered and i == ordered.end() - 1)):
-            pieces.append("\\" + c)
+    for m in [*_LINE_BREAKS.finditer(text), None]:
+        stop = m.start() if m else len(text)
+        segment = text[pos:stop]
+        if strip_controls(segment) == segment:
+            chars.append(segment)
+            index.extend(range(pos, stop))
         else:
-            pieces.append(c)
-    # Bold runs are trimmed to start and end on a letter or digit: then the ** on each side is
-    # always a valid opener and closer, whatever punctuation or escape stands next to it.
-    for start, end in reversed(_runs(chars, bold)):
-        pieces.insert(end, "**")
-        pieces.insert(start, "**")
+            for i, c in enumerate(segment, pos):
+                if strip_controls(c):
+                    chars.append(c)
+                    index.append(i)
+        if m:
+            chars.append("\n")
+            index.append(m.start())
+            pos = m.end()
+    return "".join(chars), index
+
+
+def _escape_line(line: str, runs: Sequence[tuple[int, int]] = ()) -> str:
+    """One line, every Markdown-active character escaped, each (start, end) run in **."""
+    ordered = _ORDERED_LIST.match(line)
+    if not runs:
+        escaped = _ACTIVE.sub(_backslashed, line)
+        if ordered:
+            return escaped[:ordered.end() - 1] + "\\" + escaped[ordered.end() - 1:]
+        if line[0] in _LINE_START and escaped[0] != "\\":
+            return "\\" + escaped
+        return escaped
+    marks = [i for m in _ACTIVE.finditer(line) for i in range(m.start(), m.end())]
+    if line[0] in _LINE_START and not (marks and marks[0] == 0):
+        marks.insert(0, 0)
+    if ordered:  # "1." or "1)" would start a list: escape the dot (the digits are never marked)
+        marks.insert(0, ordered.end() - 1)
+    # At one position, a ** goes before an escape: a run ends just before the marked character.
+    events = sorted([(p, 1, "\\") for p in marks]
+                    + [(p, 0, "**") for run in runs for p in run])
+    pieces: list[str] = []
+    last = 0
+    for position, _, token in events:
+        pieces += (line[last:position], token)
+        last = position
+    pieces.append(line[last:])
     return "".join(pieces)
 
 
-def _runs(chars: Sequence[str], bold: Sequence[bool]) -> list[tuple[int, int]]:
+def _backslashed(match: re.Match) -> str:
+    return "".join("\\" + c for c in match.group())
+
+
+def _runs(line: str, bold: Sequence[bool]) -> list[tuple[int, int]]:
+    """The bold runs of a line, each trimmed to start and end on a letter or digit: then its **
+    are a valid opener and closer whatever punctuation or escape stands next to them."""
     runs: list[tuple[int, int]] = []
-    i, n = 0, len(chars)
+    i, n = 0, len(line)
     while i < n:
         if not bold[i]:
             i += 1
@@ -97,9 +119,9 @@ def _runs(chars: Sequence[str], bold: Sequence[bool]) -> list[tuple[int, int]]:
         while j < n and bold[j]:
             j += 1
         start, end = i, j
-        while start < end and not chars[start].isalnum():
+        while start < end and not line[start].isalnum():
             start += 1
-        while end > start and not chars[end - 1].isalnum():
+        while end > start and not line[end - 1].isalnum():
             end -= 1
         if start < end:
             runs.append((start, end))
@@ -123,31 +145,31 @@ def _join_spans(text: str, spans: Iterable[tuple[int, int]]) -> list[tuple[int, 
 
 def _escape_lines(text: str, spans: Iterable[tuple[int, int]] = ()) -> list[str]:
     """The escaped lines of a paragraph; "" marks a paragraph break."""
-    cleaned = _clean(text)
-    spans = _join_spans(text, spans)
-
-    def in_span(index: int) -> bool:
-        return any(s <= index < e for s, e in spans)
-
-    lines: list[list[tuple[str, int]]] = [[]]
-    for c, i in cleaned:
-        if c == "\n":
-            lines.append([])
-        else:
-            lines[-1].append((c, i))
+    joined = _join_spans(text, spans) if spans else []
+    bold: list[bool] | None = None
+    if joined:
+        clean, index = _clean_with_index(text)
+        starts = [s for s, _ in joined]
+        bold = []
+        for i in index:
+            k = bisect_right(starts, i) - 1
+            bold.append(k >= 0 and i < joined[k][1])
+    else:
+        clean = clean_text(text)
     out: list[str] = []
-    for line in lines:
-        while line and line[0][0] in " \t":
-            line.pop(0)
-        while line and line[-1][0] in " \t":
-            line.pop()
+    offset = 0
+    for raw in clean.split("\n"):
+        line = raw.strip(" \t")
         if not line:
             if out and out[-1] != "":
                 out.append("")
-            continue
-        chars = [c for c, _ in line]
-        bold = [in_span(i) for _, i in line] if spans else [False] * len(chars)
-        out.append(_escape_line(chars, bold))
+        else:
+            runs: list[tuple[int, int]] = []
+            if bold is not None:
+                first = offset + len(raw) - len(raw.lstrip(" \t"))
+                runs = _runs(line, bold[first:first + len(line)])
+            out.append(_escape_line(line, runs))
+        offset += len(raw) + 1
     while out and out[-1] == "":
         out.pop()
     # A backslash at the end of a line is a hard line break (kept by editors, unlike two spaces).
@@ -164,6 +186,7 @@ def escape_markdown(text: str, spans: Iterable[tuple[int, int]] = ()) -> str:
     return "\n".join(_escape_lines(text, spans))
 
 
+@lru_cache(maxsize=8192)
 def escape_inline(text: str) -> str:
     """One-line Markdown for a title, a name or a label: whitespace runs become one space."""
     return escape_markdown(" ".join(strip_controls(text).split()))
@@ -333,12 +356,11 @@ def build_markdown(selection: Selection, taxonomy: Taxonomy, *, title: str | Non
         raise UsageError("--title must not be empty")
 
     passages = {item.passage.uid: item for item in selection.items}
-    cited: dict[str, list[Passage]] = {}
+    cited: dict[str, dict[str, Passage]] = {}
     articles: dict[str, Article] = {}
     for item in selection.items:
         articles.setdefault(item.article.id, item.article)
-        if item.passage not in cited.setdefault(item.article.id, []):
-            cited[item.article.id].append(item.passage)
+        cited.setdefault(item.article.id, {})[item.passage.id] = item.passage
 
     meta: dict[str, object] = {
         "title": title,
@@ -369,5 +391,5 @@ def build_markdown(selection: Selection, taxonomy: Taxonomy, *, title: str | Non
     lines += ["## References", ""]
     ordered = sorted(articles.values(), key=lambda x: (
         x.citation_authors().casefold(), x.published, x.title.casefold(), x.id))
-    lines += [reference_entry(x, cited[x.id]) for x in ordered]
+    lines += [reference_entry(x, list(cited[x.id].values())) for x in ordered]
     return "\n".join(lines) + "\n"
