@@ -29,10 +29,16 @@ from brief_cli.taxonomy import Taxonomy
 from brief_cli.text import stem as _stem
 
 # Tuning knobs, named so the explanation can quote them.
-SECTOR_MIN_SCORE = 1.5  # one plain word is not enough; a phrase, an alias or two words are
+# A sector needs a score of 1 in a short passage (one keyword names its topic) rising to 2 at
+# 100 words and more, where one passing word is incidental: it takes two, or a phrase and a word.
+SECTOR_MIN_SCORE = 1.0
+SECTOR_MAX_MIN_SCORE = 2.0
+SECTOR_SCORE_PER_WORD = 1 / 80  # added to the minimum for each word beyond 25
+NAME_FACTOR = 0.5  # a keyword inside a capitalised name ("Hainan University", "Silk Road")
 SECTOR_MIN_SHARE = 0.25  # of the passage's strongest sector: incidental mentions drop out
 KIND_MIN_SCORE = 1.0
 KIND_MIN_MARGIN = 0.5  # challenge and opportunity evidence this close: the passage is context
+KIND_MIN_SHARE_MARGIN = 0.15  # ... or this close relative to the stronger (long, mixed passages)
 FUZZY_MIN_LENGTH = 8
 FUZZY_CUTOFF = 92.0
 
@@ -50,7 +56,8 @@ _NEGATORS = frozenset("not no never without nor neither cannot hardly barely lac
 _SOLVERS = frozenset(_stem(w) for w in """
 address resolve solve counter reduce tackle overcome mitigate combat fight ease alleviate remove
 eliminate lower prevent avoid manage handle curb cut minimise minimize offset cushion relieve
-diminish limit defuse settle end fix""".split())
+diminish limit defuse settle end fix bridge close narrow counteract combat confront beat
+eradicate""".split())
 # Sentence openers that favour what follows over what came before.
 _CONTRAST_OPENERS = frozenset("however but yet nevertheless nonetheless still that said "
                               "conversely".split())
@@ -279,7 +286,7 @@ class _Entry:
 # Endings a word may have beyond its stem and still be the same word: inflections and a few
 # light derivations ("investing" ~ "investment", "economies" ~ "economy"), but not the
 # heavier ones Snowball also strips ("important" is not "import", "universal" not "university").
-_LIGHT_SUFFIX = re.compile(r"^[eyi]?(?:s|es|d|ed|ing|ings|er|ers|ment|ments)?$")
+_LIGHT_SUFFIX = re.compile(r"^[eyi]?(?:s|es|d|ed|ing|ings|er|ers|ment|ments|ness|ly)?$")
 
 
 def _suffix(word: str, stem: str) -> str | None:
@@ -300,9 +307,13 @@ def _same_word(surface: str, stem: str, keyword_suffix: str) -> bool:
     suffix = _suffix(surface, stem)
     if suffix is None:
         return True  # accents or odd stems: trust the stem
-    if suffix.startswith(keyword_suffix) or (
-            keyword_suffix.endswith("y") and suffix.startswith(keyword_suffix[:-1] + "i")):
-        return True  # the keyword's own word, inflected ("pipelines", "internationally")
+    if suffix == keyword_suffix:
+        return True
+    if keyword_suffix and suffix.startswith(keyword_suffix):
+        # the keyword's own word, inflected ("pipelines", "internationally")
+        return bool(_LIGHT_SUFFIX.match(suffix[len(keyword_suffix):]))
+    if keyword_suffix.endswith("y") and suffix.startswith(keyword_suffix[:-1] + "i"):
+        return bool(_LIGHT_SUFFIX.match(suffix[len(keyword_suffix):]))  # "economies"
     if keyword_suffix == "s" and not suffix.startswith("s"):
         return False  # a keyword given in the plural ("arms", "arts") needs its plural
     return bool(_LIGHT_SUFFIX.match(suffix)) and bool(_LIGHT_SUFFIX.match(keyword_suffix))
@@ -567,18 +578,28 @@ class Tagger:
 
     # scoring ----------------------------------------------------------------------------
     @staticmethod
-    def _sectors(matches) -> list[tuple[str, float, bool, str, list[_Hit]]]:
+    def _sectors(doc: _Doc, matches) -> list[tuple[str, float, bool, str, list[_Hit]]]:
         """Every sector with evidence, best first: (id, score, tagged, reason, hits)."""
         per: dict[str, list[_Hit]] = {}
+        words = doc.words
+        n = len(words)
         for i, j, entries, note in matches:
             if entries[0].category != "sector":
                 continue
+            factor = 1.0
+            if words[i][0].isupper() and (
+                    (i > 0 and words[i - 1][0].isupper()) or (j < n and words[j][0].isupper())):
+                factor = NAME_FACTOR
+                note = (note + ", " if note else "") + "in a name"
             for e in entries:
                 per.setdefault(e.target, []).append(
-                    (i, j, e.matched, e.weight, e.note + ", " + note if note and e.note
+                    (i, j, e.matched, e.weight * factor, e.note + ", " + note if note and e.note
                      else e.note or note))
         if not per:
             return []
+        if not _ATTRIBUTION.isdisjoint(doc.lower):
+            per = _discount_attribution(doc, per)
+        minimum = min_sector_score(n)
         scores = []
         for sector, hits in per.items():
             if len(hits) == 1:
@@ -603,13 +624,14 @@ class Tagger:
         top = max(score for _, score, _ in scores)
         out = []
         for sector, score, hits in scores:
-            if score < SECTOR_MIN_SCORE:
-                tagged, reason = False, f"score {score:g} < minimum {SECTOR_MIN_SCORE:g}"
+            if score < minimum:
+                tagged, reason = False, (f"score {score:g} < minimum {minimum:g} for "
+                                         f"{n} words")
             elif score < SECTOR_MIN_SHARE * top:
                 tagged, reason = False, (f"score {score:g} < {SECTOR_MIN_SHARE:g} × top score "
                                          f"{top:g}")
             else:
-                tagged, reason = True, f"score {score:g} ≥ minimum {SECTOR_MIN_SCORE:g}"
+                tagged, reason = True, f"score {score:g} ≥ minimum {minimum:g} for {n} words"
             out.append((sector, score, tagged, reason, hits))
         out.sort(key=lambda row: (-row[1], row[0]))
         return out
@@ -626,6 +648,8 @@ class Tagger:
         markers = _MARKERS.intersection(lower)
         if markers:
             self._weigh_structure(doc, markers, factor, why)
+        problems = [i for i, _j, entries, _n in matches
+                    if any(e.category == "kind" and e.target == "challenge" for e in entries)]
         for i, j, entries, note in matches:
             if entries[0].category != "kind":
                 continue
@@ -645,6 +669,11 @@ class Tagger:
                     kind = "opportunity"
                     weight *= 0.5
                     notes.append(f"object of {solver!r}")
+                elif kind == "opportunity" and lower[i] in _MODALS and any(
+                        i < p <= i + 3 for p in problems) and _same_clause(
+                        doc, i, next(p for p in problems if i < p <= i + 3)):
+                    weight = 0.0
+                    notes.append("modal of a problem (\"could fail\")")
                 elif kind == "opportunity" and _past(words, lower, i, e.matched):
                     weight *= 0.3
                     notes.append("past: an achievement, not a prospect")
@@ -727,9 +756,10 @@ class Tagger:
         if high < KIND_MIN_SCORE:
             return "context", (f"no kind cue reaches {KIND_MIN_SCORE:g} "
                                f"(challenge {ch:g}, opportunity {op:g})"), *ranked
-        if high - low < KIND_MIN_MARGIN:
+        margin = max(KIND_MIN_MARGIN, KIND_MIN_SHARE_MARGIN * high)
+        if high - low < margin:
             return "context", (f"challenge {ch:g} and opportunity {op:g} are within "
-                               f"{KIND_MIN_MARGIN:g}: mixed, so context"), *ranked
+                               f"{margin:g}: mixed, so context"), *ranked
         rule = f"{best} {high:g} over {_other(best)} {low:g}"
         if rule_hint:
             rule += f"; {rule_hint}"
@@ -755,7 +785,7 @@ class Tagger:
         for text in texts:
             doc = self._doc(text)
             matches = self._matches(doc)
-            sectors = self._sectors(matches)
+            sectors = self._sectors(doc, matches)
             evidence = self._kind_evidence(doc, matches)
             opener = _ordinal(doc.lower[:2]) if doc.words else None
             bonus: dict[str, float] = {}
@@ -766,13 +796,14 @@ class Tagger:
                     list_kind, list_from = pending, "the list announced before"
                 bonus[list_kind] = bonus.get(list_kind, 0.0) + 2.0
                 hint = f"item {doc.words[opener]!r} of {list_from}"
-            elif announced and _has_ordinal_after(doc, announced[1]):
+            elif announced and _ordinal_after(doc, announced[1]) is not None:
                 list_kind, list_from = announced[0], f"{announced[2]!r}"
                 bonus[list_kind] = bonus.get(list_kind, 0.0) + 1.0
-                hint = f"announces a list ({announced[2]!r}, then {doc.words[announced[1]]!r})"
+                first = doc.words[_ordinal_after(doc, announced[1])]
+                hint = f"announces a list ({announced[2]!r}, then {first!r})"
             else:
                 list_kind = None
-            pending = announced[0] if announced and not _has_ordinal_after(doc, announced[1]) \
+            pending = announced[0] if announced and _ordinal_after(doc, announced[1]) is None \
                 else None
             if doc.words and doc.lower[0] in _CONTRAST_OPENERS and previous_kind in (
                     "challenge", "opportunity") and not bonus:
@@ -891,16 +922,64 @@ def _explanation(doc: _Doc, rule: str, scores: tuple[float, float], evidence, se
                                      "" if tagged else hits[0][4]))
     return Explanation(
         kind_rule=rule, kinds=kinds, sectors=sector_scores, actors=tuple(mentions),
-        thresholds={"sector_min_score": SECTOR_MIN_SCORE, "sector_min_share": SECTOR_MIN_SHARE,
-                    "kind_min_score": KIND_MIN_SCORE, "kind_min_margin": KIND_MIN_MARGIN})
+        thresholds={"sector_min_score": round(min_sector_score(len(doc.words)), 3),
+                    "sector_min_share": SECTOR_MIN_SHARE,
+                    "kind_min_score": KIND_MIN_SCORE, "kind_min_margin": KIND_MIN_MARGIN,
+                    "kind_min_share_margin": KIND_MIN_SHARE_MARGIN})
 
 
-def _has_ordinal_after(doc: _Doc, index: int) -> bool:
+_ATTRIBUTION = frozenset(("said", "says", "told", "according", "argued", "added", "noted"))
+ATTRIBUTION_FACTOR = 0.25
+
+
+def _discount_attribution(doc: _Doc, per: dict[str, list[_Hit]]) -> dict[str, list[_Hit]]:
+    """Keywords in an attribution ("..., said Ann Lee, a professor at the university") describe
+    the speaker, not the topic: from a clause-opening "said"/"according to" to the sentence end
+    they count a quarter."""
+    lower = doc.lower
+    clause = doc.clause
+    sentence = doc.sentence
+    n = len(lower)
+    marked: set[int] = set()
+    for k in [k for k, w in enumerate(lower) if w in _ATTRIBUTION]:
+        if k > 0 and clause[k - 1] == clause[k] and not (
+                k > 1 and clause[k - 2] != clause[k]):
+            continue  # "the minister said that ...": the report itself, not an attribution
+        if lower[k] == "according" and not (k + 1 < n and lower[k + 1] == "to"):
+            continue
+        j = k
+        while j < n and sentence[j] == sentence[k]:
+            marked.add(j)
+            j += 1
+    if not marked:
+        return per
+    out: dict[str, list[_Hit]] = {}
+    for sector, hits in per.items():
+        out[sector] = [
+            (i, j, matched, round(weight * ATTRIBUTION_FACTOR, 3),
+             (note + ", " if note else "") + "in an attribution") if i in marked
+            else (i, j, matched, weight, note)
+            for i, j, matched, weight, note in hits]
+    return out
+
+
+def _same_clause(doc: _Doc, a: int, b: int) -> bool:
+    return doc.clause[a] == doc.clause[b]
+
+
+def _ordinal_after(doc: _Doc, index: int) -> int | None:
+    """Where a sentence after index opens a list ("First, ..."), if one does."""
     for start in doc.sentence_starts:
-        if start > index and start < len(doc.words) and doc.words[start].lower() in (
+        if start > index and start < len(doc.words) and doc.lower[start] in (
                 "first", "firstly", "one"):
-            return True
-    return False
+            return start
+    return None
+
+
+def min_sector_score(words: int) -> float:
+    """The score a sector needs in a passage of that many words."""
+    return min(SECTOR_MAX_MIN_SCORE,
+               SECTOR_MIN_SCORE + max(0, words - 25) * SECTOR_SCORE_PER_WORD)
 
 
 def passage_tags(tagger: Tagger, texts: Iterable[str]) -> list[Tags]:

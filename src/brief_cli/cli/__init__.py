@@ -10,5 +10,6 @@ from brief_cli.cli import overview  # noqa: F401  (sectors, summary)
 from brief_cli.cli import export  # noqa: F401  (export)
 from brief_cli.cli import search  # noqa: F401  (search, index)
 from brief_cli.cli import ingest  # noqa: F401  (ingest)
+from brief_cli.cli import tagging  # noqa: F401  (tag, retag, eval)
 
 __all__ = ["app", "main"]

@@ -1,0 +1,205 @@
+"""Commands around the tagger: ``tag`` (and ``tag --explain``), ``retag`` and ``eval``."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+
+from brief_cli.cli.app import (
+    Annotated, ArticleOpt, CorpusOpt, FormatOpt, StrictOpt, TaxonomyOpt, app, complete_ids, load,
+    open_taxonomy,
+)
+from brief_cli.render.formats import OutputFormat
+
+
+@app.command()
+def tag(
+    text: Annotated[Optional[str], typer.Argument(
+        metavar="[TEXT|-]", show_default=False,
+        help="Text to tag; - (or nothing, when input is piped) reads standard input.")] = None,
+    lines: Annotated[bool, typer.Option(
+        "--lines", "-l",
+        help="Each input line is its own passage \\[default: paragraphs, split at blank "
+             "lines].")] = False,
+    explain: Annotated[Optional[str], typer.Option(
+        "--explain", "-e", metavar="PASSAGE_ID", autocompletion=complete_ids,
+        help="Show why a corpus passage gets its tags: the words that triggered each tag, "
+             "their weights and scores, and the tags that fell under a threshold.")] = None,
+    why: Annotated[bool, typer.Option(
+        "--why", help="For TEXT: show the explanation of each passage instead of a table.")
+    ] = False,
+    corpus: CorpusOpt = None,
+    taxonomy: TaxonomyOpt = None,
+    strict: StrictOpt = False,
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """Tag text with the taxonomy's kind, sectors and actors, without touching the corpus.
+
+    Input is split into paragraphs at blank lines (or into lines with --lines) and tagged as
+    one document, so "several challenges. First, ..." lists carry over between paragraphs.
+
+    Examples:
+
+        brief tag "Pipeline dependency is a risk for Kazakhstan."
+
+        pbpaste | brief tag --lines -f jsonl
+
+        brief tag --explain kazakhstan-bri-partner#p04
+    """
+    from brief_cli.errors import UsageError
+    from brief_cli.render import tagging as render
+    from brief_cli.tagging import Tagger
+
+    if explain is not None:
+        if text is not None:
+            raise UsageError("give either TEXT or --explain PASSAGE_ID, not both")
+        from brief_cli.corpus import find
+
+        corp, tax, _ = load(corpus, taxonomy, strict)
+        article, passage = find(corp, explain)
+        if passage is None:
+            raise UsageError(f"--explain takes a passage id, not an article id: {explain!r}",
+                             hint=f"for example {article.passages[0].uid}")
+        tags = Tagger(tax).tag_passages([p.text for p in article.passages])
+        render.render_explanations([(passage.text, tags[passage.index], passage)], tax, fmt)
+        return
+
+    passages = _read_passages(text, lines)
+    tax = open_taxonomy(taxonomy)
+    tags = Tagger(tax).tag_passages(passages)
+    if why:
+        render.render_explanations([(t, g, None) for t, g in zip(passages, tags)], tax, fmt)
+    else:
+        render.render_tags(passages, tags, fmt)
+
+
+def _read_passages(text: Optional[str], lines: bool) -> list[str]:
+    import sys
+
+    from brief_cli.errors import UsageError
+    from brief_cli.text import strip_controls
+
+    if text is None or text == "-":
+        if text is None and sys.stdin.isatty():
+            raise UsageError("nothing to tag",
+                             hint="give TEXT, pipe text in, or use --explain PASSAGE_ID")
+        raw = sys.stdin.read()
+    else:
+        raw = text
+    raw = strip_controls(raw.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff"))
+    if lines:
+        passages = [" ".join(line.split()) for line in raw.split("\n")]
+    else:
+        import re
+
+        passages = [" ".join(block.split()) for block in re.split(r"\n[ \t]*\n", raw)]
+    passages = [p for p in passages if p]
+    if not passages:
+        raise UsageError("nothing to tag: the input is empty")
+    return passages
+
+
+@app.command()
+def retag(
+    article: ArticleOpt = None,
+    dry_run: Annotated[bool, typer.Option(
+        "--dry-run", "-n", help="Show what would change; write nothing.")] = False,
+    corpus: CorpusOpt = None,
+    taxonomy: TaxonomyOpt = None,
+    strict: StrictOpt = False,
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """Re-run the tagger on machine-tagged passages (reviewed: false), e.g. after editing the
+    taxonomy, and show what changed.
+
+    Passages marked reviewed: true are never touched; an article with nothing to change is not
+    rewritten. Changed article files are replaced atomically, in the standard layout (comments
+    in them are not kept). Exit 0 when done, also when nothing needed to change; 2 on errors.
+
+    Examples:
+
+        brief retag --dry-run --corpus my-briefs/
+
+        brief retag --article my-article --corpus my-briefs/
+    """
+    import os
+
+    from brief_cli import retag as core
+    from brief_cli.config import ENV_CORPUS
+    from brief_cli.errors import UsageError
+    from brief_cli.render.common import note
+    from brief_cli.render.tagging import render_retag
+    from brief_cli.tagging import Tagger
+
+    corp, tax, _ = load(corpus, taxonomy, strict)
+    plan = core.plan_retag(corp, Tagger(tax), tuple(article or ()))
+    articles = len({c.article for c in plan.changes})
+    summary = (f"{len(plan.changes)} passage{'s' * (len(plan.changes) != 1)} in {articles} "
+               f"article{'s' * (articles != 1)}; {plan.unreviewed} machine-tagged passage"
+               f"{'s' * (plan.unreviewed != 1)} checked, {plan.reviewed} reviewed left alone")
+    if not plan.changes:
+        note(f"nothing to change: {plan.unreviewed} machine-tagged passage"
+             f"{'s' * (plan.unreviewed != 1)} already agree with the tagger, "
+             f"{plan.reviewed} reviewed left alone")
+        if fmt in (OutputFormat.json, OutputFormat.jsonl):
+            render_retag(plan, fmt)
+        return
+    render_retag(plan, fmt)
+    if dry_run:
+        note(f"would retag {summary} (dry run: nothing written)")
+        return
+    if corpus is None and not os.environ.get(ENV_CORPUS):
+        raise UsageError("retag rewrites corpus files and leaves the bundled corpus alone",
+                         hint=f"copy it and point --corpus or {ENV_CORPUS} at the copy")
+    written = core.apply(plan)
+    note(f"retagged {summary}; {len(written)} file{'s' * (len(written) != 1)} written")
+
+
+@app.command(name="eval")
+def evaluate(
+    article: ArticleOpt = None,
+    disagreements: Annotated[bool, typer.Option(
+        "--disagreements", "-d", help="Also list the passages where the tagger differs.")
+    ] = False,
+    corpus: CorpusOpt = None,
+    taxonomy: TaxonomyOpt = None,
+    strict: StrictOpt = False,
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """Measure how well the tagger agrees with the reviewed tags of a corpus: kind accuracy,
+    confusion table and Cohen's kappa, per-sector precision/recall/F1 with micro and macro F1,
+    and actors F1.
+
+    Only passages marked reviewed: true count. Use it after editing a taxonomy to see whether
+    the tagging got better. Exit 1 when the corpus has no reviewed passages.
+
+    Examples:
+
+        brief eval
+
+        brief eval --corpus my-briefs/ --taxonomy my-taxonomy.yaml -d
+
+        brief eval -f json | jq .sectors.micro
+    """
+    from brief_cli.corpus import find
+    from brief_cli.errors import UsageError
+    from brief_cli.evaluation import evaluate as run
+    from brief_cli.render.tagging import render_eval
+    from brief_cli.tagging import Tagger
+
+    corp, tax, _ = load(corpus, taxonomy, strict)
+    chosen = None
+    if article:
+        chosen = []
+        for value in article:
+            found, passage = find(corp, value)
+            if passage is not None:
+                raise UsageError(f"--article takes an article id, not a passage id: {value!r}",
+                                 hint=f"use --article {found.id}")
+            if found not in chosen:
+                chosen.append(found)
+    report = run(corp, Tagger(tax), chosen)
+    render_eval(report, fmt, disagreements=disagreements)
+
+
