@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterable, Sequence
 
 from brief_cli.errors import UnknownIdError
@@ -138,17 +139,24 @@ def content_words(text: str) -> list[tuple[str, str]]:
     """(stem, word) for every word that carries meaning: no stop words, numbers or letters."""
     out = []
     for w in words(text):
-        if len(w) < 2 or w.isdigit() or any(c.isdigit() for c in w[:1]):
-            continue
-        folded = fold(w).replace("\u2019", "'")
-        base = folded.removesuffix("'s")
-        if base in STOP_WORDS or base in EXTRA_STOP_WORDS:
-            continue
-        s = stem(w)
-        if len(s) < 2 or s in STOP_WORDS:
-            continue
-        out.append((s, w))
+        s = _content_stem(w)
+        if s is not None:
+            out.append((s, w))
     return out
+
+
+@lru_cache(maxsize=200_000)
+def _content_stem(word: str) -> str | None:
+    """The stem of a word that carries meaning, else None (cached: words repeat a lot)."""
+    if len(word) < 2 or word[0].isdigit():
+        return None
+    base = fold(word).replace("\u2019", "'").removesuffix("'s")
+    if base in STOP_WORDS or base in EXTRA_STOP_WORDS:
+        return None
+    s = stem(word)
+    if len(s) < 2 or s in STOP_WORDS:
+        return None
+    return s
 
 
 def _vector(stems: Iterable[str], idf: dict[str, float]) -> dict[str, float]:
@@ -330,27 +338,43 @@ def _spelling(forms: Counter[str]) -> str:
 
 @dataclass
 class _Counts:
-    """Stem counts of a set of passages, with the spellings seen and document frequencies."""
+    """Stem counts of a set of passages, with their document frequencies."""
 
     tokens: Counter
-    forms: dict
     df: Counter
     docs: int = 0
 
     @classmethod
     def empty(cls) -> _Counts:
-        return cls(Counter(), {}, Counter())
+        return cls(Counter(), Counter())
 
-    def add(self, pairs: list[tuple[str, str]]) -> None:
+    def add(self, stems: list[str]) -> None:
         self.docs += 1
-        for s, w in pairs:
-            self.tokens[s] += 1
-            self.forms.setdefault(s, Counter())[w] += 1
-        self.df.update({s for s, _ in pairs})
+        self.tokens.update(stems)
+        self.df.update(set(stems))
 
     @property
     def total(self) -> int:
         return sum(self.tokens.values())
+
+
+class _Spellings:
+    """How each stem is written: (stem, word) pairs counted, the spelling chosen on demand."""
+
+    def __init__(self) -> None:
+        self.pairs: Counter[tuple[str, str]] = Counter()
+        self._by_stem: dict[str, Counter[str]] | None = None
+
+    def add(self, pairs: list[tuple[str, str]]) -> None:
+        self.pairs.update(pairs)
+        self._by_stem = None
+
+    def __getitem__(self, stem_: str) -> str:
+        if self._by_stem is None:
+            self._by_stem = {}
+            for (s, w), n in self.pairs.items():
+                self._by_stem.setdefault(s, Counter())[w] += n
+        return _spelling(self._by_stem[stem_])
 
 
 def _min_count(tokens: Counter, limit: int) -> int:
@@ -358,26 +382,32 @@ def _min_count(tokens: Counter, limit: int) -> int:
     return 2 if sum(1 for n in tokens.values() if n >= 2) >= limit else 1
 
 
-def _keyness(target: _Counts, reference: Counter, limit: int, what: str,
-             missing: str = "nothing to compare with") -> Terms:
-    c, d = target.total, sum(reference.values())
+def _keyness(target: _Counts, spellings: _Spellings, reference: Counter, limit: int, what: str,
+             missing: str = "nothing to compare with", *, within: bool = False) -> Terms:
+    """Log-likelihood keyness of target against reference.
+
+    ``within``: the reference counts include the target's own (a corpus total), so the
+    target is taken out of them first.
+    """
+    c = target.total
+    d = sum(reference.values()) - (c if within else 0)
     if c == 0:
         return Terms(METHOD_LL, (), "no words to compare")
     if d == 0:
-        return _tfidf(target, limit, missing)
+        return _tfidf(target, spellings, limit, missing)
     floor = _min_count(target.tokens, limit)
     scored = []
     for s, a in target.tokens.items():
-        b = reference.get(s, 0)
+        b = reference.get(s, 0) - (a if within else 0)
         if a < floor or a / c <= b / d:
             continue
-        scored.append(Term(_spelling(target.forms[s]), s, a, b, _g2(a, b, c, d)))
+        scored.append(Term(spellings[s], s, a, b, _g2(a, b, c, d)))
     scored.sort(key=lambda t: (-round(t.score, 9), -t.count, t.term.casefold(), t.stem))
     return Terms(METHOD_LL, tuple(scored[:limit]),
                  f"log-likelihood against {what} ({d:,} words)")
 
 
-def _tfidf(target: _Counts, limit: int, why: str) -> Terms:
+def _tfidf(target: _Counts, spellings: _Spellings, limit: int, why: str) -> Terms:
     n = target.docs
     scored = []
     floor = _min_count(target.tokens, limit)
@@ -385,7 +415,7 @@ def _tfidf(target: _Counts, limit: int, why: str) -> Terms:
         if a < floor:
             continue
         weight = a * (math.log((1 + n) / (1 + target.df[s])) + 1.0)
-        scored.append(Term(_spelling(target.forms[s]), s, a, 0, weight))
+        scored.append(Term(spellings[s], s, a, 0, weight))
     scored.sort(key=lambda t: (-round(t.score, 9), -t.count, t.term.casefold(), t.stem))
     return Terms(METHOD_TFIDF, tuple(scored[:limit]),
                  f"{why}: ranked by tf-idf across these passages instead")
@@ -399,12 +429,15 @@ def distinctive_terms(target: Iterable[str], reference: Iterable[str], limit: in
     With no reference words at all, falls back to tf-idf within the target (see module doc).
     """
     t = _Counts.empty()
+    spellings = _Spellings()
     for text in target:
-        t.add(content_words(text))
+        pairs = content_words(text)
+        t.add([s for s, _ in pairs])
+        spellings.add(pairs)
     ref: Counter[str] = Counter()
     for text in reference:
-        ref.update(s for s, _ in content_words(text))
-    return _keyness(t, ref, limit, what, missing)
+        ref.update([s for s, _ in content_words(text)])
+    return _keyness(t, spellings, ref, limit, what, missing)
 
 
 # Article summary ---------------------------------------------------------------------------
@@ -502,27 +535,28 @@ def digest(taxonomy: Taxonomy, selection: Selection, *, terms: int = 6, sectors:
     top = list(matrix.rows[:sectors])
     wanted = set(top)
     per_sector = {s: _Counts.empty() for s in top}
+    spellings = _Spellings()
     total: Counter[str] = Counter()
     actor_passages: Counter[str] = Counter()
     actor_articles: dict[str, set[str]] = {}
     for item in items:
         p = item.passage
         pairs = content_words(p.text)
-        total.update(s for s, _ in pairs)
+        stems = [s for s, _ in pairs]
+        total.update(stems)
+        spellings.add(pairs)
         for s in dict.fromkeys(p.sectors):
             if s in wanted:
-                per_sector[s].add(pairs)
+                per_sector[s].add(stems)
         for a in dict.fromkeys(p.actors):
             actor_passages[a] += 1
             actor_articles.setdefault(a, set()).add(p.article_id)
     sector_terms = []
     for i, s in enumerate(top):
-        target = per_sector[s]
-        reference = total - target.tokens
         sector_terms.append(SectorTerms(
             s, matrix.row_labels[i], sum(matrix.values[i]),
-            _keyness(target, reference, terms, "the other passages",
-                     "every passage has this sector")))
+            _keyness(per_sector[s], spellings, total, terms, "the other passages",
+                     "every passage has this sector", within=True)))
     ranked_actors = sorted(actor_passages.items(), key=lambda kv: (-kv[1], kv[0]))[:actors]
     counts = Counter(i.passage.kind for i in items)
     dates = sorted({i.article.published for i in items})
