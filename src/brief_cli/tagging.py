@@ -587,7 +587,7 @@ class Tagger:
             if entries[0].category != "sector":
                 continue
             factor = 1.0
-            if words[i][0].isupper() and (
+            if words[i][0].isupper() and not words[i].isupper() and (
                     (i > 0 and words[i - 1][0].isupper()) or (j < n and words[j][0].isupper())):
                 factor = NAME_FACTOR
                 note = (note + ", " if note else "") + "in a name"
