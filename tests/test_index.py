@@ -309,3 +309,12 @@ def test_concurrent_runs_during_a_rebuild_all_answer(tmp_path, taxonomy, isolate
         assert b"warning" not in err and b"Traceback" not in err, err.decode()
         if b"[" in out[:1]:
             assert len(json.loads(out)) == 300
+
+
+def test_the_index_keeps_a_taxonomy_snapshot_for_filters(small_corpus, taxonomy):
+    with opened(small_corpus, taxonomy) as ix:
+        snap = ix.taxonomy()
+    assert snap.sector_ids == taxonomy.sector_ids
+    assert snap.require_actor("Russian Federation") == "russia"
+    assert snap.require_sector("Clean energy") == "clean-energy"
+    assert [k.label for k in snap.kinds] == [k.label for k in taxonomy.kinds]

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import os
 import re
 import sqlite3
@@ -39,9 +38,7 @@ if TYPE_CHECKING:
     from brief_cli.model import Article
     from brief_cli.taxonomy import Taxonomy
 
-log = logging.getLogger("brief")
-
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 TOKENIZER = "porter unicode61 remove_diacritics 2"
 SUFFIXES = (".yaml", ".yml")
 WORD_RE = re.compile(r"[^\W_]+", re.UNICODE)
@@ -60,6 +57,7 @@ CREATE TABLE articles(
     title TEXT, source TEXT, section TEXT, authors TEXT, author_note TEXT,
     published TEXT NOT NULL, url TEXT, language TEXT, n_passages INTEGER NOT NULL);
 CREATE INDEX articles_order ON articles(published, id);
+CREATE INDEX articles_file ON articles(file);
 CREATE TABLE passages(
     rowid INTEGER PRIMARY KEY, article INTEGER NOT NULL, idx INTEGER NOT NULL, pid TEXT NOT NULL,
     kind TEXT NOT NULL, sectors TEXT NOT NULL, actors TEXT NOT NULL, reviewed INTEGER NOT NULL);
@@ -68,9 +66,8 @@ CREATE TABLE texts(rowid INTEGER PRIMARY KEY, text TEXT NOT NULL);
 CREATE VIRTUAL TABLE fts USING fts5(
     text, content='texts', content_rowid='rowid', tokenize='{TOKENIZER}');
 CREATE VIRTUAL TABLE fts_vocab USING fts5vocab(fts, 'row');
-CREATE TABLE words(word TEXT PRIMARY KEY, n INTEGER NOT NULL, len INTEGER NOT NULL)
-    WITHOUT ROWID;
-CREATE INDEX words_len ON words(len, word);
+CREATE TABLE words(len INTEGER NOT NULL, word TEXT NOT NULL, n INTEGER NOT NULL,
+    PRIMARY KEY(len, word)) WITHOUT ROWID;
 """
 
 
@@ -188,6 +185,23 @@ class Index:
                 path = (self.root / rel) if self.root is not None else Path(rel)
                 out.append(Problem(path, p[0], p[1], p[2], p[3], p[4]))
         return out
+
+    def taxonomy(self) -> Taxonomy | None:
+        """The taxonomy's ids and names as stored at build time (enough to check filters and
+        show labels without parsing the taxonomy file again); None if not stored."""
+        row = self.con.execute("SELECT value FROM meta WHERE key = 'taxonomy_snapshot'"
+                               ).fetchone()
+        if row is None:
+            return None
+        from brief_cli.taxonomy import Actor, Kind, Sector, Taxonomy
+
+        data = json.loads(row[0])
+        return Taxonomy(
+            tuple(Kind(k, label) for k, label in data["kinds"]),
+            tuple(Sector(s, label) for s, label in data["sectors"]),
+            tuple(Actor(a[0], a[1], a[2], a[3], tuple(a[4]), tuple(a[5]), tuple(a[6]))
+                  for a in data["actors"]),
+            Path(data["path"]) if data.get("path") else None)
 
     def article_ids(self) -> list[str]:
         return [r[0] for r in self.con.execute("SELECT id FROM articles ORDER BY published, id")]
@@ -381,12 +395,22 @@ def _write_lock(base: Path) -> Iterator[None]:
         os.close(fd)  # closing releases the lock
 
 
+def _snapshot(tax: Taxonomy) -> str:
+    return json.dumps({
+        "path": str(tax.path) if tax.path else None,
+        "kinds": [[k.id, k.label] for k in tax.kinds],
+        "sectors": [[s.id, s.label] for s in tax.sectors],
+        "actors": [[a.id, a.name, a.type, a.iso3, list(a.aliases), list(a.demonyms),
+                    list(a.capitals)] for a in tax.actors],
+    }, ensure_ascii=False)
+
+
 def _memory_index(root, taxonomy, expect, warnings, progress, t0) -> Index:
     con = _connect(":memory:")
     _create(con, expect)
     stats = RefreshStats(rebuilt=True, reason="in memory")
     files = scan(root)
-    _apply(con, root, taxonomy, files, sorted(files, key=_order), [], progress, stats)
+    _apply(con, root, taxonomy, files, sorted(files, key=_order), [], progress, stats, bulk=True)
     stats.seconds = time.perf_counter() - t0
     return Index(con, None, root, stats, warnings)
 
@@ -437,10 +461,12 @@ def _full_build(base: Path, root: Path, taxonomy, expect, progress) -> tuple[Pat
         con.execute("PRAGMA cache_size = -65536")
         _create(con, expect)
         files = scan(root)
-        _apply(con, root, taxonomy, files, sorted(files, key=_order), [], progress, stats)
+        _apply(con, root, taxonomy, files, sorted(files, key=_order), [], progress, stats,
+               bulk=True)
         con.execute("INSERT INTO fts(fts) VALUES ('optimize')")
         seconds = time.perf_counter() - t0
         con.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", [
+            ("taxonomy_snapshot", _snapshot(taxonomy())),
             ("built_at", time.strftime("%Y-%m-%dT%H:%M:%S%z")),
             ("build_seconds", f"{seconds:.3f}")])
         con.execute("PRAGMA journal_mode = DELETE")
@@ -565,12 +591,17 @@ def _problem_json(problems: list[Problem], root: Path) -> str:
 
 
 def _apply(con, root: Path, taxonomy, on_disk: dict[str, tuple[int, int]], parse_rels: list[str],
-           removed: list[str], progress: ProgressFn | None, stats: RefreshStats) -> None:
-    """Remove deleted files, (re)parse changed ones, and settle article id clashes."""
+           removed: list[str], progress: ProgressFn | None, stats: RefreshStats,
+           bulk: bool = False) -> None:
+    """Remove deleted files, (re)parse changed ones, and settle article id clashes.
+
+    ``bulk``: the index is empty; the FTS index is built in one pass at the end.
+    """
     words: Counter[str] = Counter()
     freed: set[str] = set()  # article ids whose file went away: a waiting duplicate may win
-    for rel in removed + parse_rels:
-        freed |= _remove_file(con, rel, words)
+    if not bulk:
+        for rel in removed + parse_rels:
+            freed |= _remove_file(con, rel, words)
     for rel in removed:
         con.execute("DELETE FROM files WHERE path = ?", (rel,))
     stats.removed = len(removed)
@@ -593,7 +624,7 @@ def _apply(con, root: Path, taxonomy, on_disk: dict[str, tuple[int, int]], parse
             else:
                 if holder is not None:  # this file comes first: it takes the id over
                     _demote(con, root, holder[0], rel, words)
-                _insert_article(con, rel, article)
+                _insert_article(con, rel, article, fts=not bulk)
                 status = "ok"
                 words.update(file_words)
         con.execute("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -615,6 +646,8 @@ def _apply(con, root: Path, taxonomy, on_disk: dict[str, tuple[int, int]], parse
             first = min(waiting, key=_order)
             con.execute("DELETE FROM files WHERE path = ?", (first,))
             _apply(con, root, taxonomy, on_disk, [first], [], None, RefreshStats())
+    if bulk:
+        con.execute("INSERT INTO fts(fts) VALUES ('rebuild')")
     _add_words(con, words)
 
 
@@ -652,7 +685,7 @@ def _tags(values) -> str:
     return " " + " ".join(values) + " " if values else ""
 
 
-def _insert_article(con, rel: str, article: Article) -> None:
+def _insert_article(con, rel: str, article: Article, fts: bool = True) -> None:
     cur = con.execute(
         "INSERT INTO articles(id, file, title, source, section, authors, author_note, published,"
         " url, language, n_passages) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -660,15 +693,17 @@ def _insert_article(con, rel: str, article: Article) -> None:
          json.dumps(list(article.authors), ensure_ascii=False), article.author_note,
          article.published.isoformat(), article.url, article.language, len(article.passages)))
     article_rowid = cur.lastrowid
-    for p in article.passages:
-        cur = con.execute(
-            "INSERT INTO passages(article, idx, pid, kind, sectors, actors, reviewed) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (article_rowid, p.index, p.id, p.kind, _tags(p.sectors), _tags(p.actors),
-             int(p.reviewed)))
-        rowid = cur.lastrowid
-        con.execute("INSERT INTO texts(rowid, text) VALUES (?, ?)", (rowid, p.text))
-        con.execute("INSERT INTO fts(rowid, text) VALUES (?, ?)", (rowid, p.text))
+    first = con.execute("SELECT coalesce(max(rowid), 0) + 1 FROM passages").fetchone()[0]
+    rowids = range(first, first + len(article.passages))
+    con.executemany(
+        "INSERT INTO passages(rowid, article, idx, pid, kind, sectors, actors, reviewed) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [(r, article_rowid, p.index, p.id, p.kind, _tags(p.sectors), _tags(p.actors),
+          int(p.reviewed)) for r, p in zip(rowids, article.passages)])
+    rows = [(r, p.text) for r, p in zip(rowids, article.passages)]
+    con.executemany("INSERT INTO texts(rowid, text) VALUES (?, ?)", rows)
+    if fts:
+        con.executemany("INSERT INTO fts(rowid, text) VALUES (?, ?)", rows)
 
 
 def _add_words(con, words: Counter[str]) -> None:
@@ -680,7 +715,7 @@ def _add_words(con, words: Counter[str]) -> None:
         if n:
             merged[fold(word) if not word.isascii() else word] += n
     con.executemany(
-        "INSERT INTO words(word, n, len) VALUES (?, ?, ?) "
-        "ON CONFLICT(word) DO UPDATE SET n = n + excluded.n",
-        [(w, n, len(w)) for w, n in merged.items() if w])
+        "INSERT INTO words(len, word, n) VALUES (?, ?, ?) "
+        "ON CONFLICT(len, word) DO UPDATE SET n = n + excluded.n",
+        [(len(w), w, n) for w, n in sorted(merged.items()) if w])
     con.execute("DELETE FROM words WHERE n <= 0")

@@ -58,7 +58,14 @@ def _open(corpus: Optional[Path], taxonomy: Optional[Path], strict: bool, rebuil
         for problem in first.values():
             warn(f"skipped {problem} — run 'brief validate' for details")
     index.refresh.seconds = time.perf_counter() - started
-    return index, get_taxonomy
+    snapshot = index.taxonomy()  # checking filters needs ids and names, not the YAML file
+
+    def filter_taxonomy():
+        if snapshot is not None:
+            return snapshot
+        return get_taxonomy()
+
+    return index, filter_taxonomy
 
 
 class _Progress:
