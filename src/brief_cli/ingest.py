@@ -119,7 +119,7 @@ class Outcome:
 
 # Normalising ---------------------------------------------------------------------------------
 
-_DROP_CHARS = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f"), None)
+_DROP_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f"  # zero-width, soft hyphen
 _SPACES = re.compile(r"[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 _CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 
@@ -129,7 +129,10 @@ def normalise(text: str) -> str:
     trailing spaces; a page break (form feed) becomes a blank line."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n\n")
     text = text.replace("\u2028", "\n").replace("\u2029", "\n\n").replace("\x0b", "\n")
-    text = unicodedata.normalize("NFC", text).translate(_DROP_CHARS)
+    text = unicodedata.normalize("NFC", text)
+    for char in _DROP_CHARS:
+        if char in text:
+            text = text.replace(char, "")
     text = _CONTROLS.sub("", _SPACES.sub(" ", text))
     return "\n".join(line.rstrip() for line in text.split("\n"))
 
@@ -498,10 +501,20 @@ _PAGE_ARTEFACT = re.compile(
     r"^(?:[\dA-Z/.()\-–—]+\s*){1,4}$|^page \d+(?: of \d+)?$|^[-–—]\s*\d+\s*[-–—]$", re.I)
 
 
+# Every furniture pattern holds one of these words: one search rules out most body text.
+_FURNITURE_HINT = re.compile(
+    r"necessarily|expertise|send us|submit|pitch|welcome|invite|write to us|reserved|copyright|"
+    r"©|\(c\)|licen[cs]e|registration|icp|browser|terms of|privacy|cookie|contact us|about us|"
+    r"^this |photo|image|picture|video|share|tweet|print|mail|facebook|twitter|wechat|whatsapp|"
+    r"linkedin|weibo|telegram|reddit|edition|menu|search|sign|log ?in|log ?out|register|subscri|"
+    r"newsletter|skip|navigation|advert|sponsor|listen|min(?:ute)?s? read|comment|font|text size|"
+    r"^a\+? ?a", re.I)
+
+
 def furniture_reason(text: str) -> str | None:
     """Why a line or paragraph is page furniture, or None when it is body text."""
     text = squash(text)
-    if not text:
+    if not text or not _FURNITURE_HINT.search(text):
         return None
     short = len(text) <= 600
     if short and _DISCLAIMER.search(text):
@@ -637,8 +650,8 @@ def _dangling(text: str) -> bool:
     """Text that stops where a sentence cannot end: on a comma, or 'of', 'the', 'that'..."""
     if _CONTINUES.search(text) or text.endswith(("/", "&")):
         return True
-    last = re.search(r"([^\W\d_]+)\W*$", text)
-    return bool(last) and last.group(1).lower() in _FUNCTION_WORDS and not _ends_sentence(text)
+    last = text[-30:].rsplit(" ", 1)[-1].strip(".,;:!?\"'”’“‘()[]").lower()
+    return last in _FUNCTION_WORDS and not _ends_sentence(text)
 
 
 def _breaks_before(prev: _Line, line: _Line, layout: _Layout) -> bool:
@@ -663,7 +676,8 @@ def _join(left: str, right: str, vocabulary: Callable[[], tuple[set[str], set[st
     """Join two pieces of one paragraph, undoing hyphenation at a line break."""
     if not left:
         return right
-    m = re.search(r"([^\W\d_]+)-$", left)
+    # Only the end of ``left`` matters: searching all of it would make joining quadratic.
+    m = re.search(r"([^\W\d_]+)-$", left[-80:]) if left.endswith("-") else None
     if m and right[:1].isalpha() and not left.endswith("--"):
         head = m.group(1)
         tail_match = _WORD.match(right)
@@ -681,7 +695,7 @@ def _join(left: str, right: str, vocabulary: Callable[[], tuple[set[str], set[st
                                               and len(tail) > 2):
             return left + right
         return left[:-1] + right
-    if re.search(r"\S[—–]$", left):
+    if left.endswith(("—", "–")) and not left[-2:-1].isspace():
         return left + right
     return left + " " + right
 
