@@ -187,19 +187,44 @@ def _idf(docs: Sequence[Iterable[str]]) -> dict[str, float]:
 
 # Key sentences -----------------------------------------------------------------------------
 
+def similarities(vectors: Sequence[dict[str, float]]) -> list[dict[int, float]]:
+    """Cosine similarity of every pair of vectors that share a term, as sparse rows.
+
+    Dot products are summed through an index of terms, so pairs with nothing in common cost
+    nothing (most pairs, in a long text).
+    """
+    n = len(vectors)
+    norms = [_norm(v) for v in vectors]
+    postings: dict[str, list[tuple[int, float]]] = {}
+    for i, v in enumerate(vectors):
+        for t, w in v.items():
+            postings.setdefault(t, []).append((i, w))
+    dots: list[dict[int, float]] = [{} for _ in range(n)]
+    for plist in postings.values():
+        for a, (i, wi) in enumerate(plist):
+            row = dots[i]
+            for j, wj in plist[a + 1:]:
+                row[j] = row.get(j, 0.0) + wi * wj
+    sim: list[dict[int, float]] = [{} for _ in range(n)]
+    for i, row in enumerate(dots):
+        for j in sorted(row):
+            value = row[j] / (norms[i] * norms[j])
+            sim[i][j] = sim[j][i] = value
+    return [dict(sorted(r.items())) for r in sim]
+
+
 def lexrank(vectors: Sequence[dict[str, float]], *, damping: float = DAMPING,
             tolerance: float = 1e-10, max_iterations: int = 500) -> list[float]:
-    """Continuous LexRank scores (they sum to 1) of sentences given as TF-IDF vectors."""
+    """Continuous LexRank scores (they sum to 1) of sentences given as TF-IDF vectors.
+
+    The power method on the row-normalised cosine graph with damping; a sentence that shares
+    no word with any other spreads its score evenly, as in PageRank.
+    """
     n = len(vectors)
     if n == 0:
         return []
-    norms = [_norm(v) for v in vectors]
-    sim = [[0.0] * n for _ in range(n)]
-    for i in range(n):
-        for j in range(i + 1, n):
-            s = _cosine(vectors[i], vectors[j], norms[i], norms[j])
-            sim[i][j] = sim[j][i] = s
-    rows = [sum(r) for r in sim]
+    sim = similarities(vectors)
+    rows = [sum(r.values()) for r in sim]
     scores = [1.0 / n] * n
     base = (1.0 - damping) / n
     for _ in range(max_iterations):
@@ -209,10 +234,8 @@ def lexrank(vectors: Sequence[dict[str, float]], *, damping: float = DAMPING,
             if rows[i] == 0.0:
                 continue
             share = damping * scores[i] / rows[i]
-            row = sim[i]
-            for j in range(n):
-                if row[j]:
-                    new[j] += share * row[j]
+            for j, w in sim[i].items():
+                new[j] += share * w
         delta = sum(abs(a - b) for a, b in zip(new, scores))
         scores = new
         if delta < tolerance:
