@@ -100,6 +100,7 @@ TRICKY = [
     "Windows\r\nline\rends", "control\x1b[31m chars\x07 and \x00 nul",
     "a\u2028line separator", "emoji 🙂 and ünïcödé and 中文",
     "!important [x]: y", "*", "_", "\\", "<", "&", "1.", "-",
+    "\\\n\xa0", "line\n\u2003\nafter",
 ]
 
 
@@ -177,9 +178,17 @@ def test_any_text_renders_as_itself(text):
 
 
 def _bold_runs(text: str, spans) -> list[str]:
-    """The runs a reader should see in bold: span characters, merged, split at line breaks,
-    trimmed to letters and digits."""
-    marked = [any(s <= i < e for s, e in spans) for i in range(len(text))]
+    """The runs a reader should see in bold: span characters, merged (also across spaces),
+    split at line breaks, trimmed to letters and digits."""
+    merged: list[list[int]] = []
+    for s, e in sorted(spans):
+        if e <= s:
+            continue
+        if merged and not text[merged[-1][1]:s].strip(" \t"):
+            merged[-1][1] = max(merged[-1][1], e)
+        else:
+            merged.append([s, e])
+    marked = [any(s <= i < e for s, e in merged) for i in range(len(text))]
     runs, i = [], 0
     while i < len(text):
         if not marked[i]:
@@ -203,7 +212,7 @@ def reference_escape(text: str) -> str:
     lines = []
     for raw in text.split("\n"):
         chars = raw.strip(" \t")
-        if not chars:
+        if not chars.strip():
             if lines and lines[-1] != "":
                 lines.append("")
             continue
@@ -410,8 +419,9 @@ def test_every_grouping_renders_each_passage_faithfully(loaded, group_by):
     quotes = re.findall(r"<blockquote>(.*?)</blockquote>", rendered, re.S)
     texts = {expected_text(p.text) for p in corpus.passages()}
     assert {shown_text(q) for q in quotes} == texts
-    assert shown_text(rendered).count(" — ") == 0 or True
     assert len(re.findall(r"<h1>", rendered)) == 1
+    # Formatting comes only from the document's own structure, never from passage text.
+    assert tags_of(rendered) <= {"h1", "h2", "p", "blockquote", "em", "code", "a", "ul", "li"}
 
 
 def test_citation_and_tags_lines(loaded):
@@ -517,9 +527,9 @@ def test_export_to_a_file(run, small_corpus, tmp_path):
     text = target.read_text(encoding="utf-8")
     assert headings(text, 1) == ["My notes"]
     assert front(text)["group_by"] == "kind"
+    # Readable like any file the user makes (the temporary file it came from was private).
     assert oct(stat.S_IMODE(target.stat().st_mode)) == oct(0o666 & ~_umask())
-    assert [p.name for p in tmp_path.iterdir()] == ["out.md"] or \
-        sorted(p.name for p in tmp_path.iterdir()) == sorted(["out.md", small_corpus.name])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus", "out.md"]
 
 
 def _umask() -> int:

@@ -160,7 +160,7 @@ def _escape_lines(text: str, spans: Iterable[tuple[int, int]] = ()) -> list[str]
     offset = 0
     for raw in clean.split("\n"):
         line = raw.strip(" \t")
-        if not line:
+        if not line.strip():  # renderers trim other white space (no-break space...) too
             if out and out[-1] != "":
                 out.append("")
         else:
@@ -209,7 +209,7 @@ def code_span(text: str) -> str:
 
 def emphasis(text: str) -> str:
     """*text*, for a title in a citation (callers put a space or punctuation on both sides)."""
-    return f"*{escape_inline(text)}*"
+    return f"*{escape_inline(text) or 'untitled'}*"
 
 
 def link(url: str | None) -> str:

@@ -87,8 +87,8 @@ def export(
     for word, fixes in selection.corrections.items():
         note(f"searched {word!r} as {' or '.join(repr(f) for f in fixes)}")
 
-    root = resolve_corpus_dir(corpus)
-    label = "bundled" if root.resolve() == bundled_corpus_dir().resolve() else str(root.resolve())
+    root = (corp.root or resolve_corpus_dir(corpus)).resolve()
+    label = "bundled" if root == bundled_corpus_dir().resolve() else str(root)
     document = build_markdown(selection, tax, title=title, group_by=GroupBy(group_by).value,
                               highlight=highlight, corpus_label=label)
     count = len({item.passage.uid for item in selection.items})
