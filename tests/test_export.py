@@ -485,8 +485,15 @@ def test_query_selection_with_highlight(loaded):
 
 def test_empty_selection_and_bad_options(loaded):
     _, taxonomy = loaded
-    with pytest.raises(NothingFound, match="no passages match"):
+    with pytest.raises(NothingFound, match="^the corpus has no passages$"):
         build_markdown(Selection((), Filters()), taxonomy)
+    with pytest.raises(NothingFound, match="^no passages match the filters$"):
+        build_markdown(Selection((), Filters(kinds=("challenge",))), taxonomy)
+    with pytest.raises(NothingFound, match="^no passages match 'solar  power' and the filters$"
+                       .replace("  ", " ")):
+        build_markdown(Selection((), Filters(kinds=("challenge",)), "solar  power"), taxonomy)
+    with pytest.raises(NothingFound, match="^no passages match 'solar'$"):
+        build_markdown(Selection((), Filters(), "solar"), taxonomy)
     with pytest.raises(UsageError, match="unknown grouping"):
         document(loaded, group_by="year")
     with pytest.raises(UsageError, match="--highlight needs a query"):
@@ -639,7 +646,7 @@ def test_nothing_matches_writes_nothing(run, small_corpus, tmp_path):
                  "-o", target)
     assert result.exit_code == 1
     assert result.stdout == ""
-    assert result.stderr == "error: no passages match\n"
+    assert result.stderr == "error: no passages match the filters\n"
     assert not target.exists()
     piped = run("export", "--corpus", small_corpus, "--since", "2030")
     assert piped.exit_code == 1
@@ -688,13 +695,13 @@ def test_export_query_passes_exact_through(run, small_corpus):
     pytest.importorskip("brief_cli.search")
     fuzzy = run("export", "pipeljne", "--corpus", small_corpus, "--highlight")
     assert fuzzy.exit_code == 0, fuzzy.stderr
-    assert fuzzy.stderr == "searched 'pipeljne' as 'pipeline'\n"
+    assert fuzzy.stderr == "searched pipeline (for pipeljne)\n"
     assert "> Dependency on a single **pipeline** is a risk for the region." in fuzzy.stdout
     assert front(fuzzy.stdout)["corrections"] == {"pipeljne": ["pipeline"]}
     exact = run("export", "pipeljne", "--corpus", small_corpus, "--exact")
     assert exact.exit_code == 1
     assert exact.stdout == ""
-    assert exact.stderr == "error: no passages match\n"
+    assert exact.stderr == "error: no passages match 'pipeljne'\n"
 
 
 # The installed command -------------------------------------------------------------------------

@@ -329,6 +329,14 @@ def default_title(selection: Selection) -> str:
     return "Excerpts" + (": " + " · ".join(parts) if parts else "")
 
 
+def nothing_message(selection: Selection) -> str:
+    """Why the document would be empty, in the words search uses."""
+    query = " ".join(selection.query.split())
+    if query:
+        return f"no passages match {query!r}" + (" and the filters" if selection.filters else "")
+    return "no passages match the filters" if selection.filters else "the corpus has no passages"
+
+
 def front_matter(data: dict) -> str:
     import yaml
 
@@ -345,7 +353,7 @@ def build_markdown(selection: Selection, taxonomy: Taxonomy, *, title: str | Non
     if group_by not in GROUPINGS:
         raise UsageError(f"unknown grouping {group_by!r}", hint="use " + ", ".join(GROUPINGS))
     if not selection.items:
-        raise NothingFound("no passages match")
+        raise NothingFound(nothing_message(selection))
     if highlight and not selection.query.strip():
         raise UsageError("--highlight needs a query", hint="give the words to highlight as QUERY")
     if version is None:

@@ -85,7 +85,7 @@ def export(
     corp, tax, _ = load(corpus, taxonomy, strict)
     selection = select_passages(corp, tax, words, filters, exact=exact)
     for word, fixes in selection.corrections.items():
-        note(f"searched {word!r} as {' or '.join(repr(f) for f in fixes)}")
+        note(f"searched {' OR '.join(fixes)} (for {word})")
 
     root = (corp.root or resolve_corpus_dir(corpus)).resolve()
     label = "bundled" if root == bundled_corpus_dir().resolve() else str(root)
