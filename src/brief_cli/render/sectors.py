@@ -76,15 +76,16 @@ def render_sector_table(table: SectorTable, fmt: OutputFormat, *, title: str) ->
     if fmt is not OutputFormat.table or not is_terminal(console):
         emit_rows(rows, SECTOR_COLUMNS, fmt)
         return
-    console.print(_sector_rich_table(table, console.width, title))
+    # The title goes above the table, not in it, so a long one is not squeezed to its width.
+    console.print(Text(title, style="italic"), soft_wrap=False)
+    console.print(_sector_rich_table(table, console.width))
 
 
-def _sector_rich_table(table: SectorTable, width: int, title: str) -> Table:
+def _sector_rich_table(table: SectorTable, width: int) -> Table:
     wide = width >= 118
     short = width < 100
-    t = Table(title=title, caption=_caption(table), box=box.SIMPLE_HEAD, header_style="bold",
-              title_justify="left", caption_justify="left", pad_edge=False, expand=False,
-              show_edge=False)
+    t = Table(caption=_caption(table), box=box.SIMPLE_HEAD, header_style="bold",
+              caption_justify="left", pad_edge=False, expand=False, show_edge=False)
     t.add_column("sector", style="cyan", no_wrap=True)
     if wide:
         t.add_column("label", no_wrap=False, max_width=24)
@@ -224,11 +225,11 @@ def render_matrix(matrix: Matrix, fmt: OutputFormat, *, title: str) -> None:
     if fmt is not OutputFormat.table or not is_terminal(console):
         emit_rows(matrix_rows(matrix), matrix_columns(matrix), fmt)
         return
+    console.print(Text(title, style="italic"))
     if matrix.kind == "kind":
-        console.print(kind_matrix_table(matrix, title=title))
+        console.print(kind_matrix_table(matrix))
         return
     table, shown = cooccurrence_table(matrix, console.width)
-    console.print(Text(title, style="italic"))
     console.print(table)
     legend = Text("Passages tagged with both sectors; the diagonal (dim) is the sector's own count.",
                   style="dim")
