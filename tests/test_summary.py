@@ -386,3 +386,49 @@ def test_markdown_escaping_round_trips(value):
     from brief_cli.render.common import literal
     expected = "x " + literal(" ".join(value.split()))
     assert " ".join(text.split()) == " ".join(expected.split())
+
+
+# Anything a corpus may hold --------------------------------------------------------------------
+
+_WORDS = st.sampled_from(["Dams", "water", "U.S.", "Dr.", "3.5", "percent", "power", "the", "and",
+                          "[bold]", "*x*", "\u201cquoted.\u201d", "No.", "e.g.", "...", "!", "?",
+                          ".", "\x1b[31m", "Glacier", "rail", "ports", "\u00e9t\u00e9"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(_WORDS, min_size=1, max_size=30).map(" ".join), min_size=1, max_size=6),
+       st.integers(min_value=0, max_value=4))
+def test_summary_of_any_text_is_made_of_its_own_sentences(texts, n):
+    from brief_cli.config import bundled_taxonomy_path
+    from brief_cli.model import Article, Corpus
+    from brief_cli.taxonomy import load_taxonomy
+    from datetime import date
+
+    tax = load_taxonomy(bundled_taxonomy_path())
+    kinds = ["challenge", "opportunity", "context"]
+    passages = tuple(Passage(f"p{i + 1:02d}", "a", i, t, kinds[i % 3], ("energy",) * (i % 2))
+                     for i, t in enumerate(texts))
+    article = Article("a", "A", "S", date(2024, 1, 1), "en", passages)
+    corpus = Corpus(None, (article,))
+    s = core.summarize_article(corpus, tax, article, sentences=n, terms=5)
+    sentences = {x for p in passages for x in core.split_sentences(p.text)}
+    assert {g.sentence for g in s.challenges} <= sentences
+    assert {g.sentence for grp in s.opportunities for g in grp.gists} <= sentences
+    assert {k.text for k in s.key_sentences} <= sentences
+    assert len(s.key_sentences) <= n
+    assert s.passages == len(passages) and sum(s.counts.values()) == len(passages)
+    assert s == core.summarize_article(corpus, tax, article, sentences=n, terms=5)
+
+
+def test_sentences_zero_leaves_key_sentences_out(run, corpus_dir):
+    [data] = summary_json(run, corpus_dir, "glacier-brief", "--sentences", "0")
+    assert data["key_sentences"] == []
+    md = run("summary", "glacier-brief", "--corpus", corpus_dir, "-n", "0", "-f", "md").stdout
+    assert "## Key sentences" not in md
+
+
+def test_help_has_examples(run):
+    for command in ("sectors", "summary"):
+        result = run(command, "--help")
+        assert result.exit_code == 0
+        assert "Example" in result.stdout
