@@ -92,7 +92,8 @@ def _detect(raw: bytes) -> Decoded:
                           hint="re-save the file as UTF-8")
     best = min(m.chaos for m in matches)
     top = max(m.coherence for m in matches if m.chaos <= best + 0.01)
-    pool = [m for m in matches if m.chaos <= best + 0.01 and m.coherence >= top - 0.01]
+    # Coherence (how much the text looks like a language) is noisy on short texts.
+    pool = [m for m in matches if m.chaos <= best + 0.01 and m.coherence >= top - 0.1]
 
     def rank(match) -> int:
         name = match.encoding

@@ -540,7 +540,7 @@ def is_page_artefact(text: str) -> bool:
     """A PDF page header or footer: 'A/63/PV.13', '08-53122 32', '12', 'Page 3 of 9'."""
     text = text.strip()
     return (len(text) <= 30 and bool(re.search(r"\d", text)) and not re.search(r"[a-z]{3}", text)
-            and bool(_PAGE_ARTEFACT.match(text))) or (bool(text) and not re.search(r"\w", text))
+            and bool(_PAGE_ARTEFACT.match(text)))
 
 
 # Paragraphs ---------------------------------------------------------------------------------
@@ -567,6 +567,10 @@ def _classify_lines(lines: Sequence[str], dropped: list[Dropped]) -> list[_Line]
         indent = len(raw) - len(raw.lstrip(" "))
         if not text:
             out.append(_Line("", 0, "blank"))
+            continue
+        if not re.search(r"\w", text):
+            dropped.append(Dropped("stray fragment", text))
+            out.append(_Line(text, indent, "soft"))
             continue
         if is_page_artefact(text):
             dropped.append(Dropped("page number or header", text))
@@ -706,7 +710,7 @@ def _vocabulary_of(text: str) -> Callable[[], tuple[set[str], set[str]]]:
     def get() -> tuple[set[str], set[str]]:
         if not cache:
             # Words as split across lines are not whole words: look only inside lines.
-            inner = re.sub(r"-\n", " ", text)
+            inner = re.sub(r"\S*-\n\s*\S*", " ", text)
             words = {w.lower() for w in _WORD.findall(inner)}
             hyphenated = {h.lower() for h in re.findall(r"[^\W\d_]+-[^\W\d_]+", inner)}
             cache.append((words, hyphenated))
