@@ -567,6 +567,33 @@ def test_export_keeps_the_mode_of_a_file_it_replaces(run, small_corpus, tmp_path
     assert stat.S_IMODE(target.stat().st_mode) == 0o640
 
 
+def test_export_never_replaces_a_corpus_file(run, small_corpus):
+    article = small_corpus / "energy-outlook.yaml"
+    before = article.read_text(encoding="utf-8")
+    for target in (article, small_corpus / "new.yml"):
+        result = run("export", "--corpus", small_corpus, "-o", target, "--force")
+        assert result.exit_code == 2
+        assert result.stderr == (f"error: '{target}' is a corpus or taxonomy file "
+                                 "(export writes Markdown; choose another name)\n")
+    assert article.read_text(encoding="utf-8") == before
+    assert not (small_corpus / "new.yml").exists()
+    notes = small_corpus / "notes.md"  # Markdown beside the articles is fine
+    assert run("export", "--corpus", small_corpus, "-o", notes).exit_code == 0
+
+
+def test_export_never_replaces_the_taxonomy(run, small_corpus, tmp_path):
+    from brief_cli.config import bundled_taxonomy_path
+
+    taxonomy = tmp_path / "tax.yaml"
+    taxonomy.write_text(bundled_taxonomy_path().read_text(encoding="utf-8"), encoding="utf-8")
+    result = run("export", "--corpus", small_corpus, "--taxonomy", taxonomy, "-o", taxonomy,
+                 "--force")
+    assert result.exit_code == 2
+    assert "is a corpus or taxonomy file" in result.stderr
+    assert taxonomy.read_text(encoding="utf-8") == bundled_taxonomy_path().read_text(
+        encoding="utf-8")
+
+
 def test_export_into_a_missing_folder(run, small_corpus, tmp_path):
     target = tmp_path / "nowhere" / "out.md"
     result = run("export", "--corpus", small_corpus, "-o", target)

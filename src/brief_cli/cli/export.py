@@ -23,7 +23,7 @@ class GroupBy(str, enum.Enum):
 @app.command()
 def export(
     query: Annotated[Optional[List[str]], typer.Argument(
-        metavar="[QUERY]...", show_default=False,
+        metavar="QUERY", show_default=False,
         help="Words to search for, as in 'brief search'; leave out to export every passage "
              "the filters keep.")] = None,
     output: Annotated[Optional[str], typer.Option(
@@ -106,8 +106,15 @@ def export(
             stream.flush()
         return
 
+    from brief_cli.errors import FileProblem
     from brief_cli.fileio import atomic_write_text
 
-    written = atomic_write_text(Path(output).expanduser(), document, force=force,
-                                what="Markdown file")
+    target = Path(output).expanduser()
+    # --force replaces the user's files, never the corpus or the taxonomy.
+    resolved = target.resolve()
+    if (resolved == tax.path.resolve() if tax.path else False) or (
+            resolved.suffix.lower() in (".yaml", ".yml") and root in resolved.parents):
+        raise FileProblem(f"{output!r} is a corpus or taxonomy file",
+                          hint="export writes Markdown; choose another name")
+    written = atomic_write_text(target, document, force=force, what="Markdown file")
     note(f"wrote {excerpts} to {written}")
