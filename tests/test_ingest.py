@@ -873,3 +873,46 @@ def test_help_has_examples(run):
     result = run("ingest", "--help")
     assert result.exit_code == 0
     assert "Examples:" in result.stdout and "--dry-run" in result.stdout
+
+
+TINY_TAXONOMY = dedent("""
+    version: 1
+    kinds:
+      - {id: challenge, label: Challenge, description: A problem., cues: [risk]}
+      - {id: opportunity, label: Opportunity, description: A chance., cues: [can]}
+      - {id: context, label: Context, description: Background., cues: []}
+    sectors:
+      - {id: energy, label: Energy, description: Power., keywords: [power grid]}
+    actors:
+      - {id: arcadia, name: Arcadia, type: country, iso3: ARC}
+      - {id: arc, name: Alliance of River Cities, type: organisation, aliases: [ARC]}
+""")
+
+
+class _StubTags:
+    def __init__(self, kind, sectors, actors):
+        self.kind, self.sectors, self.actors = kind, sectors, actors
+
+
+class _StubTagger:
+    def tag_passages(self, texts):
+        return [_StubTags("challenge", ["energy", "energy", "water"], ["arc", "arcadia", "arc"])
+                for _ in texts]
+
+
+def test_tags_that_would_load_back_as_something_else_are_left_out(tmp_path, inputs):
+    path = tmp_path / "taxonomy.yaml"
+    path.write_text(TINY_TAXONOMY, encoding="utf-8")
+    tiny = load_taxonomy(path)
+    ingester = core.Ingester(tmp_path, tiny, core.Options(), _StubTagger())
+    outcome = ingester.one(core.InputSource("grid.txt", inputs / "grid.txt"))
+    assert outcome.status == "ingested"
+    assert outcome.reason.endswith(
+        "left out tags: p01: actor 'arc' (the taxonomy reads it as 'arcadia'), "
+        "p01: unknown sector 'water', p02: actor 'arc' (the taxonomy reads it as 'arcadia'), "
+        "p02: unknown sector 'water', p03: actor 'arc' (the taxonomy reads it as 'arcadia'), "
+        "p03: unknown sector 'water'")
+    article, problems = load_article_file(outcome.path, tiny)
+    assert problems == []
+    assert {(p.kind, p.sectors, p.actors) for p in article.passages} == {
+        ("challenge", ("energy",), ("arcadia",))}

@@ -1064,6 +1064,29 @@ def with_tags(article: Article, tagger) -> Article:
     return replace(article, passages=passages)
 
 
+def loadable_tags(article: Article, taxonomy: Taxonomy) -> tuple[Article, list[str]]:
+    """Keep only tags that the corpus loader reads back as themselves.
+
+    A tag id that the taxonomy resolves to another entry (an actor id that is also another
+    actor's alias or code) would load as something else; it is left out and reported.
+    """
+    left_out: list[str] = []
+    passages = []
+    for p in article.passages:
+        sectors = tuple(dict.fromkeys(s for s in p.sectors if taxonomy.sector(s) is not None))
+        actors = []
+        for actor in dict.fromkeys(p.actors):
+            resolved = taxonomy.resolve_actor(actor)
+            if resolved == actor:
+                actors.append(actor)
+            else:
+                left_out.append(f"{p.id}: actor {actor!r} (the taxonomy reads it as "
+                                f"{resolved!r})" if resolved else f"{p.id}: unknown actor {actor!r}")
+        left_out.extend(f"{p.id}: unknown sector {s!r}" for s in p.sectors if s not in sectors)
+        passages.append(replace(p, sectors=sectors, actors=tuple(actors)))
+    return replace(article, passages=tuple(passages)), left_out
+
+
 def with_id(article: Article, article_id: str) -> Article:
     return replace(article, id=article_id,
                    passages=tuple(replace(p, article_id=article_id) for p in article.passages))
@@ -1117,7 +1140,10 @@ class Ingester:
 
         article = prepared.article
         if self.tagger is not None:
-            article = with_tags(article, self.tagger)
+            article, left_out = loadable_tags(with_tags(article, self.tagger), self.taxonomy)
+            if left_out:
+                prepared = replace(prepared, notes=prepared.notes + (
+                    "left out tags: " + ", ".join(left_out),))
         base = article.id
         article_id = base
         replace_existing = False
