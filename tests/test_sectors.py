@@ -362,3 +362,11 @@ def test_passage_text_is_printed_literally(run, tmp_path):
         assert "\\x1b[31mred\\x1b[0m" in result.stdout
         if not env:
             assert "\x1b" not in result.stdout
+
+
+@pytest.mark.parametrize("columns", [56, 60, 73, 74, 99, 100, 117, 118])
+def test_sector_table_fits_every_common_width(run, columns):
+    result = _terminal(run, "sectors", columns=columns)
+    assert result.exit_code == 0
+    _check_width(result.stdout, columns)
+    assert "…" not in result.stdout  # nothing cut short

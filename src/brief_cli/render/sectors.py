@@ -36,8 +36,8 @@ def bar(share: float, width: int = BAR_WIDTH) -> str:
     return text.ljust(width)
 
 
-def share_text(share: float) -> Text:
-    cell = Text(bar(share), style="cyan")
+def share_text(share: float, width: int = BAR_WIDTH) -> Text:
+    cell = Text(bar(share, width), style="cyan")
     cell.append(f" {share * 100:3.0f}%", style="")
     return cell
 
@@ -82,27 +82,32 @@ def render_sector_table(table: SectorTable, fmt: OutputFormat, *, title: str) ->
 
 
 def _sector_rich_table(table: SectorTable, width: int) -> Table:
+    """The table laid out for the terminal width: labels when wide, fewer columns when narrow."""
     wide = width >= 118
     short = width < 100
+    narrow = width < 74  # no articles column, a shorter bar
     t = Table(caption=_caption(table), box=box.SIMPLE_HEAD, header_style="bold",
               caption_justify="left", pad_edge=False, expand=False, show_edge=False)
     t.add_column("sector", style="cyan", no_wrap=True)
     if wide:
         t.add_column("label", no_wrap=False, max_width=24)
-    t.add_column("passages", justify="right", no_wrap=True)
+    t.add_column("pass" if narrow else "passages", justify="right", no_wrap=True)
     for kind in KINDS:
         header = {"challenge": "chal", "opportunity": "opp", "context": "ctx"}[kind] if short \
             else KIND_PLURALS[kind]
         t.add_column(header, justify="right", style=KIND_STYLES[kind], no_wrap=True)
-    t.add_column("articles", justify="right", no_wrap=True)
+    if not narrow:
+        t.add_column("articles", justify="right", no_wrap=True)
     t.add_column("share", no_wrap=True)
     for r in table.rows:
         cells = [lit(r.id)]
         if wide:
             cells.append(lit(r.label))
         cells += [Text(f"{r.passages:,}", style="bold"), Text(f"{r.challenges:,}"),
-                  Text(f"{r.opportunities:,}"), Text(f"{r.context:,}"), Text(f"{r.articles:,}"),
-                  share_text(r.share)]
+                  Text(f"{r.opportunities:,}"), Text(f"{r.context:,}")]
+        if not narrow:
+            cells.append(Text(f"{r.articles:,}"))
+        cells.append(share_text(r.share, BAR_WIDTH // 2 if narrow else BAR_WIDTH))
         t.add_row(*cells)
     return t
 
