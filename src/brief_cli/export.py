@@ -305,9 +305,15 @@ def tags_line(passage: Passage, taxonomy: Taxonomy) -> str:
 
 
 def reference_entry(article: Article, cited: Sequence[Passage]) -> str:
-    """- Authors (date). *Title*. Source, section. <url>. Cited: p01, p04."""
-    who = escape_inline(article.citation_authors())
-    text = f"- {who} ({article.published.isoformat()}). {emphasis(article.title)}."
+    """- Authors (date). *Title*. Source, section. <url>. Cited: p01, p04.
+
+    Without authors the title leads: - *Title* (date). Source, section. ...
+    """
+    when = article.published.isoformat()
+    if article.authors:
+        text = f"- {escape_inline(article.citation_authors())} ({when}). {emphasis(article.title)}."
+    else:
+        text = f"- {emphasis(article.title)} ({when})."
     where = escape_inline(article.source)
     if article.section:
         where += ", " + escape_inline(article.section)
