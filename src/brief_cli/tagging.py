@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import cached_property, partial
 from typing import Callable, Iterable, Sequence
@@ -44,9 +43,9 @@ FUZZY_CUTOFF = 92.0
 
 _WORD_RE = re.compile(r"\w+(?:'\w+)*")
 _LONG_WORD_RE = re.compile(r"\b[a-z]\w{%d,}" % 7)  # lowercase: names are not misspellings
-_SENTENCE_SPLIT_RE = re.compile(r"[.!?]+(?=[\s\"')\]\u201d]|$)")
-_CLAUSE_SPLIT_RE = re.compile(r"[,;:()\u2014]|\s[-\u2013]\s")
-_PUNCT_RE = re.compile(r"[.!?,;:()\u2014]|\s[-\u2013]\s")
+# Words, sentence ends (not the dots of "3.5" or "U.S.-China") and clause marks, in one pass.
+_TOKEN_RE = re.compile(
+    r"(\w+(?:'\w+)*)|([.!?]+(?=[\s\"')\]\u201d\u2019]|$))|[,;:()\u2014\u2013]|\s-\s")
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'"})
 
 # Words that turn a following cue around within a few words ("not a risk", "no obstacle").
@@ -156,10 +155,13 @@ _Hit = tuple
 class _Doc:
     """A passage as tokens: words with their stems; positions and clauses worked out on demand."""
 
-    __slots__ = ("text", "words", "stems", "_lower", "_spans", "_sentence", "_clause", "_starts")
+    __slots__ = ("text", "tokens", "words", "stems", "_lower", "_spans", "_sentence", "_clause",
+                 "_starts")
 
-    def __init__(self, text: str, words: list[str], stems: list[str]):
+    def __init__(self, text: str, tokens: list[tuple[str, str]], words: list[str],
+                 stems: list[str]):
         self.text = text
+        self.tokens = tokens  # (word, "") or ("", sentence end) or ("", "") for a clause mark
         self.words = words  # as written, typographic apostrophes normalised
         self.stems = stems
         self._lower: list[str] | None = None
@@ -171,10 +173,7 @@ class _Doc:
     @property
     def lower(self) -> list[str]:
         if self._lower is None:
-            lower = _WORD_RE.findall(self.text.lower())
-            if len(lower) != len(self.words):  # a letter whose lowercase is two characters
-                lower = [w.lower() for w in self.words]
-            self._lower = lower
+            self._lower = list(map(str.lower, self.words))
         return self._lower
 
     @property
@@ -184,54 +183,22 @@ class _Doc:
         return self._spans
 
     def _structure(self) -> None:
-        # Split into sentences and clauses in C and count the words of each: no per-word loop.
         sentence: list[int] = []
         clause: list[int] = []
-        starts: list[int] = []
-        c = 0
-        for s, text in enumerate(_SENTENCE_SPLIT_RE.split(self.text)):
-            first = len(sentence)
-            for part in _CLAUSE_SPLIT_RE.split(text):
-                k = len(_WORD_RE.findall(part))
-                if k:
-                    sentence.extend([s] * k)
-                    clause.extend([c] * k)
-                    c += 1
-            if len(sentence) > first:
-                starts.append(first)
-        if len(sentence) == len(self.words):
-            self._sentence, self._clause, self._starts = sentence, clause, starts or [0]
-            return
-        self._structure_by_position()
-
-    def _structure_by_position(self) -> None:
-        n = len(self.words)
-        sentence = [0] * n
-        clause = [0] * n
         starts = [0]
-        if n:
-            word_starts = [a for a, _ in self.spans]
-            s = c = 0
-            last = 0
-            text = self.text
-            for m in _PUNCT_RE.finditer(text):
-                pos = m.start()
-                if text[pos] in ".!?" and pos + 1 < len(text) and not (
-                        text[pos + 1].isspace() or text[pos + 1] in "\"')]\u201d"):
-                    continue  # "3.5", "U.S.-China"
-                k = bisect_left(word_starts, pos)
-                if k >= n:
-                    break
-                if k > last:
-                    sentence[last:k] = [s] * (k - last)
-                    clause[last:k] = [c] * (k - last)
-                    last = k
+        s = c = n = 0
+        for word, end in self.tokens:
+            if word:
+                sentence.append(s)
+                clause.append(c)
+                n += 1
+            else:
                 c += 1
-                if text[pos] in ".!?" and starts[-1] != k:
+                if end and starts[-1] != n:
                     s += 1
-                    starts.append(k)
-            sentence[last:] = [s] * (n - last)
-            clause[last:] = [c] * (n - last)
+                    starts.append(n)
+        if starts[-1] == n and len(starts) > 1:
+            starts.pop()
         self._sentence, self._clause, self._starts = sentence, clause, starts
 
     @property
@@ -448,12 +415,13 @@ class Tagger:
     # tokens -----------------------------------------------------------------------------
     def _doc(self, text: str) -> _Doc:
         text = _normalise(text)
-        words = _WORD_RE.findall(text)
+        tokens = _TOKEN_RE.findall(text)
+        words = [w for w, _ in tokens if w]
         stems = list(map(self._stem_cache.get, words))
         if None in stems:
             stem = self._stem
             stems = [st if st is not None else stem(w) for st, w in zip(stems, words)]
-        return _Doc(text, words, stems)
+        return _Doc(text, tokens, words, stems)
 
     def _fuzzy(self, word: str) -> str | None:
         """The stem of the keyword word a long unknown word is a misspelling of, if any."""
@@ -497,41 +465,55 @@ class Tagger:
         memo = self._match_memo
         lower = doc.lower
         found = []
-        taken = {"sector": 0, "kind": 0}
         # Each category (sectors, kind cues) takes its own longest matches, so that a cue
         # inside a sector keyword ("trade barrier") still counts as a cue.
+        taken_sector = taken_kind = 0
         for i in [i for i, st in enumerate(stems) if st in lengths]:
-            open_for = [c for c, end in taken.items() if end <= i]
-            if not open_for:
+            open_sector = taken_sector <= i
+            open_kind = taken_kind <= i
+            if not (open_sector or open_kind):
                 continue
             for length in lengths[stems[i]]:
-                if i + length > n:
-                    continue
-                key = tuple(stems[i:i + length]) if length > 1 else (stems[i],)
+                if length == 1:
+                    key = (stems[i],)
+                    surface = lower[i]
+                else:
+                    if i + length > n:
+                        continue
+                    key = tuple(stems[i:i + length])
+                    surface = tuple(lower[i:i + length])
                 entries = phrases.get(key)
                 if entries is None:
                     continue
                 fuzzy = bool(fixed) and any(j in fixed for j in range(i, i + length))
-                surface = tuple(lower[i:i + length]) if length > 1 else (lower[i],)
-                by_category = None if fuzzy else memo.get(surface)
-                if by_category is None:
-                    by_category = {}
-                    for e in entries:
-                        chosen = by_category.setdefault(e.category, [])
-                        if all(c.target != e.target for c in chosen) \
-                                and self._forms_match(words, i, e, fixed):
-                            chosen.append(e)
+                chosen = None if fuzzy else memo.get(surface)
+                if chosen is None:
+                    chosen = self._choose(words, i, entries, fixed)
                     if not fuzzy and len(memo) < 200_000:
-                        memo[surface] = by_category
-                for category in open_for[:]:
-                    chosen = by_category.get(category)
-                    if chosen:
-                        found.append((i, i + length, chosen, "fuzzy" if fuzzy else ""))
-                        taken[category] = i + length
-                        open_for.remove(category)
-                if not open_for:
+                        memo[surface] = chosen
+                note = "fuzzy" if fuzzy else ""
+                if open_sector and chosen[0]:
+                    found.append((i, i + length, chosen[0], note))
+                    taken_sector = i + length
+                    open_sector = False
+                if open_kind and chosen[1]:
+                    found.append((i, i + length, chosen[1], note))
+                    taken_kind = i + length
+                    open_kind = False
+                if not (open_sector or open_kind):
                     break
         return found
+
+    def _choose(self, words: list[str], i: int, entries: list[_Entry], fixed
+                ) -> tuple[list[_Entry], list[_Entry]]:
+        """The entries whose words really are at i (not just their stems): (sectors, kinds)."""
+        sectors: list[_Entry] = []
+        kinds: list[_Entry] = []
+        for e in entries:
+            chosen = sectors if e.category == "sector" else kinds
+            if all(c.target != e.target for c in chosen) and self._forms_match(words, i, e, fixed):
+                chosen.append(e)
+        return sectors, kinds
 
     def _forms_match(self, words: list[str], i: int, entry: _Entry, fixed) -> bool:
         for k, (st, suffix) in enumerate(entry.forms):
@@ -616,24 +598,19 @@ class Tagger:
                     counted.append(hit)
                 else:
                     # A repeated keyword adds a little; distinct keywords add fully.
-                    weight = round(hit[3] * 0.25 / repeat, 3)
+                    weight = hit[3] * 0.25 / repeat
                     total += weight
                     counted.append((hit[0], hit[1], hit[2], weight,
                                     (hit[4] + ", " if hit[4] else "") + "repeat"))
-            scores.append((sector, round(total, 3), counted))
-        top = max(score for _, score, _ in scores)
-        out = []
-        for sector, score, hits in scores:
-            if score < minimum:
-                tagged, reason = False, (f"score {score:g} < minimum {minimum:g} for "
-                                         f"{n} words")
-            elif score < SECTOR_MIN_SHARE * top:
-                tagged, reason = False, (f"score {score:g} < {SECTOR_MIN_SHARE:g} × top score "
-                                         f"{top:g}")
-            else:
-                tagged, reason = True, f"score {score:g} ≥ minimum {minimum:g} for {n} words"
-            out.append((sector, score, tagged, reason, hits))
-        out.sort(key=lambda row: (-row[1], row[0]))
+            scores.append((sector, total, counted))
+        top = max(row[1] for row in scores)
+        share = SECTOR_MIN_SHARE * top
+        # (id, score, tagged, why: "minimum" | "share" | "", hits); reasons are worded lazily
+        out = [(sector, score, score >= minimum and score >= share,
+                "minimum" if score < minimum else "share" if score < share else "", hits)
+               for sector, score, hits in scores]
+        if len(out) > 1:
+            out.sort(key=lambda row: (-row[1], row[0]))
         return out
 
     def _kind_evidence(self, doc: _Doc, matches) -> dict[str, list[_Hit]]:
@@ -650,6 +627,8 @@ class Tagger:
             self._weigh_structure(doc, markers, factor, why)
         problems = [i for i, _j, entries, _n in matches
                     if any(e.category == "kind" and e.target == "challenge" for e in entries)]
+        may_negate = not _NEGATORS.isdisjoint(lower) or "n't" in doc.text
+        may_solve = bool(problems) and not _SOLVERS.isdisjoint(doc.stems)
         for i, j, entries, note in matches:
             if entries[0].category != "kind":
                 continue
@@ -659,8 +638,9 @@ class Tagger:
                 kind, weight, notes = e.target, e.weight * factor[i], [why[i]] if why[i] else []
                 if e.note:
                     notes.insert(0, e.note)
-                neg = _negated(doc, i)
-                solver = _solved(doc, i) if kind == "challenge" and not neg else None
+                neg = _negated(doc, i) if may_negate else None
+                solver = _solved(doc, i) if may_solve and kind == "challenge" and not neg \
+                    else None
                 if neg:
                     kind = _other(kind)
                     weight *= 0.5
@@ -681,7 +661,7 @@ class Tagger:
                         i > 1 and lower[i - 1] == "of" and lower[i - 2] == "number")):
                     weight *= 2.0
                     notes.append(f"announced ({words[i - 1]} …)")
-                evidence[kind].append((i, j, e.matched, round(weight, 3), "; ".join(notes)))
+                evidence[kind].append((i, j, e.matched, weight, "; ".join(notes)))
         return evidence
 
     @staticmethod
@@ -748,7 +728,7 @@ class Tagger:
                 r = seen.get(hit[2], 0)
                 seen[hit[2]] = r + 1
                 total += hit[3] if r == 0 else hit[3] * 0.5
-            scores[kind] = round(total + bonus.get(kind, 0.0), 3)
+            scores[kind] = round(total + bonus.get(kind, 0.0), 3) if total or bonus else 0.0
         ch, op = scores["challenge"], scores["opportunity"]
         ranked = (ch, op)
         best = "challenge" if ch > op else "opportunity"
@@ -905,7 +885,7 @@ def _evidence(doc: _Doc, hits: Iterable[_Hit]) -> tuple[Evidence, ...]:
     out = []
     for i, j, matched, weight, note in hits:
         start, end = spans[i][0], spans[j - 1][1]
-        out.append(Evidence(doc.text[start:end], start, end, matched, weight, note))
+        out.append(Evidence(doc.text[start:end], start, end, matched, round(weight, 3), note))
     return tuple(out)
 
 
@@ -913,8 +893,20 @@ def _explanation(doc: _Doc, rule: str, scores: tuple[float, float], evidence, se
                  actors) -> Explanation:
     kinds = (KindScore("challenge", scores[0], _evidence(doc, evidence["challenge"])),
              KindScore("opportunity", scores[1], _evidence(doc, evidence["opportunity"])))
-    sector_scores = tuple(SectorScore(sector, score, tagged, _evidence(doc, hits), reason)
-                          for sector, score, tagged, reason, hits in sectors)
+    n = len(doc.words)
+    minimum = min_sector_score(n)
+    top = max((row[1] for row in sectors), default=0.0)
+    sector_scores = []
+    for sector, score, tagged, why, hits in sectors:
+        if why == "minimum":
+            reason = f"score {score:.3g} < minimum {minimum:.3g} for {n} words"
+        elif why == "share":
+            reason = f"score {score:.3g} < {SECTOR_MIN_SHARE:g} × top score {top:.3g}"
+        else:
+            reason = f"score {score:.3g} ≥ minimum {minimum:.3g} for {n} words"
+        sector_scores.append(SectorScore(sector, round(score, 3), tagged, _evidence(doc, hits),
+                                         reason))
+    sector_scores = tuple(sector_scores)
     mentions = []
     for actor, hits in actors:
         tagged = any(h[3] > 0 for h in hits)
