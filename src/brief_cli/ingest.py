@@ -1155,7 +1155,7 @@ class Ingester:
                     if not self.options.force:
                         return Outcome(prepared.source.name, "skipped", article_id,
                                        len(article.passages), existing.path,
-                                       f"already in the corpus as {article_id}",
+                                       "already in the corpus",
                                        prepared=prepared)
                     replace_existing = True
                     break
@@ -1178,7 +1178,7 @@ class Ingester:
         path = self.out_dir / f"{article_id}.yaml" if self.out_dir is not None else None
         note = "; ".join(prepared.notes)
         if replace_existing:
-            note = "; ".join(filter(None, [f"replaced {article_id}", note]))
+            note = "; ".join(filter(None, ["replaced the article with this id", note]))
         if self.options.dry_run or path is None:
             return Outcome(prepared.source.name, "dry run", article_id, len(article.passages),
                            path, note, prepared=prepared)
@@ -1201,7 +1201,7 @@ def target_folder(out_dir: Path | None, corpus: Path | None, *, dry_run: bool = 
     a default target."""
     import os
 
-    from brief_cli.config import ENV_CORPUS, bundled_corpus_dir, resolve_corpus_dir
+    from brief_cli.config import ENV_CORPUS, resolve_corpus_dir
 
     if out_dir is not None:
         out_dir = Path(out_dir).expanduser()
@@ -1217,8 +1217,7 @@ def target_folder(out_dir: Path | None, corpus: Path | None, *, dry_run: bool = 
     if corpus is not None or os.environ.get(ENV_CORPUS):
         return resolve_corpus_dir(corpus)
     if dry_run:
-        bundled = bundled_corpus_dir()
-        return bundled if bundled.is_dir() else None
+        return None  # nothing will be written, and there is nowhere it could go
     raise UsageError("ingest needs a folder to write to (the bundled corpus is read-only)",
                      hint=f"give --out DIR, or --corpus DIR, or set {ENV_CORPUS}")
 

@@ -20,12 +20,12 @@ STATUS_STYLES = {"ingested": "green", "skipped": "yellow", "failed": "red bold",
                  "dry run": "cyan"}
 
 OUTCOME_COLUMNS = [
-    Column("input", "input", style="cyan", ratio=2),
+    Column("input", "input", style="cyan"),
     Column("status", "status", no_wrap=True,
            render=lambda v: Text(str(v), style=STATUS_STYLES.get(str(v), ""))),
-    Column("id", "id", no_wrap=True),
+    Column("id", "id", max_width=34),
     Column("passages", "passages", justify="right"),
-    Column("reason", "note", ratio=3, style="dim"),
+    Column("reason", "note", style="dim"),
 ]
 
 
