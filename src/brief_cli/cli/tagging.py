@@ -139,9 +139,13 @@ def retag(
                f"article{'s' * (articles != 1)}; {plan.unreviewed} machine-tagged passage"
                f"{'s' * (plan.unreviewed != 1)} checked, {plan.reviewed} reviewed left alone")
     if not plan.changes:
-        note(f"nothing to change: {plan.unreviewed} machine-tagged passage"
-             f"{'s' * (plan.unreviewed != 1)} already agree with the tagger, "
-             f"{plan.reviewed} reviewed left alone")
+        if plan.unreviewed:
+            note(f"nothing to change: {plan.unreviewed} machine-tagged passage"
+                 f"{'s' * (plan.unreviewed != 1)} already agree with the tagger, "
+                 f"{plan.reviewed} reviewed left alone")
+        else:
+            note(f"nothing to change: no machine-tagged passages, {plan.reviewed} reviewed "
+                 f"left alone")
         if fmt in (OutputFormat.json, OutputFormat.jsonl):
             render_retag(plan, fmt)
         return
