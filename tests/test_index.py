@@ -318,3 +318,29 @@ def test_the_index_keeps_a_taxonomy_snapshot_for_filters(small_corpus, taxonomy)
     assert snap.require_actor("Russian Federation") == "russia"
     assert snap.require_sector("Clean energy") == "clean-energy"
     assert [k.label for k in snap.kinds] == [k.label for k in taxonomy.kinds]
+
+
+def test_articles_added_later_take_their_place_in_corpus_order(small_corpus, taxonomy):
+    opened(small_corpus, taxonomy).close()
+    write(small_corpus, "middle", "Zeppelin in the middle.", published="2023-09-01")
+    write(small_corpus, "early", "Zeppelin first.", published="1999-01-01")
+    with opened(small_corpus, taxonomy) as ix:
+        assert not ix.refresh.rebuilt
+        listed = [h.article_id for h in search(ix, "", Filters(kinds=("context",)),
+                                               taxonomy=taxonomy, limit=None).hits]
+    assert listed == ["early", "energy-outlook", "middle", "tourism-note"]
+
+
+def test_no_room_between_articles_means_a_rebuild(small_corpus, taxonomy, monkeypatch):
+    from brief_cli import index as index_module
+
+    with monkeypatch.context() as m:
+        m.setattr(index_module, "SLOT_LIMIT", 3)  # slots 1 and 2: nothing in between
+        opened(small_corpus, taxonomy).close()
+    write(small_corpus, "middle", "Zeppelin in the middle.", published="2023-09-01")
+    with opened(small_corpus, taxonomy) as ix:
+        assert ix.refresh.rebuilt
+        listed = [h.article_id for h in search(ix, "zeppelin OR tourist OR pipeline", Filters(),
+                                               taxonomy=taxonomy, limit=None).hits]
+    assert sorted(listed) == ["energy-outlook", "energy-outlook", "middle", "tourism-note",
+                              "tourism-note"]

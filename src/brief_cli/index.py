@@ -13,9 +13,15 @@ Safety:
   unlinked older generation must not depend on side files found by name.)
 - Writers take an exclusive lock file, so two runs never build at once; a second writer waits,
   then finds the index fresh.
-- A corrupt, truncated or foreign file is detected (meta table, page count, then
-  ``PRAGMA quick_check`` on errors) and rebuilt with a warning. A killed build leaves only a
-  temporary file that the next build removes.
+- A corrupt, truncated or foreign file is detected (meta table, page count; SQLite errors)
+  and rebuilt with a warning. A killed build leaves only temporary files that the next build
+  removes.
+
+Layout: a passage's rowid is ``slot << 16 | index`` where an article's slot grows with corpus
+order (published date, then id), spaced out so that articles added later fit in between.
+So rowid order *is* corpus order: BM25 ties, filter-only listings and date ranges need no
+join. Kind, sector and actor tags are indexed as tokens of a second FTS column (weight 0 in
+BM25), so filters are part of the MATCH expression.
 """
 
 from __future__ import annotations
@@ -38,7 +44,7 @@ if TYPE_CHECKING:
     from brief_cli.model import Article
     from brief_cli.taxonomy import Taxonomy
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 TOKENIZER = "porter unicode61 remove_diacritics 2"
 SUFFIXES = (".yaml", ".yml")
 WORD_RE = re.compile(r"[^\W_]+", re.UNICODE)
@@ -47,13 +53,39 @@ FULL_REBUILD_SHARE = 0.5  # above this share of changed files, rebuild from scra
 
 ProgressFn = Callable[[int, int], None]
 
+PASSAGE_BITS = 16  # passages per article: at most 65,536
+MAX_PASSAGES = 1 << PASSAGE_BITS
+SLOT_LIMIT = 1 << 46  # slots stay below this, so rowids fit in 63 bits
+
+
+def slot_range(slot: int) -> tuple[int, int]:
+    """The rowids an article's passages can have."""
+    return slot << PASSAGE_BITS, (slot << PASSAGE_BITS) | (MAX_PASSAGES - 1)
+
+
+def tag_token(field: str, value: str) -> str:
+    """The FTS token of a tag: hex keeps ids with hyphens or digits in one token, and the
+    final 'z' keeps the Porter stemmer off it."""
+    return f"x{field}{value.encode('utf-8').hex()}z"
+
+
+TAG_SLOTS = 8
+
+
+def _tag_text(kind: str, sectors, actors) -> str:
+    """The tags column. FTS5's bm25() counts every column in a row's length, so the column is
+    padded to a constant number of tokens: tags then do not change how passages rank."""
+    tokens = ([tag_token("k", kind)] + [tag_token("s", s) for s in sectors]
+              + [tag_token("a", a) for a in actors])
+    return " ".join(tokens + ["xpz"] * (TAG_SLOTS - len(tokens)))
+
 _SCHEMA = f"""
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE files(
     path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, hash TEXT,
     status TEXT NOT NULL, article_id TEXT, problems TEXT NOT NULL DEFAULT '[]');
 CREATE TABLE articles(
-    rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, file TEXT NOT NULL,
+    rowid INTEGER PRIMARY KEY, slot INTEGER UNIQUE, id TEXT NOT NULL UNIQUE, file TEXT NOT NULL,
     title TEXT, source TEXT, section TEXT, authors TEXT, author_note TEXT,
     published TEXT NOT NULL, url TEXT, language TEXT, n_passages INTEGER NOT NULL);
 CREATE INDEX articles_order ON articles(published, id);
@@ -61,11 +93,8 @@ CREATE INDEX articles_file ON articles(file);
 CREATE TABLE passages(
     rowid INTEGER PRIMARY KEY, article INTEGER NOT NULL, idx INTEGER NOT NULL, pid TEXT NOT NULL,
     kind TEXT NOT NULL, sectors TEXT NOT NULL, actors TEXT NOT NULL, reviewed INTEGER NOT NULL);
-CREATE INDEX passages_order ON passages(article, idx);
-CREATE TABLE texts(rowid INTEGER PRIMARY KEY, text TEXT NOT NULL);
-CREATE VIRTUAL TABLE fts USING fts5(
-    text, content='texts', content_rowid='rowid', tokenize='{TOKENIZER}');
-CREATE VIRTUAL TABLE fts_vocab USING fts5vocab(fts, 'row');
+CREATE VIRTUAL TABLE fts USING fts5(text, tags, tokenize='{TOKENIZER}');
+CREATE VIRTUAL TABLE fts_vocab USING fts5vocab(fts, 'col');
 CREATE TABLE words(len INTEGER NOT NULL, word TEXT NOT NULL, n INTEGER NOT NULL,
     PRIMARY KEY(len, word)) WITHOUT ROWID;
 """
@@ -220,7 +249,7 @@ class Index:
         return IndexStats(
             path=self.path, articles=one("SELECT count(*) FROM articles"),
             passages=one("SELECT count(*) FROM passages"),
-            terms=one("SELECT count(*) FROM fts_vocab"),
+            terms=one("SELECT count(*) FROM fts_vocab WHERE col = 'text'"),
             words=one("SELECT count(*) FROM words"),
             files=one("SELECT count(*) FROM files"),
             broken=one("SELECT count(*) FROM files WHERE status != 'ok'"),
@@ -410,7 +439,9 @@ def _memory_index(root, taxonomy, expect, warnings, progress, t0) -> Index:
     _create(con, expect)
     stats = RefreshStats(rebuilt=True, reason="in memory")
     files = scan(root)
-    _apply(con, root, taxonomy, files, sorted(files, key=_order), [], progress, stats, bulk=True)
+    with _staged(con, ":memory:") as stage:
+        _apply(con, root, taxonomy, files, sorted(files, key=_order), [], progress, stats,
+               stage=stage)
     stats.seconds = time.perf_counter() - t0
     return Index(con, None, root, stats, warnings)
 
@@ -420,19 +451,71 @@ def memory_index_of(articles: list[Article]) -> Index:
     con = _connect(":memory:")
     _create(con, _expect(None, "none"))
     words: Counter[str] = Counter()
-    con.execute("BEGIN")
-    for i, article in enumerate(articles):
-        _insert_article(con, f"<memory>/{i}", article)
-        for p in article.passages:
-            words.update(set(WORD_RE.findall(p.text.lower())))
+    with _staged(con, ":memory:") as stage:
+        for i, article in enumerate(articles):
+            placed = _insert_article(con, f"<memory>/{i}", article, stage)
+            stage.ranges[placed[0]] = (placed[1], placed[2])
+            for p in article.passages:
+                words.update(set(WORD_RE.findall(p.text.lower())))
     _add_words(con, words)
-    con.execute("COMMIT")
     return Index(con, None, None, RefreshStats(rebuilt=True, reason="in memory"))
 
 
 def _create(con: sqlite3.Connection, expect: dict[str, str]) -> None:
     con.executescript(_SCHEMA)
     con.executemany("INSERT INTO meta VALUES (?, ?)", list(expect.items()))
+
+
+class _Stage:
+    """Passages parsed during a full build, before their articles' places are known."""
+
+    def __init__(self, con: sqlite3.Connection):
+        self.con = con
+        self.ranges: dict[int, tuple[int, int]] = {}  # article rowid -> stage rowid range
+        self.next = 1
+
+
+@contextmanager
+def _staged(con: sqlite3.Connection, path: str) -> Iterator[_Stage]:
+    """Stage passages in a side database, then write them in corpus order: ascending rowids
+    make the B-tree and FTS inserts appends."""
+    con.execute("ATTACH DATABASE ? AS stage", (path,))
+    try:
+        con.execute("PRAGMA stage.journal_mode = OFF")
+        con.execute("PRAGMA stage.synchronous = OFF")
+        con.execute("CREATE TABLE stage.rows(rowid INTEGER PRIMARY KEY, idx INTEGER, pid TEXT, "
+                    "kind TEXT, sectors TEXT, actors TEXT, reviewed INTEGER, text TEXT, "
+                    "tags TEXT)")
+        stage = _Stage(con)
+        con.execute("BEGIN")
+        yield stage
+        _place_all(con, stage)
+        con.execute("COMMIT")
+    finally:
+        if con.in_transaction:
+            con.execute("ROLLBACK")
+        con.execute("DETACH DATABASE stage")
+
+
+def _place_all(con: sqlite3.Connection, stage: _Stage) -> None:
+    order = [r[0] for r in con.execute("SELECT rowid FROM articles ORDER BY published, id")]
+    gap = max(1, SLOT_LIMIT // (len(order) + 1))
+    for i, article_rowid in enumerate(order):
+        slot = (i + 1) * gap
+        base = slot << PASSAGE_BITS
+        con.execute("UPDATE articles SET slot = ? WHERE rowid = ?", (slot, article_rowid))
+        first, last = stage.ranges[article_rowid]
+        con.execute(
+            "INSERT INTO passages(rowid, article, idx, pid, kind, sectors, actors, reviewed) "
+            "SELECT ? + idx, ?, idx, pid, kind, sectors, actors, reviewed FROM stage.rows "
+            "WHERE rowid BETWEEN ? AND ?", (base, article_rowid, first, last))
+        con.execute(
+            "INSERT INTO fts(rowid, text, tags) SELECT ? + idx, text, tags FROM stage.rows "
+            "WHERE rowid BETWEEN ? AND ?", (base, first, last))
+
+
+class _NoRoom(Exception):
+    """No free slot between two articles: the index must be rebuilt to space them again."""
 
 
 # Building ----------------------------------------------------------------------------------
@@ -461,8 +544,16 @@ def _full_build(base: Path, root: Path, taxonomy, expect, progress) -> tuple[Pat
         con.execute("PRAGMA cache_size = -65536")
         _create(con, expect)
         files = scan(root)
-        _apply(con, root, taxonomy, files, sorted(files, key=_order), [], progress, stats,
-               bulk=True)
+        stage_path = Path(f"{base}.{gen}.stage.{os.getpid()}.tmp")
+        try:
+            with _staged(con, str(stage_path)) as stage:
+                _apply(con, root, taxonomy, files, sorted(files, key=_order), [], progress,
+                       stats, stage=stage)
+        finally:
+            try:
+                stage_path.unlink()
+            except OSError:
+                pass
         con.execute("INSERT INTO fts(fts) VALUES ('optimize')")
         seconds = time.perf_counter() - t0
         con.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", [
@@ -521,6 +612,9 @@ def _refresh(con: sqlite3.Connection, root: Path, taxonomy, progress) -> Refresh
         _apply(con, root, taxonomy, on_disk, sorted(really, key=_order), removed, progress,
                stats)
         con.execute("COMMIT")
+    except _NoRoom:
+        con.execute("ROLLBACK")
+        return None
     except BaseException:
         if con.in_transaction:
             con.execute("ROLLBACK")
@@ -592,14 +686,14 @@ def _problem_json(problems: list[Problem], root: Path) -> str:
 
 def _apply(con, root: Path, taxonomy, on_disk: dict[str, tuple[int, int]], parse_rels: list[str],
            removed: list[str], progress: ProgressFn | None, stats: RefreshStats,
-           bulk: bool = False) -> None:
+           stage: _Stage | None = None) -> None:
     """Remove deleted files, (re)parse changed ones, and settle article id clashes.
 
-    ``bulk``: the index is empty; the FTS index is built in one pass at the end.
+    With ``stage`` (a full build into an empty index) passages are staged and placed at the end.
     """
     words: Counter[str] = Counter()
     freed: set[str] = set()  # article ids whose file went away: a waiting duplicate may win
-    if not bulk:
+    if stage is None:
         for rel in removed + parse_rels:
             freed |= _remove_file(con, rel, words)
     for rel in removed:
@@ -612,6 +706,11 @@ def _apply(con, root: Path, taxonomy, on_disk: dict[str, tuple[int, int]], parse
         size, mtime = on_disk[rel]
         status = "broken"
         article_id = None
+        if article is not None and len(article.passages) > MAX_PASSAGES:
+            problems = list(problems) + [Problem(
+                root / rel, f"more than {MAX_PASSAGES:,} passages",
+                hint="split the article into several files")]
+            article = None
         if article is not None:
             article_id = article.id
             holder = con.execute("SELECT file FROM articles WHERE id = ?", (article.id,)
@@ -624,7 +723,9 @@ def _apply(con, root: Path, taxonomy, on_disk: dict[str, tuple[int, int]], parse
             else:
                 if holder is not None:  # this file comes first: it takes the id over
                     _demote(con, root, holder[0], rel, words)
-                _insert_article(con, rel, article, fts=not bulk)
+                placed = _insert_article(con, rel, article, stage)
+                if stage is not None:
+                    stage.ranges[placed[0]] = (placed[1], placed[2])
                 status = "ok"
                 words.update(file_words)
         con.execute("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -646,8 +747,6 @@ def _apply(con, root: Path, taxonomy, on_disk: dict[str, tuple[int, int]], parse
             first = min(waiting, key=_order)
             con.execute("DELETE FROM files WHERE path = ?", (first,))
             _apply(con, root, taxonomy, on_disk, [first], [], None, RefreshStats())
-    if bulk:
-        con.execute("INSERT INTO fts(fts) VALUES ('rebuild')")
     _add_words(con, words)
 
 
@@ -663,20 +762,16 @@ def _demote(con, root: Path, rel: str, winner: str, words: Counter[str]) -> None
 
 
 def _remove_file(con, rel: str, words: Counter[str]) -> set[str]:
-    """Drop the article a file held (its passages, texts, FTS rows and word counts)."""
-    row = con.execute("SELECT rowid, id FROM articles WHERE file = ?", (rel,)).fetchone()
+    """Drop the article a file held (its passages, FTS rows and word counts)."""
+    row = con.execute("SELECT rowid, id, slot FROM articles WHERE file = ?", (rel,)).fetchone()
     if row is None:
         return set()
-    article_rowid, article_id = row
-    rows = con.execute(
-        "SELECT p.rowid, t.text FROM passages p JOIN texts t ON t.rowid = p.rowid "
-        "WHERE p.article = ?", (article_rowid,)).fetchall()
-    for rowid, text in rows:
-        con.execute("INSERT INTO fts(fts, rowid, text) VALUES ('delete', ?, ?)", (rowid, text))
+    article_rowid, article_id, slot = row
+    lo, hi = slot_range(slot)
+    for (text,) in con.execute("SELECT text FROM fts WHERE rowid BETWEEN ? AND ?", (lo, hi)):
         words.subtract(set(WORD_RE.findall(text.lower())))
-    con.execute("DELETE FROM texts WHERE rowid IN (SELECT rowid FROM passages WHERE article = ?)",
-                (article_rowid,))
-    con.execute("DELETE FROM passages WHERE article = ?", (article_rowid,))
+    con.execute("DELETE FROM fts WHERE rowid BETWEEN ? AND ?", (lo, hi))
+    con.execute("DELETE FROM passages WHERE rowid BETWEEN ? AND ?", (lo, hi))
     con.execute("DELETE FROM articles WHERE rowid = ?", (article_rowid,))
     return {article_id}
 
@@ -685,25 +780,55 @@ def _tags(values) -> str:
     return " " + " ".join(values) + " " if values else ""
 
 
-def _insert_article(con, rel: str, article: Article, fts: bool = True) -> None:
+def _free_slot(con, article: Article) -> int:
+    """A slot between the article's neighbours in corpus order."""
+    key = (article.published.isoformat(), article.id)
+    before = con.execute(
+        "SELECT slot FROM articles WHERE (published, id) < (?, ?) AND slot IS NOT NULL "
+        "ORDER BY published DESC, id DESC LIMIT 1", key).fetchone()
+    after = con.execute(
+        "SELECT slot FROM articles WHERE (published, id) > (?, ?) AND slot IS NOT NULL "
+        "ORDER BY published, id LIMIT 1", key).fetchone()
+    lo = before[0] if before else 0
+    hi = after[0] if after else SLOT_LIMIT
+    if hi - lo < 2:
+        raise _NoRoom()
+    return (lo + hi) // 2
+
+
+def _insert_article(con, rel: str, article: Article, stage: _Stage | None
+                    ) -> tuple[int, int, int]:
+    """Insert an article; its passages go to the stage (full build) or straight in.
+
+    Returns (article rowid, first and last stage rowid) when staged."""
+    slot = None if stage is not None else _free_slot(con, article)
     cur = con.execute(
-        "INSERT INTO articles(id, file, title, source, section, authors, author_note, published,"
-        " url, language, n_passages) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (article.id, rel, article.title, article.source, article.section,
+        "INSERT INTO articles(slot, id, file, title, source, section, authors, author_note,"
+        " published, url, language, n_passages) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (slot, article.id, rel, article.title, article.source, article.section,
          json.dumps(list(article.authors), ensure_ascii=False), article.author_note,
          article.published.isoformat(), article.url, article.language, len(article.passages)))
     article_rowid = cur.lastrowid
-    first = con.execute("SELECT coalesce(max(rowid), 0) + 1 FROM passages").fetchone()[0]
-    rowids = range(first, first + len(article.passages))
+    if stage is not None:
+        first = stage.next
+        stage.next += len(article.passages)
+        con.executemany(
+            "INSERT INTO stage.rows(rowid, idx, pid, kind, sectors, actors, reviewed, text, tags)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(first + i, p.index, p.id, p.kind, _tags(p.sectors), _tags(p.actors),
+              int(p.reviewed), p.text, _tag_text(p.kind, p.sectors, p.actors))
+             for i, p in enumerate(article.passages)])
+        return article_rowid, first, stage.next - 1
+    base = slot << PASSAGE_BITS
     con.executemany(
         "INSERT INTO passages(rowid, article, idx, pid, kind, sectors, actors, reviewed) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [(r, article_rowid, p.index, p.id, p.kind, _tags(p.sectors), _tags(p.actors),
-          int(p.reviewed)) for r, p in zip(rowids, article.passages)])
-    rows = [(r, p.text) for r, p in zip(rowids, article.passages)]
-    con.executemany("INSERT INTO texts(rowid, text) VALUES (?, ?)", rows)
-    if fts:
-        con.executemany("INSERT INTO fts(rowid, text) VALUES (?, ?)", rows)
+        [(base + p.index, article_rowid, p.index, p.id, p.kind, _tags(p.sectors),
+          _tags(p.actors), int(p.reviewed)) for p in article.passages])
+    con.executemany("INSERT INTO fts(rowid, text, tags) VALUES (?, ?, ?)",
+                    [(base + p.index, p.text, _tag_text(p.kind, p.sectors, p.actors))
+                     for p in article.passages])
+    return article_rowid, 0, 0
 
 
 def _add_words(con, words: Counter[str]) -> None:

@@ -98,15 +98,43 @@ def allowed_distance(word: str) -> int:
 
 @dataclass
 class _Prepared:
+    """A query made ready for SQL: one FTS5 MATCH expression plus rowid ranges.
+
+    Rowids follow corpus order (see ``brief_cli.index``): dates and articles are rowid ranges.
+    """
+
     parsed: Query
     filters: Filters
-    where: str  # SQL over p (passages) and a (articles), "1" when no filter
-    params: list
-    expr: str = ""  # FTS5 MATCH expression of the positive terms ("" when none)
-    exact_expr: str = ""  # the same without corrected terms (for ranking typo hits lower)
-    excluded: str = ""  # FTS5 expression of excluded terms, when there is no positive term
+    text_expr: str = ""  # positive terms, on the text column ("" when none)
+    exact_expr: str = ""  # the same without corrected terms (to rank typo hits lower)
+    excluded_expr: str = ""  # excluded terms, when there is no positive term
+    tag_expr: str = ""  # kind, sector and actor filters, on the tags column
+    cond: str = "1"  # SQL on rowid for dates and articles
+    cond_params: list = field(default_factory=list)
+    empty: bool = False  # the filters alone leave nothing
     corrections: dict[str, tuple[str, ...]] = field(default_factory=dict)
     replace: dict[Term, tuple[Term, ...]] = field(default_factory=dict)
+
+    @property
+    def match(self) -> str:
+        """The whole MATCH expression ("" when the query needs no FTS)."""
+        if self.text_expr:
+            return " AND ".join(x for x in (f"text : ({self.text_expr})", self.tag_expr) if x)
+        if self.tag_expr and self.excluded_expr:
+            return f"({self.tag_expr}) NOT text : ({self.excluded_expr})"
+        return self.tag_expr
+
+    def rowids(self) -> tuple[str, list]:
+        """SQL selecting the rowid of every hit (unordered), and its parameters."""
+        if self.match:
+            return ("SELECT rowid FROM fts WHERE fts MATCH ? AND " + self.cond,
+                    [self.match] + self.cond_params)
+        sql = "SELECT rowid FROM passages WHERE " + self.cond
+        params = list(self.cond_params)
+        if self.excluded_expr:
+            sql += " AND rowid NOT IN (SELECT rowid FROM fts WHERE fts MATCH ?)"
+            params.append(f"text : ({self.excluded_expr})")
+        return sql, params
 
 
 def _taxonomy(source: TaxonomySource) -> Taxonomy:
@@ -127,39 +155,59 @@ def _prepare(index: Index, text: str, filters: Filters, taxonomy: TaxonomySource
         if merged.articles and article_ids is None:
             article_ids = index.article_ids()
         merged = merged.resolved(_taxonomy(taxonomy), article_ids if merged.articles else None)
-    where, params = _filter_sql(merged)
-    prep = _Prepared(parsed, merged, where, params)
+    prep = _Prepared(parsed, merged)
+    _filter_parts(index, merged, prep)
     if parsed.clauses:
         if not exact:
             _correct(index, parsed, prep)
-        prep.expr = parsed.to_fts(prep.replace)
+        prep.text_expr = parsed.to_fts(prep.replace)
         if prep.replace:
             prep.exact_expr = parsed.to_fts({t: () for t in prep.replace})
     elif parsed.excluded:
-        prep.excluded = parsed.excluded_fts()
+        prep.excluded_expr = parsed.excluded_fts()
     return prep
 
 
-def _filter_sql(filters: Filters) -> tuple[str, list]:
+def _filter_parts(index: Index, filters: Filters, prep: _Prepared) -> None:
+    from brief_cli.index import SLOT_LIMIT, slot_range, tag_token
+
+    tags = []
+    for field_letter, values in (("k", filters.kinds), ("s", filters.sectors),
+                                 ("a", filters.actors)):
+        if values:
+            tags.append("tags : (" + " OR ".join(
+                '"' + tag_token(field_letter, v) + '"' for v in values) + ")")
+    prep.tag_expr = " AND ".join(tags)
+    con = index.con
     parts: list[str] = []
     params: list = []
-    if filters.kinds:
-        parts.append("p.kind IN (" + ",".join("?" * len(filters.kinds)) + ")")
-        params += list(filters.kinds)
-    for column, values in (("p.sectors", filters.sectors), ("p.actors", filters.actors)):
-        if values:
-            parts.append("(" + " OR ".join(f"instr({column}, ?) > 0" for _ in values) + ")")
-            params += [f" {v} " for v in values]
+    if filters.since or filters.until:
+        lo, hi = 0, slot_range(SLOT_LIMIT)[1]
+        if filters.since:
+            row = con.execute("SELECT slot FROM articles WHERE published >= ? "
+                              "ORDER BY published, id LIMIT 1",
+                              (filters.since.isoformat(),)).fetchone()
+            lo = slot_range(row[0])[0] if row else hi + 1
+        if filters.until:
+            row = con.execute("SELECT slot FROM articles WHERE published <= ? "
+                              "ORDER BY published DESC, id DESC LIMIT 1",
+                              (filters.until.isoformat(),)).fetchone()
+            hi = slot_range(row[0])[1] if row else -1
+        if lo > hi:
+            prep.empty = True
+        parts.append("rowid BETWEEN ? AND ?")
+        params += [lo, hi]
     if filters.articles:
-        parts.append("a.id IN (" + ",".join("?" * len(filters.articles)) + ")")
-        params += list(filters.articles)
-    if filters.since:
-        parts.append("a.published >= ?")
-        params.append(filters.since.isoformat())
-    if filters.until:
-        parts.append("a.published <= ?")
-        params.append(filters.until.isoformat())
-    return (" AND ".join(parts) or "1"), params
+        marks = ",".join("?" * len(filters.articles))
+        ranges = [slot_range(r[0]) for r in con.execute(
+            f"SELECT slot FROM articles WHERE id IN ({marks}) ORDER BY slot",
+            list(filters.articles))]
+        if not ranges:
+            prep.empty = True
+        parts.append("(" + (" OR ".join("rowid BETWEEN ? AND ?" for _ in ranges) or "0") + ")")
+        params += [x for r in ranges for x in r]
+    prep.cond = " AND ".join(parts) or "1"
+    prep.cond_params = params
 
 
 def _in_vocabulary(index: Index, term: Term) -> bool:
@@ -220,23 +268,6 @@ def _nearest_at_best_distance(index: Index, word: str, distance: int) -> list[st
 
 # Running -----------------------------------------------------------------------------------
 
-_FROM_MATCH = ("FROM fts JOIN passages p ON p.rowid = fts.rowid "
-               "JOIN articles a ON a.rowid = p.article WHERE fts MATCH ? AND ")
-_FROM_ALL = "FROM passages p JOIN articles a ON a.rowid = p.article WHERE "
-_CORPUS_ORDER = "a.published, a.id, p.idx"
-
-
-def _ranked_sql(prep: _Prepared, what: str) -> tuple[str, list]:
-    if prep.expr:
-        return _FROM_MATCH + prep.where, [prep.expr] + prep.params
-    where = prep.where
-    params = list(prep.params)
-    if prep.excluded:
-        where += " AND p.rowid NOT IN (SELECT rowid FROM fts WHERE fts MATCH ?)"
-        params.append(prep.excluded)
-    return _FROM_ALL + where, params
-
-
 def search(index: Index, query: str, filters: Filters = Filters(), *,
            taxonomy: TaxonomySource, exact: bool = False, limit: int | None = 10,
            offset: int = 0, article_ids: list[str] | None = None) -> SearchResult:
@@ -248,13 +279,13 @@ def search(index: Index, query: str, filters: Filters = Filters(), *,
     """
     t0 = time.perf_counter()
     prep = _prepare(index, query, filters, taxonomy, exact, article_ids)
-    con = index.con
-    body, params = _ranked_sql(prep, "")
-    total = con.execute("SELECT count(*) " + body, params).fetchone()[0]
+    total = 0
     hits: list[Hit] = []
-    if total and (limit is None or limit > 0):
-        page = _page(index, prep, body, params, limit, offset)
-        hits = _hits(index, prep, page, offset)
+    if not prep.empty:
+        sql, params = prep.rowids()
+        total = index.con.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0]
+        if total and (limit is None or limit > 0):
+            hits = _hits(index, prep, _page(index, prep, limit, offset), offset)
     suggestions: tuple[str, ...] = ()
     if total == 0 and prep.parsed.clauses:
         suggestions = tuple(_suggest(index, prep.parsed))
@@ -265,31 +296,31 @@ def search(index: Index, query: str, filters: Filters = Filters(), *,
         suggestions=suggestions, seconds=time.perf_counter() - t0, offset=offset)
 
 
-def _page(index: Index, prep: _Prepared, body: str, params: list, limit: int | None,
+def _page(index: Index, prep: _Prepared, limit: int | None,
           offset: int) -> list[tuple[int, float | None, int]]:
-    """(rowid, score, tier) of the hits on the page, in rank order."""
+    """(rowid, score, tier) of the hits on the page, in rank order (ties: corpus order)."""
     lim = -1 if limit is None else limit
-    if prep.expr:
-        tier = "0"
-        tier_params: list = []
+    con = index.con
+    if prep.text_expr:
+        tier, tier_params = "0", []
         if prep.exact_expr:
-            tier = "(fts.rowid NOT IN (SELECT rowid FROM fts WHERE fts MATCH ?))"
-            tier_params = [prep.exact_expr]
+            tier = "(rowid NOT IN (SELECT rowid FROM fts WHERE fts MATCH ?))"
+            tier_params = [f"text : ({prep.exact_expr})"]
         elif prep.replace:
             tier = "1"
-        sql = (f"SELECT fts.rowid, bm25(fts) AS score, {tier} AS tier " + body +
-               f" ORDER BY tier, score, {_CORPUS_ORDER} LIMIT ? OFFSET ?")
-        rows = index.con.execute(sql, tier_params + params + [lim, offset]).fetchall()
+        sql = (f"SELECT rowid, bm25(fts, 1.0, 0.0) AS score, {tier} AS tier FROM fts "
+               f"WHERE fts MATCH ? AND {prep.cond} ORDER BY tier, score, rowid LIMIT ? OFFSET ?")
+        rows = con.execute(sql, tier_params + [prep.match] + prep.cond_params + [lim, offset])
         return [(r[0], -r[1], r[2]) for r in rows]
-    sql = f"SELECT p.rowid " + body + f" ORDER BY {_CORPUS_ORDER} LIMIT ? OFFSET ?"
-    return [(r[0], None, 0) for r in index.con.execute(sql, params + [lim, offset])]
+    sql, params = prep.rowids()
+    return [(r[0], None, 0) for r in con.execute(
+        f"SELECT rowid FROM ({sql}) ORDER BY rowid LIMIT ? OFFSET ?", params + [lim, offset])]
 
 
 _DETAIL_SQL = (
     "SELECT p.rowid, p.article, a.id, p.pid, p.idx, a.title, a.source, a.published, a.authors, "
-    "a.url, p.kind, p.sectors, p.actors, p.reviewed, t.text "
-    "FROM passages p JOIN articles a ON a.rowid = p.article JOIN texts t ON t.rowid = p.rowid "
-    "WHERE p.rowid IN ({})")
+    "a.url, p.kind, p.sectors, p.actors, p.reviewed "
+    "FROM passages p JOIN articles a ON a.rowid = p.article WHERE p.rowid IN ({})")
 
 
 def _chunks(seq: list, size: int = 500):
@@ -297,29 +328,33 @@ def _chunks(seq: list, size: int = 500):
         yield seq[i:i + size]
 
 
-def _hits(index: Index, prep: _Prepared, page: list[tuple[int, float | None, int]],
+def _hits(index: Index, prep: _Prepared | None, page: list[tuple[int, float | None, int]],
           offset: int, ranks: bool = True) -> list[Hit]:
     import json
 
     con = index.con
     rowids = [r[0] for r in page]
     details: dict[int, tuple] = {}
+    texts: dict[int, str] = {}
     spans: dict[int, tuple[tuple[int, int], ...]] = {}
     for chunk in _chunks(rowids):
         marks = ",".join("?" * len(chunk))
         for row in con.execute(_DETAIL_SQL.format(marks), chunk):
             details[row[0]] = row
-        if prep.expr:
+        for rowid, text in con.execute(f"SELECT rowid, text FROM fts WHERE rowid IN ({marks})",
+                                       chunk):
+            texts[rowid] = text
+        if prep is not None and prep.text_expr:
             for rowid, marked in con.execute(
                     f"SELECT rowid, highlight(fts, 0, ?, ?) FROM fts WHERE fts MATCH ? "
-                    f"AND rowid IN ({marks})", [_OPEN, _CLOSE, prep.expr] + chunk):
+                    f"AND rowid IN ({marks})", [_OPEN, _CLOSE, prep.match] + chunk):
                 spans[rowid] = _spans(marked)
     hits = []
     for i, (rowid, score, tier) in enumerate(page):
         d = details.get(rowid)
-        if d is None:
+        text = texts.get(rowid)
+        if d is None or text is None:
             continue
-        text = d[14]
         hit_spans = spans.get(rowid, ())
         if _OPEN in text or _CLOSE in text:
             hit_spans = ()
@@ -369,10 +404,9 @@ def neighbours(index: Index, hit: Hit, n: int) -> tuple[list[Hit], list[Hit]]:
     if n <= 0:
         return [], []
     rows = index.con.execute(
-        "SELECT rowid FROM passages WHERE article = ? AND idx BETWEEN ? AND ? AND idx != ? "
-        "ORDER BY idx", (hit.article_rowid, hit.index - n, hit.index + n, hit.index)).fetchall()
-    prep = _Prepared(parse(""), Filters(), "1", [])
-    found = _hits(index, prep, [(r[0], None, 0) for r in rows], 0, ranks=False)
+        "SELECT rowid FROM passages WHERE rowid BETWEEN ? AND ? AND article = ? AND rowid != ? "
+        "ORDER BY rowid", (hit.rowid - n, hit.rowid + n, hit.article_rowid, hit.rowid)).fetchall()
+    found = _hits(index, None, [(r[0], None, 0) for r in rows], 0, ranks=False)
     return [h for h in found if h.index < hit.index], [h for h in found if h.index > hit.index]
 
 
@@ -380,16 +414,20 @@ def count(index: Index, query: str, filters: Filters = Filters(), *,
           taxonomy: TaxonomySource, exact: bool = False) -> Counts:
     """Hits per article and per sector instead of the passages."""
     prep = _prepare(index, query, filters, taxonomy, exact)
-    body, params = _ranked_sql(prep, "")
-    con = index.con
-    articles = con.execute(
-        "SELECT a.id, a.title, count(*) AS n " + body +
-        " GROUP BY a.rowid ORDER BY n DESC, a.published, a.id", params).fetchall()
-    total = sum(r[2] for r in articles)
+    articles: list = []
     sectors: dict[str, int] = {}
-    for (tags,) in con.execute("SELECT p.sectors " + body, params):
-        for s in (tags.split() or ["(none)"]):
-            sectors[s] = sectors.get(s, 0) + 1
+    if not prep.empty:
+        sql, params = prep.rowids()
+        con = index.con
+        articles = con.execute(
+            f"SELECT a.id, a.title, count(*) AS n FROM ({sql}) m "
+            "JOIN passages p ON p.rowid = m.rowid JOIN articles a ON a.rowid = p.article "
+            "GROUP BY a.rowid ORDER BY n DESC, a.slot", params).fetchall()
+        for (tags,) in con.execute(
+                f"SELECT p.sectors FROM ({sql}) m JOIN passages p ON p.rowid = m.rowid", params):
+            for s in (tags.split() or ["(none)"]):
+                sectors[s] = sectors.get(s, 0) + 1
+    total = sum(r[2] for r in articles)
     return Counts(total, tuple((r[0], r[1] or "", r[2]) for r in articles),
                   tuple(sorted(sectors.items(), key=lambda kv: (-kv[1], kv[0]))),
                   prep.filters, prep.corrections,

@@ -1,0 +1,334 @@
+#!/usr/bin/env python3
+"""Benchmark ``brief search`` and its index on synthetic corpora (see generate_corpus.py).
+
+Usage::
+
+    python benchmarks/bench_search.py --size 10k --size 100k     # measure, save JSON
+    python benchmarks/bench_search.py --startup                  # bundled corpus vs hello app
+    python benchmarks/bench_search.py --report                   # write RESULTS.md block
+
+For each size it measures, with its own cache folder (benchmarks/.work/cache-SIZE):
+
+- cold index build (``brief index --rebuild`` in a subprocess): seconds, passages/s, peak RSS;
+- re-index after one changed file (one article file gets a new passage text, then is restored);
+- in-process query latency (``brief_cli.search.search``, limit 10, as the command runs it) over a
+  fixed query set, REPEAT runs each after one warm-up: p50 and p95;
+- end-to-end ``brief search WORD`` against ``rg -i WORD CORPUS`` over the same files, run in
+  turn (brief, rg, brief, rg, ...), medians and their ratio; peak RSS of the search.
+
+Corpora come from ``generate_corpus.py`` (``--generate`` creates a missing one, seed 42).
+Results go to benchmarks/.work/search-SIZE.json; ``--report`` turns them into the
+``search`` block of benchmarks/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+WORK = HERE / ".work"
+CORPORA = HERE / "corpora"
+RESULTS = HERE / "RESULTS.md"
+BEGIN, END = "<!-- BEGIN search -->", "<!-- END search -->"
+
+# The fixed query set: words drawn from the generator's vocabulary, common to rare.
+QUERIES = {
+    "word": ["government", "pipeline", "railway", "drought", "lithium", "remittances"],
+    "two words": ["energy security", "pipeline investment", "water drought"],
+    "phrase": ['"oil and gas"', '"the government"', '"free trade"'],
+    "prefix": ["invest*", "rail*", "electri*"],
+    "typo": ["pipelnie", "invesment", "infrastrcture"],
+    "filtered": ["pipeline sector:energy kind:challenge", "drought kind:challenge since:2020",
+                 "kind:opportunity sector:tourism"],
+}
+E2E_WORDS = ["pipeline", "drought"]
+
+
+def brief_cmd() -> list[str]:
+    exe = shutil.which("brief", path=str(Path(sys.executable).parent))
+    return [exe] if exe else [sys.executable, "-m", "brief_cli"]
+
+
+def run_measured(cmd: list[str], env: dict, stdout=subprocess.DEVNULL) -> tuple[float, int, int]:
+    """(wall seconds, peak RSS in KB, exit code) of one child process."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, stdout=stdout, stderr=subprocess.DEVNULL)
+    _pid, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t0
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return wall, usage.ru_maxrss, proc.returncode
+
+
+def machine() -> dict:
+    model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    import sqlite3
+
+    return {"nproc": os.cpu_count(), "cpu": model or platform.processor(),
+            "python": platform.python_version(), "sqlite": sqlite3.sqlite_version,
+            "load_before": os.getloadavg()[0] if hasattr(os, "getloadavg") else None,
+            "rg": _version(["rg", "--version"])}
+
+
+def _version(cmd: list[str]) -> str:
+    try:
+        return subprocess.run(cmd, capture_output=True, text=True).stdout.splitlines()[0]
+    except (OSError, IndexError):
+        return "not installed"
+
+
+def pct(values: list[float], q: float) -> float:
+    values = sorted(values)
+    if not values:
+        return float("nan")
+    k = (len(values) - 1) * q
+    lo, hi = int(k), min(int(k) + 1, len(values) - 1)
+    return values[lo] + (values[hi] - values[lo]) * (k - lo)
+
+
+def bench_size(size: str, repeat: int, e2e_runs: int, generate: bool) -> dict:
+    sys.path.insert(0, str(HERE))
+    root = CORPORA / size
+    if not root.is_dir() or not any(root.iterdir()):
+        if not generate:
+            raise SystemExit(f"no corpus at {root}: run generate_corpus.py or pass --generate")
+        from generate_corpus import generate, parse_size
+
+        generate(parse_size(size), root, 42)
+    cache = WORK / f"cache-{size}"
+    shutil.rmtree(cache, ignore_errors=True)
+    cache.mkdir(parents=True)
+    env = dict(os.environ, BRIEF_CACHE_DIR=str(cache), NO_COLOR="1")
+    env.pop("BRIEF_CORPUS", None)
+    result: dict = {"size": size, "machine": machine(), "at": time.strftime("%Y-%m-%d %H:%M")}
+
+    # Cold build.
+    wall, rss, code = run_measured(brief_cmd() + ["index", "--rebuild", "--corpus", str(root)],
+                                   env)
+    assert code == 0, f"index build failed ({code})"
+    os.environ["BRIEF_CACHE_DIR"] = str(cache)
+    from brief_cli.config import bundled_taxonomy_path
+    from brief_cli.filters import Filters
+    from brief_cli.index import open_index
+    from brief_cli.search import search
+    from brief_cli.taxonomy import load_taxonomy
+
+    taxonomy = load_taxonomy(bundled_taxonomy_path())
+    index = open_index(root, taxonomy.path, lambda: taxonomy)
+    stats = index.stats()
+    index.close()
+    result["build"] = {"seconds": round(wall, 2), "passages": stats.passages,
+                       "files": stats.files, "passages_per_s": round(stats.passages / wall),
+                       "peak_rss_mb": round(rss / 1024, 1), "index_mb": round(stats.bytes / 2**20, 1),
+                       "terms": stats.terms, "words": stats.words}
+    print(f"[{size}] build {wall:.1f}s {stats.passages / wall:,.0f} passages/s", flush=True)
+
+    # One changed file: a passage text gains a word; the original bytes are put back after.
+    target = sorted(root.rglob("*.yaml"))[len(stats.path.name) % 7]
+    original = target.read_bytes()
+    st = target.stat()
+    try:
+        target.write_bytes(original.replace(b"    text: \"", b"    text: \"Benchmarkword ", 1))
+        t0 = time.perf_counter()
+        index = open_index(root, taxonomy.path, lambda: taxonomy)
+        one_file = time.perf_counter() - t0
+        found = search(index, "benchmarkword", Filters(), taxonomy=taxonomy).total
+        parsed = index.refresh.parsed
+        index.close()
+        t0 = time.perf_counter()
+        index = open_index(root, taxonomy.path, lambda: taxonomy)
+        unchanged = time.perf_counter() - t0
+        index.close()
+    finally:
+        target.write_bytes(original)
+        os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns))
+    index = open_index(root, taxonomy.path, lambda: taxonomy)  # back to the original
+    index.close()
+    result["reindex_one_file"] = {"seconds": round(one_file, 3), "files_parsed": parsed,
+                                  "found_new_word": found, "check_unchanged_s": round(unchanged, 3)}
+    print(f"[{size}] one changed file {one_file:.3f}s; unchanged check {unchanged:.3f}s",
+          flush=True)
+
+    # In-process query latency.
+    index = open_index(root, taxonomy.path, lambda: taxonomy)
+    snapshot = index.taxonomy() or taxonomy
+    per_kind: dict[str, list[float]] = {}
+    totals: dict[str, int] = {}
+    all_times: list[float] = []
+    for kind, queries in QUERIES.items():
+        for q in queries:
+            search(index, q, Filters(), taxonomy=snapshot, limit=10)  # warm-up
+            for _ in range(repeat):
+                t0 = time.perf_counter()
+                r = search(index, q, Filters(), taxonomy=snapshot, limit=10)
+                dt = time.perf_counter() - t0
+                per_kind.setdefault(kind, []).append(dt)
+                all_times.append(dt)
+            totals[q] = r.total
+    index.close()
+    result["latency_ms"] = {
+        "p50": round(pct(all_times, 0.5) * 1000, 2), "p95": round(pct(all_times, 0.95) * 1000, 2),
+        "by_kind": {k: {"p50": round(pct(v, 0.5) * 1000, 2), "p95": round(pct(v, 0.95) * 1000, 2)}
+                    for k, v in per_kind.items()},
+        "hits": totals, "repeat": repeat}
+    print(f"[{size}] query p50 {result['latency_ms']['p50']} ms "
+          f"p95 {result['latency_ms']['p95']} ms", flush=True)
+
+    # End to end against ripgrep, in turn.
+    e2e = {}
+    rg = shutil.which("rg")
+    for word in E2E_WORDS:
+        run_measured(brief_cmd() + ["search", word, "--corpus", str(root)], env)  # warm cache
+        times_b, times_r, rss_b = [], [], []
+        for _ in range(e2e_runs):
+            wall, rss, code = run_measured(brief_cmd() + ["search", word, "--corpus", str(root)],
+                                           env)
+            assert code in (0, 1)
+            times_b.append(wall)
+            rss_b.append(rss)
+            if rg:
+                wall, _rss, _code = run_measured([rg, "-i", word, str(root)], env)
+                times_r.append(wall)
+        brief_med = statistics.median(times_b)
+        rg_med = statistics.median(times_r) if times_r else None
+        e2e[word] = {"brief_s": round(brief_med, 3), "rg_s": round(rg_med, 3) if rg_med else None,
+                     "ratio": round(brief_med / rg_med, 2) if rg_med else None,
+                     "peak_rss_mb": round(max(rss_b) / 1024, 1)}
+        print(f"[{size}] e2e {word}: brief {brief_med:.3f}s rg {rg_med}s", flush=True)
+    result["e2e"] = e2e
+    result["load_after"] = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
+    out = WORK / f"search-{size}.json"
+    out.write_text(json.dumps(result, indent=2))
+    return result
+
+
+def bench_startup(runs: int) -> dict:
+    cache = WORK / "cache-bundled"
+    cache.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ, BRIEF_CACHE_DIR=str(cache), NO_COLOR="1")
+    env.pop("BRIEF_CORPUS", None)
+    search_cmd = brief_cmd() + ["search", "pipeline"]
+    hello_cmd = [sys.executable, str(HERE / "hello_app.py")]
+    run_measured(search_cmd, env)
+    run_measured(hello_cmd, env)
+    tb, th, rss = [], [], []
+    for _ in range(runs):
+        wall, r, _ = run_measured(search_cmd, env)
+        tb.append(wall)
+        rss.append(r)
+        wall, _, _ = run_measured(hello_cmd, env)
+        th.append(wall)
+    result = {"brief_s": round(statistics.median(tb), 3), "hello_s": round(statistics.median(th), 3),
+              "ratio": round(statistics.median(tb) / statistics.median(th), 2), "runs": runs,
+              "peak_rss_mb": round(max(rss) / 1024, 1), "machine": machine(),
+              "at": time.strftime("%Y-%m-%d %H:%M")}
+    (WORK / "search-startup.json").write_text(json.dumps(result, indent=2))
+    print(f"startup: brief {result['brief_s']}s hello {result['hello_s']}s "
+          f"ratio {result['ratio']}", flush=True)
+    return result
+
+
+def report() -> str:
+    """The Markdown block for RESULTS.md from the saved JSON files."""
+    sizes = []
+    for name in ("10k", "100k", "1M"):
+        path = WORK / f"search-{name}.json"
+        if path.exists():
+            sizes.append(json.loads(path.read_text()))
+    startup_path = WORK / "search-startup.json"
+    startup = json.loads(startup_path.read_text()) if startup_path.exists() else None
+    lines = [BEGIN, "## Search", ""]
+    m = (sizes[0] if sizes else startup or {}).get("machine", {})
+    lines += [f"Machine: {m.get('nproc')} cores ({m.get('cpu')}), Python {m.get('python')}, "
+              f"SQLite {m.get('sqlite')}, {m.get('rg')}. Shared with other jobs while measured: "
+              "the load average is given per run; compare ratios, not absolute times.", ""]
+    if sizes:
+        lines += ["| corpus | passages | files | cold build | passages/s | build peak RSS | index size "
+                  "| one changed file | unchanged check | query p50 | query p95 | load |",
+                  "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+        for r in sizes:
+            b, o, q = r["build"], r["reindex_one_file"], r["latency_ms"]
+            lines.append(
+                f"| {r['size']} | {b['passages']:,} | {b['files']:,} | {b['seconds']:.1f} s | "
+                f"{b['passages_per_s']:,} | {b['peak_rss_mb']:.0f} MB | {b['index_mb']:.0f} MB | "
+                f"{o['seconds']:.2f} s | {o['check_unchanged_s']:.2f} s | {q['p50']:.1f} ms | "
+                f"{q['p95']:.1f} ms | {r['machine']['load_before']:.1f}–{r['load_after']:.1f} |")
+        lines += ["", "Query latency by query type (in-process, `limit 10`, p50 / p95 ms):", "",
+                  "| corpus | " + " | ".join(QUERIES) + " |",
+                  "|---|" + "---:|" * len(QUERIES)]
+        for r in sizes:
+            by = r["latency_ms"]["by_kind"]
+            lines.append(f"| {r['size']} | " + " | ".join(
+                f"{by[k]['p50']:.1f} / {by[k]['p95']:.1f}" for k in QUERIES) + " |")
+        lines += ["", "End to end, `brief search WORD` (index warm) against `rg -i WORD CORPUS`, "
+                  "run in turn, medians:", "",
+                  "| corpus | word | brief | rg | brief / rg | search peak RSS |",
+                  "|---|---|---:|---:|---:|---:|"]
+        for r in sizes:
+            for word, e in r["e2e"].items():
+                rg = f"{e['rg_s']:.3f} s" if e["rg_s"] else "n/a"
+                ratio = f"{e['ratio']:.2f}" if e["ratio"] else "n/a"
+                lines.append(f"| {r['size']} | {word} | {e['brief_s']:.3f} s | {rg} | {ratio} | "
+                             f"{e['peak_rss_mb']:.0f} MB |")
+    if startup:
+        lines += ["", f"Start-up on the bundled corpus: `brief search pipeline` "
+                  f"{startup['brief_s']:.3f} s against a minimal Typer+Rich hello app "
+                  f"{startup['hello_s']:.3f} s (medians of {startup['runs']} runs in turn): "
+                  f"**{startup['ratio']:.2f}×**; peak RSS {startup['peak_rss_mb']:.0f} MB."]
+    lines.append("")
+    notes = HERE / "search_notes.md"
+    if notes.exists():
+        lines += [notes.read_text().strip(), ""]
+    lines.append(END)
+    return "\n".join(lines)
+
+
+def write_report() -> None:
+    block = report()
+    text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
+    if BEGIN in text and END in text:
+        head, rest = text.split(BEGIN, 1)
+        _old, tail = rest.split(END, 1)
+        text = head + block + tail
+    else:
+        text = text.rstrip("\n") + "\n\n" + block + "\n"
+    RESULTS.write_text(text)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--size", action="append", default=[], help="10k, 100k or 1M (repeatable)")
+    ap.add_argument("--repeat", type=int, default=5, help="runs of each query (default 5)")
+    ap.add_argument("--e2e-runs", type=int, default=5, help="end-to-end runs each (default 5)")
+    ap.add_argument("--startup", action="store_true", help="bundled corpus vs hello app")
+    ap.add_argument("--startup-runs", type=int, default=15)
+    ap.add_argument("--generate", action="store_true", help="generate missing corpora")
+    ap.add_argument("--report", action="store_true", help="write the RESULTS.md block")
+    args = ap.parse_args()
+    WORK.mkdir(parents=True, exist_ok=True)
+    for size in args.size:
+        bench_size(size, args.repeat, args.e2e_runs, args.generate)
+    if args.startup:
+        bench_startup(args.startup_runs)
+    if args.report:
+        write_report()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
