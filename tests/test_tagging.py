@@ -220,6 +220,13 @@ def test_capital_as_government_but_not_as_place(tagger):
     assert "capital as a place" in tags.explanation.actors[0].reason
 
 
+def test_capital_inside_a_name_is_not_the_government(tagger):
+    tags = tagger.tag("She studied at the University of London and Moscow State University.")
+    assert tags.actors == ()
+    text = "Beijing's loyalty and London's doubts are clear. Moscow, however, hesitates."
+    assert tagger.tag(text).actors == ("china", "united-kingdom", "russia")
+
+
 def test_abbreviations_only_in_capitals(tagger):
     assert tagger.tag("The US and the WHO met the AU.").actors == ("united-states", "who", "au")
     assert tagger.tag("Let us see who can help.").actors == ()

@@ -547,6 +547,9 @@ class Tagger:
                     if how == "capital" and i > 0 and words[i - 1].lower() in _LOCATIVE:
                         hit = (i, i + length, matched, 0.0,
                                f"capital as a place (after {words[i - 1]!r})")
+                    elif how == "capital" and _in_name(doc, i, i + length):
+                        hit = (i, i + length, matched, 0.0,
+                               "capital inside a longer name")
                     else:
                         hit = (i, i + length, matched, 1.0, how)
                     mentions.setdefault(ids[0], []).append(hit)
@@ -953,6 +956,19 @@ def _discount_attribution(doc: _Doc, per: dict[str, list[_Hit]]) -> dict[str, li
             else (i, j, matched, weight, note)
             for i, j, matched, weight, note in hits]
     return out
+
+
+def _in_name(doc: _Doc, i: int, j: int) -> bool:
+    """Whether words i..j sit inside a longer capitalised name: "University of London",
+    "Moscow State University" (but not "Beijing's loyalty" or "Beijing. The ...")."""
+    words = doc.words
+    if i > 1 and words[i - 1] == "of" and words[i - 2][:1].isupper():
+        return True
+    if j < len(words) and not words[j - 1].endswith("'s") and words[j][:1].isupper() \
+            and not words[j].isupper() and doc.sentence[j] == doc.sentence[j - 1] \
+            and doc.clause[j] == doc.clause[j - 1]:
+        return True
+    return False
 
 
 def _same_clause(doc: _Doc, a: int, b: int) -> bool:
