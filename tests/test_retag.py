@@ -133,7 +133,8 @@ def test_terminal_diff(run, mixed):
 def test_unknown_article(run, mixed):
     result = run("retag", "--corpus", mixed, "--article", "mixed-nte")
     assert result.exit_code == 2
-    assert result.stderr.strip() == "error: unknown article 'mixed-nte' (did you mean 'mixed-note'?)"
+    assert result.stderr.strip() == (
+        "error: unknown article 'mixed-nte' (did you mean 'mixed-note'?)")
     result = run("retag", "--corpus", mixed, "--article", "mixed-note#p01")
     assert result.exit_code == 2
     assert "--article takes an article id, not a passage id" in result.stderr
