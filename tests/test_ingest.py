@@ -916,3 +916,36 @@ def test_tags_that_would_load_back_as_something_else_are_left_out(tmp_path, inpu
     assert problems == []
     assert {(p.kind, p.sectors, p.actors) for p in article.passages} == {
         ("challenge", ("energy",), ("arcadia",))}
+
+
+def test_the_same_text_twice_in_one_batch_is_skipped(run, tmp_path):
+    result = run("ingest", "-", "-", "--out", tmp_path, "--no-tag", input=ARTICLE)
+    assert result.exit_code == 0
+    rows = [line.split("\t") for line in result.stdout.splitlines()[1:]]
+    assert [(r[1], r[4]) for r in rows] == [("ingested", ""),
+                                           ("skipped", "same article as an earlier input")]
+
+
+def test_an_unexpected_error_fails_only_that_input(tmp_path, inputs, taxonomy, monkeypatch):
+    real = core.parse_text
+
+    def flaky(text):
+        if "Wind Farms" in text:
+            raise ValueError("boom")
+        return real(text)
+
+    monkeypatch.setattr(core, "parse_text", flaky)
+    ingester = core.Ingester(tmp_path, taxonomy, core.Options(tag=False))
+    outcomes = ingester.run(core.collect_inputs([str(inputs)]))
+    assert [(Path(o.input).name, o.status, o.reason) for o in outcomes] == [
+        ("grid.txt", "ingested", ""),
+        ("wind.md", "failed", "unexpected error (ValueError: boom); please report it with the "
+                              "file")]
+
+
+def test_out_must_be_a_folder(run, tmp_path, inputs):
+    target = tmp_path / "file.yaml"
+    target.write_text("x", encoding="utf-8")
+    result = run("ingest", inputs / "grid.txt", "--out", target)
+    assert result.exit_code == 2
+    assert result.stderr == f"error: --out '{target}' is not a folder\n"

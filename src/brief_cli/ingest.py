@@ -1111,7 +1111,7 @@ class Ingester:
         self.options = options
         self.tagger = tagger
         self.taken: set[str] = set()
-        self.written: set[str] = set()
+        self.written: dict[str, Article] = {}  # in this batch
         if out_dir is not None and out_dir.is_dir():
             from brief_cli.corpus import corpus_files
 
@@ -1134,6 +1134,10 @@ class Ingester:
             return self._place(prepared)
         except BriefError as exc:
             return Outcome(source.name, "failed", reason=str(exc))
+        except Exception as exc:  # one odd file must not stop a batch of thousands
+            return Outcome(source.name, "failed",
+                           reason=f"unexpected error ({type(exc).__name__}: {exc}); "
+                                  "please report it with the file")
 
     def _place(self, prepared: Prepared) -> Outcome:
         from brief_cli.corpus import article_to_yaml, load_article_file, load_article_text
@@ -1149,6 +1153,9 @@ class Ingester:
         replace_existing = False
         n = 1
         while article_id in self.taken or article_id in self.written:
+            if article_id in self.written and _same_text(self.written[article_id], article):
+                return Outcome(prepared.source.name, "skipped", article_id, len(article.passages),
+                               None, "same article as an earlier input", prepared=prepared)
             if article_id not in self.written and self.out_dir is not None:
                 existing, _ = load_article_file(self.out_dir / f"{article_id}.yaml", self.taxonomy)
                 if existing is not None and _same_text(existing, article):
@@ -1174,7 +1181,7 @@ class Ingester:
         if loaded is None or loaded != article:
             raise FileProblem("the article would not load back as written: "
                               + (str(problems[0]) if problems else "it differs when read back"))
-        self.written.add(article_id)
+        self.written[article_id] = article
         path = self.out_dir / f"{article_id}.yaml" if self.out_dir is not None else None
         note = "; ".join(prepared.notes)
         if replace_existing:
