@@ -370,3 +370,10 @@ def test_sector_table_fits_every_common_width(run, columns):
     assert result.exit_code == 0
     _check_width(result.stdout, columns)
     assert "…" not in result.stdout  # nothing cut short
+
+
+def test_a_corrected_query_word_is_noted_on_stderr(run, corpus_dir):
+    result = run("sectors", "--corpus", corpus_dir, "--query", "pipelnie", "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    assert {r["id"] for r in json.loads(result.stdout)} == {"energy", "trade"}
+    assert "(for pipelnie)" in result.stderr

@@ -87,8 +87,6 @@ def sectors(
     from brief_cli import sectors as core
     from brief_cli.errors import NothingFound, UsageError
     from brief_cli.render import sectors as render
-    from brief_cli.selection import select_passages
-
     corp, tax, _ = load(corpus, taxonomy, strict)
     matrix_kind = None
     if matrix:
@@ -103,7 +101,7 @@ def sectors(
             and tax.sector(sector.strip().lower()) is None:
         raise UsageError(f"{sector!r} is not a sector", hint=f"did you mean '--matrix {sector}'?")
     filters = build_filters(sector_filter, kind, actor, article, since, until)
-    selection = select_passages(corp, tax, query or "", filters)
+    selection = _select(corp, tax, query, filters)
     if sector is not None:
         detail = core.sector_detail(selection, tax, sector)
         render.render_detail(detail, tax, fmt.value)
@@ -123,6 +121,17 @@ def sectors(
     else:
         table = core.sector_counts(selection, tax, sort=sort.value, include_empty=show_all)
         render.render_sector_table(table, fmt, title=f"{len(table.rows)} sectors · {title}")
+
+
+def _select(corpus, taxonomy, query, filters):
+    """The passages chosen by query and filters, as search chooses them; typo fixes noted."""
+    from brief_cli.render.common import note
+    from brief_cli.selection import select_passages
+
+    selection = select_passages(corpus, taxonomy, query or "", filters)
+    for word, fixes in selection.corrections.items():
+        note(f"searched {' OR '.join(fixes)} (for {word})")
+    return selection
 
 
 def _describe(selection) -> str:
@@ -185,22 +194,25 @@ def summary(
     from brief_cli.errors import NothingFound
     from brief_cli.render import summary as render
     from brief_cli.render.common import warn
-    from brief_cli.selection import select_passages
 
     corp, tax, _ = load(corpus, taxonomy, strict)
     wanted = core.require_articles(corp, articles or [])
     filters = build_filters(sector, kind, actor, article, since, until)
-    selection = select_passages(corp, tax, query or "", filters)
+    selection = _select(corp, tax, query, filters)
     described = _describe(selection)
     if wanted:
         results, empty = core.summarize_articles(corp, tax, selection, wanted,
                                                  sentences=sentences, terms=terms)
         for article_id in empty:
             if results:
-                warn(f"no passage of {article_id!r} matches the filters; left out")
+                warn(f"no passage of {article_id!r} matches the "
+                     f"{'query and filters' if selection.query else 'filters'}; left out")
         if not results:
+            what = "the query and filters" if selection.query else "the filters"
+            if not selection.query and not selection.filters:
+                raise NothingFound(", ".join(repr(a) for a in empty) + " has no passages")
             raise NothingFound("no passage of " + ", ".join(repr(a) for a in empty)
-                               + " matches the filters")
+                               + f" matches {what}")
         render.render_summaries(results, fmt.value, filters=described)
         return
     if not selection:
