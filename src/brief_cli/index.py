@@ -26,12 +26,12 @@ BM25), so filters are part of the MATCH expression.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
 import sqlite3
 import time
+import zlib
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -107,7 +107,9 @@ def index_base(root: Path) -> Path:
     from brief_cli.config import cache_dir
 
     resolved = str(Path(root).resolve())
-    digest = hashlib.sha1(resolved.encode("utf-8", "surrogateescape")).hexdigest()[:16]
+    # crc32, not hashlib: this runs on every search and hashlib costs more to import than the
+    # rest of the lookup; with the folder name in front a clash is not a practical concern.
+    digest = f"{zlib.crc32(resolved.encode('utf-8', 'surrogateescape')):08x}"
     name = re.sub(r"[^A-Za-z0-9_-]+", "-", Path(resolved).name)[:40] or "corpus"
     return cache_dir() / "index" / f"{name}-{digest}"
 
@@ -117,9 +119,10 @@ def taxonomy_fingerprint(path: Path | None) -> str:
     if path is None:
         return "none"
     try:
-        return hashlib.sha1(Path(path).read_bytes()).hexdigest()
+        data = Path(path).read_bytes()
     except OSError:
         return "unreadable"
+    return f"{len(data)}-{zlib.crc32(data):08x}"
 
 
 # Scanning the corpus folder ----------------------------------------------------------------
@@ -623,6 +626,8 @@ def _refresh(con: sqlite3.Connection, root: Path, taxonomy, progress) -> Refresh
 
 
 def _hash_file(path: Path) -> str:
+    import hashlib
+
     try:
         return hashlib.sha1(path.read_bytes()).hexdigest()
     except OSError:
@@ -635,11 +640,7 @@ def _parse(task):
     from brief_cli.corpus import load_article_file
 
     path = Path(root) / rel
-    try:
-        data = path.read_bytes()
-        digest = hashlib.sha1(data).hexdigest()
-    except OSError:
-        digest = ""
+    digest = _hash_file(path)
     article, problems = load_article_file(path, taxonomy)
     words: Counter[str] = Counter()
     if article is not None:

@@ -127,10 +127,10 @@ def _kind_cell(value: Any) -> Text:
 HIT_COLUMNS = [
     Column("rank", "#", justify="right", style="dim", no_wrap=True),
     Column("id", "passage", style="cyan", min_width=12, render=_dim_or("cyan")),
-    Column("title", "article", ratio=1, min_terminal=100, render=_dim_or("")),
+    Column("title", "article", ratio=1, min_width=12, min_terminal=130, render=_dim_or("")),
     Column("kind", "kind", no_wrap=True, render=_kind_cell),
-    Column("sectors", "sectors", style="magenta", ratio=1, min_terminal=90,
-           render=_dim_or("magenta")),
+    Column("sectors", "sectors", style="magenta", min_width=15, max_width=16,
+           min_terminal=90, render=_dim_or("magenta")),
     Column("snippet", "snippet", ratio=3, render=_snippet_cell),
 ]
 
