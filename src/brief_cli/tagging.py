@@ -29,7 +29,7 @@ from brief_cli.text import stem as _stem
 
 # Tuning knobs, named so the explanation can quote them.
 # A sector needs a score of 1 in a short passage (one keyword names its topic) rising to 2 at
-# 100 words and more, where one passing word is incidental: it takes two, or a phrase and a word.
+# 105 words and more, where one passing word is incidental: it takes two, or a phrase and a word.
 SECTOR_MIN_SCORE = 1.0
 SECTOR_MAX_MIN_SCORE = 2.0
 SECTOR_SCORE_PER_WORD = 1 / 80  # added to the minimum for each word beyond 25
@@ -63,10 +63,9 @@ _CONTRAST_OPENERS = frozenset("however but yet nevertheless nonetheless still th
 # Openers of a conceded clause: its evidence counts little ("despite the obstacles, ...").
 _CONCESSIVE = frozenset("despite although though notwithstanding while whilst albeit".split())
 _MARKERS = _CONTRAST_OPENERS | _CONCESSIVE | {"spite"}
-_ORDINALS = {"first": 1, "firstly": 1, "second": 2, "secondly": 2, "third": 3, "thirdly": 3,
-             "fourth": 4, "fourthly": 4, "fifth": 5, "finally": 9, "lastly": 9, "last": 9,
-             "next": 8, "another": 8, "additionally": 8, "also": 8, "moreover": 8,
-             "furthermore": 8}
+# Words that open the next item of an announced list ("Second, ...", "Finally, ...").
+_ORDINALS = frozenset("first firstly second secondly third thirdly fourth fourthly fifth "
+                      "finally lastly another additionally moreover furthermore".split())
 _QUANTIFIERS = frozenset("several many numerous various multiple some two three four five "
                          "few key major serious main significant big huge biggest greatest "
                          "considerable number".split())
@@ -183,20 +182,26 @@ class _Doc:
         return self._spans
 
     def _structure(self) -> None:
+        tokens = self.tokens
+        marks = [(k, end) for k, (word, end) in enumerate(tokens) if not word]
         sentence: list[int] = []
         clause: list[int] = []
         starts = [0]
-        s = c = n = 0
-        for word, end in self.tokens:
-            if word:
-                sentence.append(s)
-                clause.append(c)
-                n += 1
-            else:
-                c += 1
-                if end and starts[-1] != n:
-                    s += 1
-                    starts.append(n)
+        s = c = last = 0
+        for count, (k, end) in enumerate(marks):
+            at = k - count  # words before this mark
+            if at > last:
+                sentence.extend([s] * (at - last))
+                clause.extend([c] * (at - last))
+                last = at
+            c += 1
+            if end and starts[-1] != at:
+                s += 1
+                starts.append(at)
+        n = len(self.words)
+        if n > last:
+            sentence.extend([s] * (n - last))
+            clause.extend([c] * (n - last))
         if starts[-1] == n and len(starts) > 1:
             starts.pop()
         self._sentence, self._clause, self._starts = sentence, clause, starts
@@ -628,8 +633,8 @@ class Tagger:
         markers = _MARKERS.intersection(lower)
         if markers:
             self._weigh_structure(doc, markers, factor, why)
-        problems = [i for i, _j, entries, _n in matches
-                    if any(e.category == "kind" and e.target == "challenge" for e in entries)]
+        problems = [m[0] for m in matches if m[2][0].category == "kind" and (
+            m[2][0].target == "challenge" or len(m[2]) > 1)]
         may_negate = not _NEGATORS.isdisjoint(lower) or "n't" in doc.text
         may_solve = bool(problems) and not _SOLVERS.isdisjoint(doc.stems)
         for i, j, entries, note in matches:
@@ -721,32 +726,32 @@ class Tagger:
                         why[j] = why[j] or f"main clause after {words[k]!r}"
                         j += 1
 
-    def _decide_kind(self, evidence: dict[str, list[_Hit]], bonus: dict[str, float],
-                     rule_hint: str = "") -> tuple[str, str, float, float]:
-        scores = {}
-        for kind, hits in evidence.items():
-            seen: dict[str, int] = {}
-            total = 0.0
-            for hit in hits:
-                r = seen.get(hit[2], 0)
-                seen[hit[2]] = r + 1
-                total += hit[3] if r == 0 else hit[3] * 0.5
-            scores[kind] = round(total + bonus.get(kind, 0.0), 3) if total or bonus else 0.0
-        ch, op = scores["challenge"], scores["opportunity"]
-        ranked = (ch, op)
-        best = "challenge" if ch > op else "opportunity"
-        high, low = max(ch, op), min(ch, op)
+    @staticmethod
+    def _decide_kind(evidence: dict[str, list[_Hit]], bonus: dict[str, float]
+                     ) -> tuple[str, str, float, float]:
+        """(kind, rule, challenge score, opportunity score); rule is "none", "mixed" or "best"."""
+        scores = []
+        for kind in ("challenge", "opportunity"):
+            hits = evidence[kind]
+            total = bonus.get(kind, 0.0) if bonus else 0.0
+            if len(hits) == 1:
+                total += hits[0][3]
+            elif hits:
+                seen: set[str] = set()
+                for hit in hits:
+                    if hit[2] in seen:
+                        total += hit[3] * 0.5  # a repeated cue adds half
+                    else:
+                        seen.add(hit[2])
+                        total += hit[3]
+            scores.append(total)
+        ch, op = scores
+        high, low = (ch, op) if ch > op else (op, ch)
         if high < KIND_MIN_SCORE:
-            return "context", (f"no kind cue reaches {KIND_MIN_SCORE:g} "
-                               f"(challenge {ch:g}, opportunity {op:g})"), *ranked
-        margin = max(KIND_MIN_MARGIN, KIND_MIN_SHARE_MARGIN * high)
-        if high - low < margin:
-            return "context", (f"challenge {ch:g} and opportunity {op:g} are within "
-                               f"{margin:g}: mixed, so context"), *ranked
-        rule = f"{best} {high:g} over {_other(best)} {low:g}"
-        if rule_hint:
-            rule += f"; {rule_hint}"
-        return best, rule, *ranked
+            return "context", "none", ch, op
+        if high - low < max(KIND_MIN_MARGIN, KIND_MIN_SHARE_MARGIN * high):
+            return "context", "mixed", ch, op
+        return ("challenge" if ch > op else "opportunity"), "best", ch, op
 
     # public API -------------------------------------------------------------------------
     def tag(self, text: str) -> Tags:
@@ -793,16 +798,16 @@ class Tagger:
                 turned = _other(previous_kind)
                 bonus[turned] = 1.0
                 hint = f"{doc.words[0]!r} turns from the previous {previous_kind}"
-            kind, rule, ch, op = self._decide_kind(evidence, bonus, hint)
-            if kind == "context" and bonus:
-                rule += f" ({hint})"
+            kind, rule, ch, op = self._decide_kind(evidence, bonus)
             previous_kind = kind
             actors = self._actors(doc)
             results.append(Tags(
                 kind=kind,
-                sectors=tuple(row[0] for row in sectors if row[2]),
-                actors=tuple(a for a, hits in actors if any(h[3] > 0 for h in hits)),
-                _explain=partial(_explanation, doc, rule, (ch, op), evidence, sectors, actors)))
+                sectors=tuple([row[0] for row in sectors if row[2]]),
+                actors=tuple([a for a, hits in actors if hits[0][3] > 0 or any(
+                    h[3] > 0 for h in hits)]),
+                _explain=partial(_explanation, doc, (kind, rule, hint), (ch, op), evidence,
+                                 sectors, actors)))
         return results
 
 
@@ -892,10 +897,27 @@ def _evidence(doc: _Doc, hits: Iterable[_Hit]) -> tuple[Evidence, ...]:
     return tuple(out)
 
 
-def _explanation(doc: _Doc, rule: str, scores: tuple[float, float], evidence, sectors,
-                 actors) -> Explanation:
-    kinds = (KindScore("challenge", scores[0], _evidence(doc, evidence["challenge"])),
-             KindScore("opportunity", scores[1], _evidence(doc, evidence["opportunity"])))
+def _kind_rule(kind: str, rule: str, hint: str, ch: float, op: float) -> str:
+    """The kind decision in words."""
+    if rule == "none":
+        text = f"no kind cue reaches {KIND_MIN_SCORE:g} (challenge {ch:.3g}, opportunity {op:.3g})"
+    elif rule == "mixed":
+        margin = max(KIND_MIN_MARGIN, KIND_MIN_SHARE_MARGIN * max(ch, op))
+        text = (f"challenge {ch:.3g} and opportunity {op:.3g} are within {margin:.3g}: "
+                f"mixed, so context")
+    else:
+        high, low = (ch, op) if kind == "challenge" else (op, ch)
+        text = f"{kind} {high:.3g} over {_other(kind)} {low:.3g}"
+        return text + f"; {hint}" if hint else text
+    return text + f" ({hint})" if hint else text
+
+
+def _explanation(doc: _Doc, decision: tuple[str, str, str], scores: tuple[float, float],
+                 evidence, sectors, actors) -> Explanation:
+    rule = _kind_rule(*decision, *scores)
+    kinds = (KindScore("challenge", round(scores[0], 3), _evidence(doc, evidence["challenge"])),
+             KindScore("opportunity", round(scores[1], 3),
+                       _evidence(doc, evidence["opportunity"])))
     n = len(doc.words)
     minimum = min_sector_score(n)
     top = max((row[1] for row in sectors), default=0.0)
@@ -988,8 +1010,3 @@ def min_sector_score(words: int) -> float:
     """The score a sector needs in a passage of that many words."""
     return min(SECTOR_MAX_MIN_SCORE,
                SECTOR_MIN_SCORE + max(0, words - 25) * SECTOR_SCORE_PER_WORD)
-
-
-def passage_tags(tagger: Tagger, texts: Iterable[str]) -> list[Tags]:
-    """Convenience for callers holding an iterable: tag it as one document."""
-    return tagger.tag_passages(list(texts))
