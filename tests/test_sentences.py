@@ -45,7 +45,8 @@ from brief_cli.text import split_sentences
     ('He said, "No." Then he left.', ['He said, "No."', "Then he left."]),
     ('He said: "It is done." "Good," she replied.',
      ['He said: "It is done."', '"Good," she replied.']),
-    ("\u201cWe agree.\u201d The minister smiled.", ["\u201cWe agree.\u201d", "The minister smiled."]),
+    ("\u201cWe agree.\u201d The minister smiled.",
+     ["\u201cWe agree.\u201d", "The minister smiled."]),
     ('"Really?" he asked. "Yes!" she said.', ['"Really?" he asked.', '"Yes!" she said.']),
     ("'Yes,' she said. 'No.' He agreed.", ["'Yes,' she said.", "'No.'", "He agreed."]),
     # ellipses are never split inside

@@ -432,3 +432,24 @@ def test_help_has_examples(run):
         result = run(command, "--help")
         assert result.exit_code == 0
         assert "Example" in result.stdout
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("-+*#>=~`_|[]()<>!&;.) 0123456789aZ\\\t")),
+               max_size=30))
+def test_markdown_list_items_stay_one_paragraph_of_literal_text(value):
+    """A gist in a numbered or bulleted item never opens a nested list, heading or code block."""
+    from brief_cli.render.common import literal
+
+    w = _Writer(True)
+    for prefix in ("1. ", "  - ", "# "):
+        tokens = MarkdownIt("commonmark").parse(prefix + w.text(value))
+        kinds = [t.type for t in tokens if t.nesting != -1]
+        assert kinds.count("ordered_list_open") <= 1
+        assert "bullet_list_open" not in kinds or prefix == "  - "
+        assert kinds.count("bullet_list_open") <= 1
+        assert not {"fence", "code_block", "blockquote_open", "hr"} & set(kinds)
+        inline = [t for t in tokens if t.type == "inline"]
+        rendered = MarkdownIt("commonmark").renderer.render(inline, {}, {}) if inline else ""
+        text = html.unescape(re.sub(r"<[^>]+>", "", rendered))
+        assert " ".join(text.split()) == " ".join(literal(value).split())

@@ -236,8 +236,8 @@ def render_matrix(matrix: Matrix, fmt: OutputFormat, *, title: str) -> None:
         return
     table, shown = cooccurrence_table(matrix, console.width)
     console.print(table)
-    legend = Text("Passages tagged with both sectors; the diagonal (dim) is the sector's own count.",
-                  style="dim")
+    legend = Text("Passages tagged with both sectors; the diagonal (dim) is the sector's "
+                  "own count.", style="dim")
     console.print(legend)
     if shown < len(matrix.rows):
         from brief_cli.render.common import note

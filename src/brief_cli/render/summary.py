@@ -83,6 +83,9 @@ def digest_record(d: CorpusDigest, filters: str = "") -> dict:
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~])")
 _MD_ENTITY = re.compile(r"&(?=#?\w+;)")
+# A line start that would open a block inside a list item: a list ("- x", "+ x", "2024. x",
+# "3) x") or, after "- ", a thematic break ("- --").
+_MD_BLOCK_START = re.compile(r"^(?:([-+])|(\d{1,9})([.)])(?=\s|$))")
 
 
 class _Writer:
@@ -96,7 +99,8 @@ class _Writer:
         value = literal(" ".join((value or "").split()))
         if not self.markdown:
             return value
-        return _MD_ENTITY.sub("&amp;", _MD_SPECIAL.sub(r"\\\1", value))
+        value = _MD_ENTITY.sub("&amp;", _MD_SPECIAL.sub(r"\\\1", value))
+        return _MD_BLOCK_START.sub(lambda m: f"\\{m[1]}" if m[1] else f"{m[2]}\\{m[3]}", value)
 
     def strong(self, value: str) -> str:
         return f"**{value}**" if self.markdown else value
@@ -239,7 +243,8 @@ def digest_text(d: CorpusDigest, *, markdown: bool, filters: str = "") -> str:
         for st in d.sector_terms:
             if st.terms.terms:
                 w.line(f"- {w.strong(w.text(st.label))}: {_terms_line(w, st.terms)}")
-        notes = sorted({st.terms.note for st in d.sector_terms if st.terms.method != "log-likelihood"})
+        notes = sorted({st.terms.note for st in d.sector_terms
+                        if st.terms.method != "log-likelihood"})
         w.para(("*Log-likelihood against the other selected passages.*" if markdown else
                 "(log-likelihood against the other selected passages)"))
         for n in notes:
