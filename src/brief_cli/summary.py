@@ -9,7 +9,8 @@ ties broken by position (sentences), id (sectors, actors) or spelling (terms).
   random walk over that graph (PageRank with damping 0.85): a sentence is central when it is
   similar to many sentences that are themselves central.
 - Gist of a passage: the sentence whose vector is closest (cosine) to the passage's own vector,
-  i.e. the sentence that best represents the whole passage.
+  i.e. the sentence that best represents the whole passage, with a bonus for naming the sectors
+  the passage is tagged with (their taxonomy keywords; the main sector weighs most).
 - Distinctive terms: Dunning's log-likelihood (G2) of each stem in the target passages against
   the reference passages, keeping only terms used more than expected. With no reference text
   (a corpus of one article, or a sector tagging every passage) the terms are ranked by TF-IDF
