@@ -115,7 +115,7 @@ def test_problems_being_solved_point_to_an_opportunity(tagger):
     tags = tagger.tag("Joint patrols can reduce the threats and resolve regional conflicts.")
     assert tags.kind == "opportunity"
     notes = [e.note for e in tags.explanation.kinds[1].evidence]
-    assert "object of 'reduc'" in notes
+    assert "object of 'reduce'" in notes
 
 
 def test_past_achievements_are_context_not_opportunities(tagger):

@@ -848,7 +848,7 @@ def _solved(doc: _Doc, i: int) -> str | None:
     stems = doc.stems
     for k in range(i - 1, max(-1, i - 4), -1):
         if stems[k] in _SOLVERS:
-            return stems[k] if doc.clause[k] == doc.clause[i] else None
+            return doc.words[k] if doc.clause[k] == doc.clause[i] else None
     return None
 
 
