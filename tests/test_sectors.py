@@ -377,3 +377,13 @@ def test_a_corrected_query_word_is_noted_on_stderr(run, corpus_dir):
     assert result.exit_code == 0, result.stderr
     assert {r["id"] for r in json.loads(result.stdout)} == {"energy", "trade"}
     assert "(for pipelnie)" in result.stderr
+
+
+def test_kind_matrix_on_a_terminal_ends_with_passages_by_kind(run, corpus_dir):
+    result = _terminal(run, "sectors", "--corpus", corpus_dir, "--matrix", NO_COLOR="1")
+    lines = [line.split() for line in ANSI.sub("", result.stdout).splitlines() if line.strip()]
+    assert lines[0] == ["Sectors", "by", "kind", "·", "7", "passages", "in", "2", "articles"]
+    assert lines[1] == ["sector", "challenge", "opportunity", "context", "total"]
+    assert lines[3] == ["energy", "2", "1", "·", "3"]
+    # each passage once, though alpha#p01 and alpha#p04 have two sectors each
+    assert lines[-1] == ["passages", "2", "3", "2", "7"]

@@ -58,6 +58,9 @@ class Matrix:
     columns: tuple[str, ...]
     values: tuple[tuple[int, ...], ...]
     total_passages: int
+    # Selected passages by column (kind matrix: passages of each kind, each counted once even
+    # when it has several sectors, so not the column sums).
+    passages_by_column: tuple[int, ...] = ()
 
     @property
     def max_value(self) -> int:
@@ -145,6 +148,7 @@ def kind_matrix(selection: Selection, taxonomy: Taxonomy, *,
                 include_empty: bool = False) -> Matrix:
     """Sector x kind crosstab; rows sorted by passages (most first), then id."""
     table = sector_counts(selection, taxonomy, include_empty=include_empty)
+    kinds = Counter(item.passage.kind for item in selection.items)
     return Matrix(
         kind="kind",
         rows=tuple(r.id for r in table.rows),
@@ -152,6 +156,7 @@ def kind_matrix(selection: Selection, taxonomy: Taxonomy, *,
         columns=KINDS,
         values=tuple(tuple(r.by_kind(k) for k in KINDS) for r in table.rows),
         total_passages=table.total_passages,
+        passages_by_column=tuple(kinds.get(k, 0) for k in KINDS),
     )
 
 

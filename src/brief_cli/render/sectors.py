@@ -183,9 +183,10 @@ def kind_matrix_table(matrix: Matrix, *, title: str | None = None) -> Table:
         cells += [_cell(v, top, KIND_STYLES[k]) for k, v in zip(KINDS, values)]
         cells.append(_cell(total, top_total))
         t.add_row(*cells)
-    sums = [sum(row[j] for row in matrix.values) for j in range(len(KINDS))]
+    # Passages, not column sums: a passage with several sectors is in several rows.
     t.add_section()
-    t.add_row(Text("all", style="bold"), *[Text(f"{s:,}", style="bold") for s in sums],
+    t.add_row(Text("passages", style="bold"),
+              *[Text(f"{n:,}", style="bold") for n in matrix.passages_by_column],
               Text(f"{matrix.total_passages:,}", style="bold"))
     return t
 
