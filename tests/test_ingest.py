@@ -949,3 +949,36 @@ def test_out_must_be_a_folder(run, tmp_path, inputs):
     result = run("ingest", inputs / "grid.txt", "--out", target)
     assert result.exit_code == 2
     assert result.stderr == f"error: --out '{target}' is not a folder\n"
+
+
+def test_markdown_inline_marks_links_quotes_and_lists(run, tmp_path):
+    page = tmp_path / "note.md"
+    page.write_text(dedent(f"""
+        # Water Sharing on the Syr Darya
+
+        Upstream dams hold **most** of the water in *winter*, a [recent study](https://example.org/s_(1))
+        finds, while `snake_case` stays and 2*3*4 too.
+
+        > Downstream farmers need the water in summer, when the fields are dry.
+
+        The report lists three options for the region's governments:
+
+        - Shared reservoirs run by a joint commission of all the riparian states.
+        - Payments from downstream users for water released in summer.
+
+        ---
+
+        {BODY_3}
+    """), encoding="utf-8")
+    result = run("ingest", page, "--out", tmp_path / "out", "--no-tag", "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    data = yaml.safe_load((tmp_path / "out" / "water-sharing-on-the-syr-darya.yaml").read_text())
+    assert [p["text"] for p in data["passages"]] == [
+        "Upstream dams hold most of the water in winter, a recent study finds, while snake_case "
+        "stays and 2*3*4 too.",
+        "Downstream farmers need the water in summer, when the fields are dry.",
+        "The report lists three options for the region's governments: Shared reservoirs run by "
+        "a joint commission of all the riparian states.",
+        "Payments from downstream users for water released in summer.",
+        BODY_3,
+    ]

@@ -918,6 +918,34 @@ def parse_html(html: str) -> Draft:
     return finish(replace(draft, paragraphs=tuple(paragraphs), author_note=None), dropped)
 
 
+_MD_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
+_MD_LINK = re.compile(r"\[([^\]]+)\]\((?:[^()]|\([^)]*\))*\)")
+_MD_EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1|(?<![\w*])([*_])(?=\S)(.+?)(?<=\S)\3(?![\w*])")
+_MD_CODE = re.compile(r"`([^`]+)`")
+_MD_ITEM = re.compile(r"^(\s*)(?:[-*+]|\d{1,3}[.)])\s+(?=\S)")
+
+
+def plain_markdown(text: str) -> str:
+    """Markdown as plain text: links and images keep their text, emphasis and code marks go,
+    quote marks go, and each list item becomes a paragraph of its own. Headings stay (``#``):
+    the header and paragraph steps know them."""
+    lines = []
+    for line in text.splitlines():
+        if re.match(r"^\s*(?:[-*_]\s*){3,}$", line):  # a rule
+            lines.append("")
+            continue
+        line = re.sub(r"^\s*>\s?", "", line)
+        if _MD_ITEM.match(line):
+            lines.append("")
+            line = _MD_ITEM.sub("", line)
+        line = _MD_IMAGE.sub(r"\1", line)
+        line = _MD_LINK.sub(r"\1", line)
+        line = _MD_CODE.sub(r"\1", line)
+        line = _MD_EMPHASIS.sub(lambda m: m.group(2) or m.group(4), line)
+        lines.append(line)
+    return "\n".join(lines)
+
+
 def looks_like_html(name: str, text: str) -> bool:
     if name.lower().endswith(HTML_SUFFIXES):
         return True
@@ -1018,6 +1046,8 @@ def prepare(source: InputSource, options: Options, *, today: date | None = None)
     decoded = read_source(source)
     if looks_like_html(source.name, decoded.text):
         draft = parse_html(decoded.text)
+    elif source.name.lower().endswith((".md", ".markdown")):
+        draft = parse_text(plain_markdown(decoded.text))
     else:
         draft = parse_text(decoded.text)
     if not draft.paragraphs:
