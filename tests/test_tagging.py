@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from brief_cli.config import bundled_taxonomy_path
@@ -449,3 +449,27 @@ def test_tag_help_has_examples(run):
         result = run(command, "--help")
         assert result.exit_code == 0
         assert "Example" in result.stdout
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=300))
+def test_tag_command_eats_any_input(run, text):
+    result = run("tag", "-", "-f", "jsonl", input=text)
+    if not text.strip() or result.exit_code == 2:
+        assert result.exit_code == 2
+        assert result.stderr.startswith("error: nothing to tag")
+        return
+    assert result.exit_code == 0, result.stderr
+    for line in result.stdout.splitlines():
+        record = json.loads(line)
+        assert record["kind"] in KINDS
+
+
+def test_why_csv_lists_every_piece_of_evidence(run):
+    result = run("tag", "--why", "-f", "csv", "Despite the risks, China can expand trade.")
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "passage,tag,value,tagged,score,text,matched,weight,note"
+    assert "1,kind,challenge,False,0.3,risks,risk,0.3,conceded (Despite)" in lines
+    assert "1,actor,china,True,,China,China,1,name" in lines
