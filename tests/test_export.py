@@ -424,6 +424,37 @@ def test_every_grouping_renders_each_passage_faithfully(loaded, group_by):
     assert tags_of(rendered) <= {"h1", "h2", "p", "blockquote", "em", "code", "a", "ul", "li"}
 
 
+NONBLANK = ANY_TEXT.filter(lambda t: normalise(strip_controls(t)))
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(texts=st.lists(NONBLANK, min_size=1, max_size=4), title=NONBLANK, source=NONBLANK,
+       author=NONBLANK, doc_title=NONBLANK, group_by=st.sampled_from(["article", "kind", "none"]))
+def test_any_document_keeps_its_structure_and_text(texts, title, source, author, doc_title,
+                                                   group_by):
+    from brief_cli.model import Article, Passage
+
+    taxonomy = open_taxonomy(None)
+    passages = tuple(Passage(f"p{i:02d}", "art", i, text, "context", ("energy",))
+                     for i, text in enumerate(texts))
+    article = Article("art", title, source, datetime(2024, 1, 2).date(), "en", passages,
+                      authors=(author,))
+    selection = Selection(tuple(Selected(article, p) for p in passages), Filters())
+    doc = build_markdown(selection, taxonomy, title=doc_title, group_by=group_by,
+                         generated=GENERATED)
+    assert front(doc)["title"] == normalise(strip_controls(doc_title))
+    rendered = render(body(doc))
+    quotes = re.findall(r"<blockquote>(.*?)</blockquote>", rendered, re.S)
+    assert [shown_text(q) for q in quotes] == [expected_text(t) for t in texts]
+    assert shown_text(re.search(r"<h1>(.*?)</h1>", rendered, re.S).group(1)) == \
+        normalise(strip_controls(doc_title))
+    assert len(re.findall(r"<h2>", rendered)) == 2
+    shown_title = normalise(strip_controls(title))
+    ems = [shown_text(e) for e in re.findall(r"<em>(.*?)</em>", rendered, re.S)]
+    assert ems == [shown_title] * (len(texts) + 1)  # each citation and the reference
+    assert rendered.count("<li>") == 1
+
+
 def test_citation_and_tags_lines(loaded):
     corpus, taxonomy = loaded
     article = corpus.article("energy-outlook")
