@@ -146,12 +146,11 @@ def scan(root: Path) -> dict[str, tuple[int, int]]:
             if name.startswith("."):
                 continue
             try:
-                if entry.is_dir(follow_symlinks=False):
-                    stack.append((prefix + name + "/", entry.path))
-                elif os.path.splitext(name)[1].lower() in SUFFIXES:
+                if name.lower().endswith(SUFFIXES) and entry.is_file():
                     st = entry.stat()
-                    if entry.is_file():
-                        found[prefix + name] = (st.st_size, st.st_mtime_ns)
+                    found[prefix + name] = (st.st_size, st.st_mtime_ns)
+                elif entry.is_dir(follow_symlinks=False):
+                    stack.append((prefix + name + "/", entry.path))
             except OSError:
                 continue
     return found
@@ -453,14 +452,10 @@ def memory_index_of(articles: list[Article]) -> Index:
     """An in-memory index of articles that have no folder (tests, in-memory corpora)."""
     con = _connect(":memory:")
     _create(con, _expect(None, "none"))
-    words: Counter[str] = Counter()
     with _staged(con, ":memory:") as stage:
         for i, article in enumerate(articles):
             placed = _insert_article(con, f"<memory>/{i}", article, stage)
             stage.ranges[placed[0]] = (placed[1], placed[2])
-            for p in article.passages:
-                words.update(set(WORD_RE.findall(p.text.lower())))
-    _add_words(con, words)
     return Index(con, None, None, RefreshStats(rebuilt=True, reason="in memory"))
 
 
@@ -489,10 +484,20 @@ def _staged(con: sqlite3.Connection, path: str) -> Iterator[_Stage]:
         con.execute("CREATE TABLE stage.rows(rowid INTEGER PRIMARY KEY, idx INTEGER, pid TEXT, "
                     "kind TEXT, sectors TEXT, actors TEXT, reviewed INTEGER, text TEXT, "
                     "tags TEXT)")
+        # The surface words (folded, not stemmed) for typo suggestions, counted by SQLite's
+        # own tokenizer: much cheaper than counting them in Python.
+        con.execute("CREATE VIRTUAL TABLE stage.surface USING fts5(text, content='', "
+                    "detail='none', columnsize=0, tokenize='unicode61 remove_diacritics 2')")
+        con.execute("CREATE VIRTUAL TABLE stage.surface_vocab USING "
+                    "fts5vocab(surface, 'row')")
         stage = _Stage(con)
         con.execute("BEGIN")
         yield stage
         _place_all(con, stage)
+        con.execute("INSERT INTO stage.surface(rowid, text) SELECT rowid, text FROM stage.rows")
+        con.execute("INSERT INTO words(len, word, n) SELECT length(term), term, doc "
+                    "FROM stage.surface_vocab WHERE true "
+                    "ON CONFLICT(len, word) DO UPDATE SET n = n + excluded.n")
         con.execute("COMMIT")
     finally:
         if con.in_transaction:
@@ -635,15 +640,15 @@ def _hash_file(path: Path) -> str:
 
 
 def _parse(task):
-    """Parse one file (in a worker process or not)."""
-    root, rel, taxonomy = task
+    """Parse one file (in a worker process or not); count its words when asked."""
+    root, rel, taxonomy, count = task
     from brief_cli.corpus import load_article_file
 
     path = Path(root) / rel
     digest = _hash_file(path)
     article, problems = load_article_file(path, taxonomy)
     words: Counter[str] = Counter()
-    if article is not None:
+    if count and article is not None:
         for p in article.passages:
             words.update(set(WORD_RE.findall(p.text.lower())))
     return rel, digest, article, problems, words
@@ -658,11 +663,11 @@ def _init_worker(taxonomy) -> None:
 
 
 def _parse_in_worker(task):
-    root, rel = task
-    return _parse((root, rel, _WORKER_TAXONOMY))
+    root, rel, count = task
+    return _parse((root, rel, _WORKER_TAXONOMY, count))
 
 
-def _parsed(root: Path, rels: list[str], taxonomy) -> Iterator[tuple]:
+def _parsed(root: Path, rels: list[str], taxonomy, count: bool) -> Iterator[tuple]:
     """Parse files in order, on several processes when there are many."""
     workers = min(os.cpu_count() or 1, 4)
     if len(rels) >= PARALLEL_MIN_FILES and workers > 1:
@@ -672,10 +677,11 @@ def _parsed(root: Path, rels: list[str], taxonomy) -> Iterator[tuple]:
         ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
         tax = taxonomy()
         with ctx.Pool(workers, initializer=_init_worker, initargs=(tax,)) as pool:
-            yield from pool.imap(_parse_in_worker, [(str(root), r) for r in rels], chunksize=16)
+            yield from pool.imap(_parse_in_worker, [(str(root), r, count) for r in rels],
+                                 chunksize=16)
     else:
         for rel in rels:
-            yield _parse((root, rel, taxonomy()))
+            yield _parse((root, rel, taxonomy(), count))
 
 
 def _problem_json(problems: list[Problem], root: Path) -> str:
@@ -703,7 +709,8 @@ def _apply(con, root: Path, taxonomy, on_disk: dict[str, tuple[int, int]], parse
 
     total = len(parse_rels)
     done = 0
-    for rel, digest, article, problems, file_words in _parsed(root, parse_rels, taxonomy):
+    for rel, digest, article, problems, file_words in _parsed(root, parse_rels, taxonomy,
+                                                              stage is None):
         size, mtime = on_disk[rel]
         status = "broken"
         article_id = None
