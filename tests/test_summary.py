@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from functools import lru_cache
 
 import pytest
 from hypothesis import given, settings
@@ -388,6 +389,14 @@ def test_markdown_escaping_round_trips(value):
     assert " ".join(text.split()) == " ".join(expected.split())
 
 
+@lru_cache(maxsize=1)
+def _bundled_taxonomy():
+    from brief_cli.config import bundled_taxonomy_path
+    from brief_cli.taxonomy import load_taxonomy
+
+    return load_taxonomy(bundled_taxonomy_path())
+
+
 # Anything a corpus may hold --------------------------------------------------------------------
 
 _WORDS = st.sampled_from(["Dams", "water", "U.S.", "Dr.", "3.5", "percent", "power", "the", "and",
@@ -399,12 +408,11 @@ _WORDS = st.sampled_from(["Dams", "water", "U.S.", "Dr.", "3.5", "percent", "pow
 @given(st.lists(st.lists(_WORDS, min_size=1, max_size=30).map(" ".join), min_size=1, max_size=6),
        st.integers(min_value=0, max_value=4))
 def test_summary_of_any_text_is_made_of_its_own_sentences(texts, n):
-    from brief_cli.config import bundled_taxonomy_path
-    from brief_cli.model import Article, Corpus
-    from brief_cli.taxonomy import load_taxonomy
     from datetime import date
 
-    tax = load_taxonomy(bundled_taxonomy_path())
+    from brief_cli.model import Article, Corpus
+
+    tax = _bundled_taxonomy()
     kinds = ["challenge", "opportunity", "context"]
     passages = tuple(Passage(f"p{i + 1:02d}", "a", i, t, kinds[i % 3], ("energy",) * (i % 2))
                      for i, t in enumerate(texts))
