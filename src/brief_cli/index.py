@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from brief_cli.model import Article
     from brief_cli.taxonomy import Taxonomy
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 TOKENIZER = "porter unicode61 remove_diacritics 2"
 SUFFIXES = (".yaml", ".yml")
 WORD_RE = re.compile(r"[^\W_]+", re.UNICODE)
@@ -97,6 +97,7 @@ CREATE VIRTUAL TABLE fts USING fts5(text, tags, tokenize='{TOKENIZER}');
 CREATE VIRTUAL TABLE fts_vocab USING fts5vocab(fts, 'col');
 CREATE TABLE words(len INTEGER NOT NULL, word TEXT NOT NULL, n INTEGER NOT NULL,
     PRIMARY KEY(len, word)) WITHOUT ROWID;
+CREATE TABLE word_lists(len INTEGER PRIMARY KEY, words TEXT NOT NULL);
 """
 
 
@@ -498,6 +499,7 @@ def _staged(con: sqlite3.Connection, path: str) -> Iterator[_Stage]:
         con.execute("INSERT INTO words(len, word, n) SELECT length(term), term, doc "
                     "FROM stage.surface_vocab WHERE true "
                     "ON CONFLICT(len, word) DO UPDATE SET n = n + excluded.n")
+        _word_lists(con)
         con.execute("COMMIT")
     finally:
         if con.in_transaction:
@@ -852,3 +854,18 @@ def _add_words(con, words: Counter[str]) -> None:
         "ON CONFLICT(len, word) DO UPDATE SET n = n + excluded.n",
         [(len(w), w, n) for w, n in sorted(merged.items()) if w])
     con.execute("DELETE FROM words WHERE n <= 0")
+    _word_lists(con, sorted({len(w) for w in merged}))
+
+
+def _word_lists(con, lengths: list[int] | None = None) -> None:
+    """One newline-joined list of words per length: a typo lookup reads a few rows instead of
+    tens of thousands (the rows are what costs, not comparing the words)."""
+    if lengths is None:
+        con.execute("DELETE FROM word_lists")
+        con.execute("INSERT INTO word_lists SELECT len, group_concat(word, char(10)) "
+                    "FROM words GROUP BY len")
+        return
+    for n in lengths:
+        con.execute("DELETE FROM word_lists WHERE len = ?", (n,))
+        con.execute("INSERT INTO word_lists SELECT len, group_concat(word, char(10)) "
+                    "FROM words WHERE len = ? GROUP BY len", (n,))

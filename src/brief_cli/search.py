@@ -222,16 +222,21 @@ def _near_words(index: Index, word: str, max_distance: int, limit: int) -> list[
     from rapidfuzz import process
     from rapidfuzz.distance import DamerauLevenshtein
 
-    rows = index.con.execute("SELECT word, n FROM words WHERE len BETWEEN ? AND ?",
-                             (len(word) - max_distance, len(word) + max_distance)).fetchall()
-    if not rows:
-        return []
-    found = process.extract(word, [r[0] for r in rows], scorer=DamerauLevenshtein.distance,
+    con = index.con
+    choices: list[str] = []
+    for (joined,) in con.execute("SELECT words FROM word_lists WHERE len BETWEEN ? AND ?",
+                                 (len(word) - max_distance, len(word) + max_distance)):
+        choices += joined.split("\n")
+    found = process.extract(word, choices, scorer=DamerauLevenshtein.distance,
                             score_cutoff=max_distance, limit=None)
-    ranked = sorted(((dist, -rows[i][1], choice) for choice, dist, i in found
-                     if choice != word))
-    if not ranked:
-        return []
+    ranked = []
+    for choice, dist, _i in sorted(found, key=lambda f: (f[1], f[0]))[:50]:
+        if choice == word:
+            continue
+        row = con.execute("SELECT n FROM words WHERE len = ? AND word = ?",
+                          (len(choice), choice)).fetchone()
+        ranked.append((dist, -(row[0] if row else 0), choice))
+    ranked.sort()
     return [choice for _dist, _n, choice in ranked[:limit]]
 
 
