@@ -982,3 +982,19 @@ def test_markdown_inline_marks_links_quotes_and_lists(run, tmp_path):
         "Payments from downstream users for water released in summer.",
         BODY_3,
     ]
+
+
+@pytest.mark.parametrize("title", ["Why English Matters in Kazakh Schools",
+                                   "The 2024 Edition of the Astana Forum Opens"])
+def test_titles_that_mention_a_language_or_an_edition(title):
+    draft = parse(f"""
+        Global Edition
+        English | Français | Русский
+
+        {title}
+        By Jane Doe
+
+        {BODY_1}
+    """)
+    assert draft.title == title
+    assert reasons(draft) == [("menu", "Global Edition"), ("menu", "English | Français | Русский")]

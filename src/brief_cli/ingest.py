@@ -188,7 +188,7 @@ _LANGUAGE_NAMES = re.compile(
     r"(中文|双语|English|Français|Español|Deutsch|Русский|العربية|日本語|한국어|Português|"
     r"Italiano|Türkçe|हिन्दी|Bahasa|Tiếng Việt|ไทย|Polski|Nederlands)")
 _MENU_WORDS = re.compile(
-    r"^(?:.*\bedition\b.*|menu|search|sign in|log ?in|log ?out|register|subscribe|subscriber|"
+    r"^(?:(?:\w+ ){0,2}editions?|editions?\s*:.*|menu|search|sign in|log ?in|log ?out|register|subscribe|subscriber|"
     r"newsletters?|skip to (?:main )?content|toggle navigation|navigation|main menu|"
     r"advertisement|advertising|sponsored(?: content)?|listen(?: to this article)?|"
     r"\d+ min(?:ute)?s? read|comments?(?: \(\d+\))?|font size.*|a\+? ?a-?|text size.*|"
@@ -256,8 +256,11 @@ def smart_case(text: str) -> str:
 
 
 def _is_menu(line: str) -> bool:
-    if _LANGUAGE_NAMES.search(line) and len(line) < 120:
-        return True
+    languages = set(_LANGUAGE_NAMES.findall(line))
+    if languages and len(line) < 120 and (len(languages) >= 2 or re.search(r"edition", line, re.I)
+                                          or line.strip(" |·•") in languages):
+        return True  # a language menu: 'English | Français | 中文'; 'Global Edition 中文'
+
     return bool(_MENU_WORDS.match(line.strip(" |·•")))
 
 
@@ -371,14 +374,14 @@ def read_header(lines: Sequence[str], *, max_lines: int = 30) -> _Header:
             header.dropped.append(Dropped("share widget", text))
             i += 1
             continue
+        if _is_menu(text):
+            header.dropped.append(Dropped("menu", text))
+            i += 1
+            continue
         crumb = parse_breadcrumb(text)
         if crumb is not None:
             header.section = header.section or crumb
             header.dropped.append(Dropped("breadcrumb", text))
-            i += 1
-            continue
-        if _is_menu(text):
-            header.dropped.append(Dropped("menu", text))
             i += 1
             continue
         when = parse_date(text) if len(text) < 60 and len(text.split()) <= 8 else None
