@@ -468,8 +468,13 @@ def distinctive_terms(target: Iterable[str], reference: Iterable[str], limit: in
 
 def summarize_article(corpus: Corpus, taxonomy: Taxonomy, article: Article,
                       items: Sequence[Selected] | None = None, *, sentences: int = 5,
-                      terms: int = 10) -> ArticleSummary:
-    """Summary of the article's passages (``items``, the selected ones; default all)."""
+                      terms: int = 10, corpus_counts: Counter[str] | None = None
+                      ) -> ArticleSummary:
+    """Summary of the article's passages (``items``, the selected ones; default all).
+
+    ``corpus_counts`` (from ``corpus_word_counts``) saves counting the corpus again when
+    several articles are summarised.
+    """
     passages = [i.passage for i in items] if items is not None else list(article.passages)
     passages.sort(key=lambda p: p.index)
     counts = Counter(p.kind for p in passages)
@@ -493,7 +498,6 @@ def summarize_article(corpus: Corpus, taxonomy: Taxonomy, article: Article,
     order = sorted(groups, key=lambda s: (s == "", -len(groups[s]), s))
     opportunities = tuple(
         SectorGroup(s, _sector_label(taxonomy, s), tuple(groups[s])) for s in order)
-    others = [p.text for a in corpus.articles if a.id != article.id for p in a.passages]
     return ArticleSummary(
         article=article,
         counts={k: counts.get(k, 0) for k in KINDS},
@@ -502,10 +506,35 @@ def summarize_article(corpus: Corpus, taxonomy: Taxonomy, article: Article,
         opportunities=opportunities,
         context=counts.get("context", 0),
         key_sentences=key_sentences(passages, sentences),
-        terms=distinctive_terms([p.text for p in passages], others, terms,
-                                what="the other articles",
-                                missing="no other article in the corpus"),
+        terms=_article_terms(corpus, article, passages, terms, corpus_counts),
     )
+
+
+def corpus_word_counts(corpus: Corpus) -> Counter[str]:
+    """Content-word stem counts of every passage in the corpus (the keyness reference)."""
+    total: Counter[str] = Counter()
+    for p in corpus.passages():
+        total.update([s for s, _ in content_words(p.text)])
+    return total
+
+
+def _article_terms(corpus: Corpus, article: Article, passages: Sequence[Passage], limit: int,
+                   corpus_counts: Counter[str] | None) -> Terms:
+    """The passages' distinctive terms against the corpus without this article."""
+    target = _Counts.empty()
+    spellings = _Spellings()
+    for p in passages:
+        pairs = content_words(p.text)
+        target.add([s for s, _ in pairs])
+        spellings.add(pairs)
+    own: Counter[str] = Counter()
+    for p in article.passages:
+        own.update([s for s, _ in content_words(p.text)])
+    if corpus_counts is None:
+        corpus_counts = corpus_word_counts(corpus)
+    reference = corpus_counts - own
+    return _keyness(target, spellings, reference, limit, "the other articles",
+                    "no other article in the corpus")
 
 
 def require_articles(corpus: Corpus, article_ids: Sequence[str]) -> list[str]:
@@ -528,13 +557,14 @@ def summarize_articles(corpus: Corpus, taxonomy: Taxonomy, selection: Selection,
     for item in selection.items:
         by_article.setdefault(item.article.id, []).append(item)
     done, empty = [], []
+    counts = corpus_word_counts(corpus) if any(a in by_article for a in article_ids) else None
     for article_id in article_ids:
         items = by_article.get(article_id)
         if not items:
             empty.append(article_id)
             continue
         done.append(summarize_article(corpus, taxonomy, items[0].article, items,
-                                      sentences=sentences, terms=terms))
+                                      sentences=sentences, terms=terms, corpus_counts=counts))
     return done, empty
 
 
