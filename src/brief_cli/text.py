@@ -184,5 +184,7 @@ def _last_token(text: str, dot: int) -> str:
 
 
 def strip_controls(text: str) -> str:
-    """Remove control and zero-width characters (keeps newlines and tabs)."""
+    """Remove control and zero-width characters; line ends (CR, CRLF) become newlines, tabs stay."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     return _CONTROL_RE.sub("", text)
