@@ -347,7 +347,8 @@ def test_digest_sector_covering_every_passage_falls_back(tmp_path):
 
 # Literal text ----------------------------------------------------------------------------------
 
-ODD = "A [bold]x[/bold] tag, *stars*, <b>html</b> &amp; \x1b[31mred\x1b[0m power plants."
+ODD = ("A [bold]x[/bold] tag, *stars*, <b>html</b> &amp; \x1b[31mred\x1b[0m power plants "
+       "[/] [link=x]y.")
 
 
 @pytest.fixture
@@ -365,6 +366,7 @@ def test_corpus_text_is_printed_literally(run, odd_corpus, env):
         flat = " ".join(ANSI.sub("", result.stdout).replace("│", " ").split())
         if args:
             assert "[bold]x[/bold]" in flat and "Odd [i]title[/i]" in flat
+            assert "[/] [link=x]y." in flat
             assert "\\x1b[31mred\\x1b[0m" in flat
         if not env:
             assert "\x1b" not in result.stdout
