@@ -998,3 +998,24 @@ def test_titles_that_mention_a_language_or_an_edition(title):
     """)
     assert draft.title == title
     assert reasons(draft) == [("menu", "Global Edition"), ("menu", "English | Français | Русский")]
+
+
+def test_a_first_line_that_mentions_a_date_is_body_text():
+    draft = parse("""
+        On 6 August 2013 the world
+        watched as the talks on the dam collapsed, and the
+        region has paid for it ever since.
+    """)
+    assert draft.published is None and draft.title is None
+    assert draft.paragraphs == ("On 6 August 2013 the world watched as the talks on the dam "
+                                "collapsed, and the region has paid for it ever since.",)
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("Friday, July 5, 2024 10:30 GMT", date(2024, 7, 5)),
+    ("Published: 5 July 2024 | 08:51", date(2024, 7, 5)),
+    ("2024-07-05 08:51:12 CEST", date(2024, 7, 5)),
+    ("On 6 August 2013 the world", None),
+])
+def test_date_lines(line, expected):
+    assert core.date_line(line) == expected

@@ -164,18 +164,19 @@ def parse_date(text: str) -> date | None:
     """The first date written in a common form: 2024-07-05, 2024/07/05, July 5, 2024,
     Jul. 5 2024, Sept 7, 2013, 5 July 2024, 5th of July, 2024 (a weekday before is fine)."""
     found = find_date(text)
-    return found[1] if found else None
+    return found[2] if found else None
 
 
-def find_date(text: str) -> tuple[int, date] | None:
-    """(position, date) of the first date in text, or None."""
-    found: list[tuple[int, date]] = []
+def find_date(text: str) -> tuple[int, int, date] | None:
+    """(start, end, date) of the first date in text, or None."""
+    found: list[tuple[int, int, date]] = []
     for pattern in _DATE_PATTERNS:
         for m in pattern.finditer(text):
             parts = m.groupdict()
             month = int(parts["mon"]) if parts.get("mon") else _MONTHS[parts["month"].lower()]
             try:
-                found.append((m.start(), date(int(parts["year"]), month, int(parts["day"]))))
+                found.append((m.start(), m.end(),
+                              date(int(parts["year"]), month, int(parts["day"]))))
                 break
             except ValueError:
                 continue
@@ -322,11 +323,29 @@ def _next_nonblank(lines: Sequence[str], i: int) -> tuple[int, str | None]:
     return j, (lines[j] if j < len(lines) else None)
 
 
+_DATE_LINE_WORDS = re.compile(
+    r"\b(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|mon|tue|wed|thu|fri|sat|sun|published|"
+    r"updated|posted|last|modified|on|at|am|pm|a\.m\.|p\.m\.|gmt|utc|bst|cet|cest|est|edt|pst|"
+    r"[a-z]{2,5}t|\d{1,2}[:.]\d{2}(?::\d{2})?)\b|[^\w]", re.I)
+
+
+def date_line(text: str) -> date | None:
+    """The date of a line that holds a date and nothing else ('Friday, July 5, 2024 10:30
+    GMT', 'Updated 2024-07-05'); None for a sentence that mentions a date."""
+    if len(text) > 60:
+        return None
+    found = find_date(text)
+    if found is None:
+        return None
+    rest = text[:found[0]] + " " + text[found[1]:]
+    return found[2] if not _DATE_LINE_WORDS.sub("", rest).strip() else None
+
+
 def _is_header_line(line: str) -> bool:
     text = line.strip()
     return bool(_META_KEY.match(text) or _BYLINE.match(text) or _URL.match(text)
                 or is_share_widget(text) or parse_breadcrumb(text) or _is_menu(text)
-                or (len(text) < 60 and parse_date(text) and len(text.split()) <= 8))
+                or date_line(text) is not None)
 
 
 def read_header(lines: Sequence[str], *, max_lines: int = 30) -> _Header:
@@ -384,7 +403,7 @@ def read_header(lines: Sequence[str], *, max_lines: int = 30) -> _Header:
             header.dropped.append(Dropped("breadcrumb", text))
             i += 1
             continue
-        when = parse_date(text) if len(text) < 60 and len(text.split()) <= 8 else None
+        when = date_line(text)
         if when is not None:
             first_meta = i if first_meta is None else first_meta
             header.published = header.published or when
@@ -454,7 +473,7 @@ def _read_byline(header: _Header, rest: str) -> None:
     if found is not None:  # "By Jane Doe, July 5, 2024" or "By Jane Doe, Friday, 5 July 2024"
         names = re.sub(r"[,\s]*(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day)?[,\s]*$", "",
                        names[: found[0]], flags=re.I)
-        header.published = header.published or found[1]
+        header.published = header.published or found[2]
     header.authors = header.authors or split_names(names)
     for segment in segments[1:]:
         meta = _META_KEY.match(segment)
