@@ -87,6 +87,7 @@ def sectors(
     from brief_cli import sectors as core
     from brief_cli.errors import NothingFound, UsageError
     from brief_cli.render import sectors as render
+
     corp, tax, _ = load(corpus, taxonomy, strict)
     matrix_kind = None
     if matrix:
@@ -100,6 +101,8 @@ def sectors(
     elif sector is not None and sector.strip().lower() in MATRIX_KINDS \
             and tax.sector(sector.strip().lower()) is None:
         raise UsageError(f"{sector!r} is not a sector", hint=f"did you mean '--matrix {sector}'?")
+    if sector is not None:
+        sector = tax.require_sector(sector)  # a typo fails before any search runs
     filters = build_filters(sector_filter, kind, actor, article, since, until)
     selection = _select(corp, tax, query, filters)
     if sector is not None:
