@@ -8,10 +8,10 @@ Two workloads, tagged as documents of 10 passages (as ingest and retag do):
 - ``synthetic``: passages of the synthetic benchmark corpus (``generate_corpus.py``; Zipf-like
   random words with policy vocabulary mixed in).
 
-Reported: the median of several runs, wall-clock and CPU time (the CPU time is steadier on a
-shared machine), a cold first pass (empty caches), the cost of building explanations, and a
-reference measured in the same run (splitting the same passages into words with
-``brief_cli.text.words``) so that runs on a busy machine can be compared as ratios.
+Reported: the best of several runs in CPU time (the closest to what the machine can do when it
+is shared), the medians in CPU and wall-clock time, a cold first pass (empty caches), the cost
+of building explanations, and a reference measured in the same run (splitting the same passages
+into words with ``brief_cli.text.words``) so that runs on a busy machine compare as ratios.
 
 Usage::
 
@@ -110,14 +110,14 @@ def bench(name: str, texts: list[str], taxonomy, runs: int) -> dict:
     tags = [t for d in docs for t in tagger.tag_passages(d)]
     _, explain_cpu = timed(lambda: [t.explanation for t in tags])
     n = len(texts)
-    cpu = statistics.median(cpus)
     return {
         "workload": name, "passages": n,
         "words_per_passage": round(sum(len(words(t)) for t in texts) / n, 1),
-        "per_s_wall": n / statistics.median(walls), "per_s_cpu": n / cpu,
+        "per_s_best": n / min(cpus), "per_s_cpu": n / statistics.median(cpus),
+        "per_s_wall": n / statistics.median(walls),
         "cold_per_s_cpu": n / cold_cpu, "cold_per_s_wall": n / cold_wall,
         "explain_us": explain_cpu / n * 1e6,
-        "ratio_to_words": cpu / statistics.median(refs),
+        "ratio_to_words": min(cpus) / min(refs),
     }
 
 
@@ -135,25 +135,37 @@ def machine() -> str:
     return f"{os.cpu_count()} cores, {model}, Python {platform.python_version()}"
 
 
+RUNS = [5]
+
+
+def _load() -> str:
+    try:
+        return Path("/proc/loadavg").read_text().split()[0]
+    except OSError:
+        return "unknown"
+
+
 def report(results: list[dict], compile_ms: float) -> str:
     lines = [
         "## Tagging",
         "",
-        f"Machine: {machine()}. Shared with other jobs while measured: the CPU-time rate is "
-        "the steadier figure.",
+        f"Machine: {machine()}. Measured while other jobs shared the machine (load average "
+        f"{_load()}): the best of {RUNS[0]} runs in CPU time is the closest to what the machine "
+        "can do; the median CPU and wall-clock rates show the cost of sharing.",
         "",
         f"Compiling the bundled taxonomy (21 sectors, 297 actors) into matchers: "
         f"{compile_ms:.0f} ms, once per command.",
         "",
-        "| workload | passages | words/passage | passages/s (CPU) | passages/s (wall) "
-        "| cold first pass (CPU) | tagging ÷ word split | explanation |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| workload | passages | words/passage | passages/s, best (CPU) | median (CPU) "
+        "| median (wall) | cold first pass (CPU) | tagging ÷ word split | explanation |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         lines.append(
             f"| {r['workload']} | {r['passages']:,} | {r['words_per_passage']} "
-            f"| {r['per_s_cpu']:,.0f} | {r['per_s_wall']:,.0f} | {r['cold_per_s_cpu']:,.0f} "
-            f"| {r['ratio_to_words']:.1f}× | {r['explain_us']:.0f} µs |")
+            f"| **{r['per_s_best']:,.0f}** | {r['per_s_cpu']:,.0f} | {r['per_s_wall']:,.0f} "
+            f"| {r['cold_per_s_cpu']:,.0f} | {r['ratio_to_words']:.1f}× "
+            f"| {r['explain_us']:.0f} µs |")
     lines += [
         "",
         "Passages are tagged as documents of 10 (structure rules on). \"Cold\" is the first "
@@ -185,9 +197,10 @@ def write_results(block: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--passages", type=int, default=3000)
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--write", action="store_true", help="update benchmarks/RESULTS.md")
     args = parser.parse_args()
+    RUNS[0] = args.runs
     taxonomy = load_taxonomy(bundled_taxonomy_path())
     start = time.perf_counter()
     Tagger(taxonomy)

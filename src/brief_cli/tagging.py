@@ -45,7 +45,8 @@ _WORD_RE = re.compile(r"\w+(?:'\w+)*")
 _LONG_WORD_RE = re.compile(r"\b[a-z]\w{%d,}" % 7)  # lowercase: names are not misspellings
 # Words, sentence ends (not the dots of "3.5" or "U.S.-China") and clause marks, in one pass.
 _TOKEN_RE = re.compile(
-    r"(\w+(?:'\w+)*)|([.!?]+(?=[\s\"')\]\u201d\u2019]|$))|[,;:()\u2014\u2013]|\s-\s")
+    r"\w+(?:'\w+)*|[.!?]+(?=[\s\"')\]\u201d\u2019]|$)|[,;:()\u2014\u2013]|\s-\s")
+_MARK_FIRST = frozenset(".!?,;:()\u2014\u2013 \t\n\r\f\v\xa0")  # first character of a mark
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'"})
 
 # Words that turn a following cue around within a few words ("not a risk", "no obstacle").
@@ -154,26 +155,20 @@ _Hit = tuple
 class _Doc:
     """A passage as tokens: words with their stems; positions and clauses worked out on demand."""
 
-    __slots__ = ("text", "tokens", "words", "stems", "_lower", "_spans", "_sentence", "_clause",
+    __slots__ = ("text", "tokens", "words", "lower", "stems", "_spans", "_sentence", "_clause",
                  "_starts")
 
-    def __init__(self, text: str, tokens: list[tuple[str, str]], words: list[str],
+    def __init__(self, text: str, tokens: list[str], words: list[str],
                  stems: list[str]):
         self.text = text
-        self.tokens = tokens  # (word, "") or ("", sentence end) or ("", "") for a clause mark
+        self.tokens = tokens  # words, sentence ends and clause marks, in order
         self.words = words  # as written, typographic apostrophes normalised
+        self.lower = list(map(str.lower, words))
         self.stems = stems
-        self._lower: list[str] | None = None
         self._spans: list[tuple[int, int]] | None = None
         self._sentence: list[int] | None = None
         self._clause: list[int] | None = None
         self._starts: list[int] | None = None
-
-    @property
-    def lower(self) -> list[str]:
-        if self._lower is None:
-            self._lower = list(map(str.lower, self.words))
-        return self._lower
 
     @property
     def spans(self) -> list[tuple[int, int]]:
@@ -182,8 +177,7 @@ class _Doc:
         return self._spans
 
     def _structure(self) -> None:
-        tokens = self.tokens
-        marks = [(k, end) for k, (word, end) in enumerate(tokens) if not word]
+        marks = [(k, t[0] in ".!?") for k, t in enumerate(self.tokens) if t[0] in _MARK_FIRST]
         sentence: list[int] = []
         clause: list[int] = []
         starts = [0]
@@ -421,7 +415,7 @@ class Tagger:
     def _doc(self, text: str) -> _Doc:
         text = _normalise(text)
         tokens = _TOKEN_RE.findall(text)
-        words = [w for w, _ in tokens if w]
+        words = [t for t in tokens if t[0] not in _MARK_FIRST]
         stems = list(map(self._stem_cache.get, words))
         if None in stems:
             stem = self._stem
@@ -444,8 +438,9 @@ class Tagger:
         return found
 
     # matching ---------------------------------------------------------------------------
-    def _matches(self, doc: _Doc) -> list[tuple[int, int, list[_Entry], str]]:
-        """Longest-first matches of keywords and cues: (first word, end word, entries, note)."""
+    def _matches(self, doc: _Doc):
+        """Longest-first matches of sector keywords and of kind cues, apart: two lists of
+        (first word, end word, entries, note)."""
         stems = doc.stems
         words = doc.words
         n = len(stems)
@@ -469,7 +464,8 @@ class Tagger:
         phrases = self._phrases
         memo = self._match_memo
         lower = doc.lower
-        found = []
+        sector_hits: list[tuple[int, int, list[_Entry], str]] = []
+        kind_hits: list[tuple[int, int, list[_Entry], str]] = []
         # Each category (sectors, kind cues) takes its own longest matches, so that a cue
         # inside a sector keyword ("trade barrier") still counts as a cue.
         taken_sector = taken_kind = 0
@@ -498,16 +494,16 @@ class Tagger:
                         memo[surface] = chosen
                 note = "fuzzy" if fuzzy else ""
                 if open_sector and chosen[0]:
-                    found.append((i, i + length, chosen[0], note))
+                    sector_hits.append((i, i + length, chosen[0], note))
                     taken_sector = i + length
                     open_sector = False
                 if open_kind and chosen[1]:
-                    found.append((i, i + length, chosen[1], note))
+                    kind_hits.append((i, i + length, chosen[1], note))
                     taken_kind = i + length
                     open_kind = False
                 if not (open_sector or open_kind):
                     break
-        return found
+        return sector_hits, kind_hits
 
     def _choose(self, words: list[str], i: int, entries: list[_Entry], fixed
                 ) -> tuple[list[_Entry], list[_Entry]]:
@@ -574,8 +570,6 @@ class Tagger:
         words = doc.words
         n = len(words)
         for i, j, entries, note in matches:
-            if entries[0].category != "sector":
-                continue
             factor = 1.0
             if words[i][0].isupper() and not words[i].isupper() and (
                     (i > 0 and words[i - 1][0].isupper()) or (j < n and words[j][0].isupper())):
@@ -623,32 +617,33 @@ class Tagger:
 
     def _kind_evidence(self, doc: _Doc, matches) -> dict[str, list[_Hit]]:
         evidence: dict[str, list[_Hit]] = {"challenge": [], "opportunity": []}
-        if not any(m[2][0].category == "kind" for m in matches):
+        if not matches:
             return evidence
         words = doc.words
         lower = doc.lower
         n = len(words)
-        factor = [1.0] * n
-        why = [""] * n
         markers = _MARKERS.intersection(lower)
+        factor: list[float] | None = None
+        why: list[str] | None = None
         if markers:
+            factor, why = [1.0] * n, [""] * n
             self._weigh_structure(doc, markers, factor, why)
-        problems = [m[0] for m in matches if m[2][0].category == "kind" and (
-            m[2][0].target == "challenge" or len(m[2]) > 1)]
+        problems = [m[0] for m in matches if m[2][0].target == "challenge" or len(m[2]) > 1]
         may_negate = not _NEGATORS.isdisjoint(lower) or "n't" in doc.text
         may_solve = bool(problems) and not _SOLVERS.isdisjoint(doc.stems)
         for i, j, entries, note in matches:
-            if entries[0].category != "kind":
-                continue
             for e in entries:
                 if e.target not in evidence:
                     continue
-                kind, weight, notes = e.target, e.weight * factor[i], [why[i]] if why[i] else []
-                if e.note:
-                    notes.insert(0, e.note)
+                kind, weight = e.target, e.weight
+                notes = [e.note] if e.note else []
+                if factor is not None and why[i]:
+                    weight *= factor[i]
+                    notes.append(why[i])
                 neg = _negated(doc, i) if may_negate else None
                 solver = _solved(doc, i) if may_solve and kind == "challenge" and not neg \
                     else None
+                previous = lower[i - 1] if i else ""
                 if neg:
                     kind = _other(kind)
                     weight *= 0.5
@@ -657,16 +652,19 @@ class Tagger:
                     kind = "opportunity"
                     weight *= 0.5
                     notes.append(f"object of {solver!r}")
-                elif kind == "opportunity" and lower[i] in _MODALS and any(
+                elif kind == "opportunity" and problems and lower[i] in _MODALS and any(
                         i < p <= i + 3 for p in problems) and _same_clause(
                         doc, i, next(p for p in problems if i < p <= i + 3)):
                     weight = 0.0
                     notes.append("modal of a problem (\"could fail\")")
-                elif kind == "opportunity" and _past(words, lower, i, e.matched):
+                elif kind == "opportunity" and (
+                        lower[i].endswith("ed") or previous.endswith("ed")
+                        or previous in _PERFECT or (i > 1 and lower[i - 2] in _PERFECT)) \
+                        and _past(words, lower, i, e.matched):
                     weight *= 0.3
                     notes.append("past: an achievement, not a prospect")
-                elif i > 0 and (lower[i - 1] in _QUANTIFIERS or (
-                        i > 1 and lower[i - 1] == "of" and lower[i - 2] == "number")):
+                elif previous in _QUANTIFIERS or (
+                        previous == "of" and i > 1 and lower[i - 2] == "number"):
                     weight *= 2.0
                     notes.append(f"announced ({words[i - 1]} …)")
                 evidence[kind].append((i, j, e.matched, weight, "; ".join(notes)))
@@ -772,9 +770,9 @@ class Tagger:
         pending: str | None = None  # an announcement at the end of the previous passage
         for text in texts:
             doc = self._doc(text)
-            matches = self._matches(doc)
-            sectors = self._sectors(doc, matches)
-            evidence = self._kind_evidence(doc, matches)
+            sector_matches, kind_matches = self._matches(doc)
+            sectors = self._sectors(doc, sector_matches)
+            evidence = self._kind_evidence(doc, kind_matches)
             opener = _ordinal(doc.lower[:2]) if doc.words else None
             bonus: dict[str, float] = {}
             hint = ""
