@@ -172,7 +172,9 @@ def search(
                 raise typer.Exit(1)
             labels = {s.id: s.label for s in get_taxonomy().sectors}
             render_counts(counts, fmt, labels)
-            note(f"{counts.total:,} hits in {len(counts.articles):,} articles · "
+            n_articles = len(counts.articles)
+            note(f"{counts.total:,} hit{'s' * (counts.total != 1)} in {n_articles:,} "
+                 f"article{'s' * (n_articles != 1)} · "
                  f"{(time.perf_counter() - started) * 1000:.0f} ms")
             return
         result = run_search(index, text, filters, taxonomy=get_taxonomy, exact=exact,

@@ -325,6 +325,16 @@ def _size(n: int) -> str:
     return str(n)
 
 
+def _home(path) -> str:
+    """A path with the home folder written ~, as people write it."""
+    from pathlib import Path
+
+    try:
+        return "~/" + str(Path(path).relative_to(Path.home()))
+    except ValueError:
+        return str(path)
+
+
 def index_record(stats, refresh) -> dict:
     return {
         "path": str(stats.path) if stats.path else None,
@@ -371,7 +381,7 @@ def render_index(stats, refresh, fmt: OutputFormat) -> None:
             f" ({stats.broken} skipped: broken or duplicate)" if stats.broken else "")},
         {"what": "size", "value": _size(stats.bytes)},
         {"what": "index", "value": done},
-        {"what": "path", "value": str(stats.path) if stats.path else "(in memory)"},
+        {"what": "path", "value": _home(stats.path) if stats.path else "(in memory)"},
     ]
     emit_rows(rows, [Column("what", "index", style="bold"), Column("value", "", ratio=1)], fmt)
 
