@@ -473,3 +473,21 @@ def test_why_csv_lists_every_piece_of_evidence(run):
     assert lines[0] == "passage,tag,value,tagged,score,text,matched,weight,note"
     assert "1,kind,challenge,False,0.3,risks,risk,0.3,conceded (Despite)" in lines
     assert "1,actor,china,True,,China,China,1,name" in lines
+
+
+def test_no_text_on_a_terminal_is_a_usage_error(monkeypatch):
+    import io
+    import sys
+
+    from brief_cli.cli.tagging import _read_passages
+    from brief_cli.errors import UsageError
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    monkeypatch.setattr(sys, "stdin", Terminal(""))
+    with pytest.raises(UsageError) as info:
+        _read_passages(None, lines=False)
+    assert str(info.value) == (
+        "nothing to tag (give TEXT, pipe text in, or use --explain PASSAGE_ID)")
