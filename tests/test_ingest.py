@@ -1019,3 +1019,16 @@ def test_a_first_line_that_mentions_a_date_is_body_text():
 ])
 def test_date_lines(line, expected):
     assert core.date_line(line) == expected
+
+
+def test_a_sentence_starting_with_by_is_not_a_byline():
+    draft = parse(f"""
+        Grid Upgrades Cut Outages in Half
+
+        By 2030 the region will need twice the power it uses today, the ministry says.
+
+        {BODY_1}
+    """)
+    assert draft.authors == ()
+    assert draft.paragraphs[0] == ("By 2030 the region will need twice the power it uses today, "
+                                   "the ministry says.")

@@ -379,7 +379,7 @@ def read_header(lines: Sequence[str], *, max_lines: int = 30) -> _Header:
             i += 1
             continue
         byline = _BYLINE.match(text)
-        if byline and len(text) < 300:
+        if byline and len(text) < 300 and _names_first(byline.group("rest")):
             first_meta = i if first_meta is None else first_meta
             _read_byline(header, byline.group("rest"))
             i += 1
@@ -461,6 +461,23 @@ def _read_meta(header: _Header, key: str, value: str) -> None:
         header.section = header.section or value
     elif key == "language":
         header.language = header.language or value.lower()[:2]
+
+
+_NAME_PARTICLES = frozenset("de da di del della van von der den du la le bin al el y and".split())
+
+
+def _names_first(rest: str) -> bool:
+    """Whether a 'By ...' line starts with names ('By Jane Doe | ...'), not a sentence
+    ('By 2030 the region will ...')."""
+    first = re.split(r"\s+[|·•]\s+", rest, maxsplit=1)[0]
+    found = find_date(first)
+    if found is not None:
+        first = first[: found[0]]
+    names = split_names(first)
+    return bool(names) and all(
+        len(name.split()) <= 5 and all(w[:1].isupper() or w.lower() in _NAME_PARTICLES
+                                       for w in name.split())
+        for name in names)
 
 
 def _read_byline(header: _Header, rest: str) -> None:
