@@ -5,6 +5,8 @@ See the README's "Taxonomy format" section for the file layout.
 
 from __future__ import annotations
 
+import hashlib
+import pickle
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -147,7 +149,52 @@ _TOP_FIELDS = ("version", "kinds", "sectors", "actors")
 
 
 def load_taxonomy(path: Path) -> Taxonomy:
-    """Load and check a taxonomy file; raise TaxonomyError (file:line) on the first problems."""
+    """Load and check a taxonomy file; raise TaxonomyError (file:line) on the first problems.
+
+    A checked taxonomy is kept in the cache folder, keyed by the file's path, size and mtime and
+    the tool's version: reading YAML with line marks costs a few hundred ms on every command.
+    """
+    cached = _cache_file(path)
+    if cached is not None:
+        try:
+            taxonomy = pickle.loads(cached.read_bytes())
+            if isinstance(taxonomy, Taxonomy):
+                return taxonomy
+        except Exception:  # a missing, stale or damaged cache entry is simply rebuilt
+            pass
+    taxonomy = _load_taxonomy(path)
+    if cached is not None:
+        _store(cached, taxonomy)
+    return taxonomy
+
+
+def _cache_file(path: Path) -> Path | None:
+    from brief_cli import __version__
+    from brief_cli.config import cache_dir
+
+    try:
+        stat = path.stat()
+        key = f"{__version__}|{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}"
+    except OSError:
+        return None
+    return cache_dir() / "taxonomy" / (hashlib.sha1(key.encode()).hexdigest() + ".pickle")
+
+
+def _store(target: Path, taxonomy: Taxonomy) -> None:
+    import os
+    import tempfile
+
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(pickle.dumps(taxonomy, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(tmp, target)
+    except OSError:  # a read-only cache only costs speed
+        pass
+
+
+def _load_taxonomy(path: Path) -> Taxonomy:
     try:
         doc = yamlio.load_file(path)
     except yamlio.YamlProblem as exc:
