@@ -379,7 +379,6 @@ def test_cli_count(run, corpus_dir):
 
 
 def test_cli_literal_text(run, tmp_path):
-    evil = {"evil": dict(passages=[{"text": "Solar [bold]power[/bold] \x1b[31mred"}])}
     root = tmp_path / "evil"
     root.mkdir()
     (root / "evil.yaml").write_text(
@@ -389,7 +388,6 @@ def test_cli_literal_text(run, tmp_path):
     r = run("search", "solar", "--corpus", root, env={"BRIEF_FORCE_TERMINAL": "1"})
     assert r.exit_code == 0
     assert "[bold]power[/bold]" in r.stdout and "\\x1b[31mred" in r.stdout
-    del evil
 
 
 def test_cli_broken_file_is_skipped_with_a_warning(run, corpus_dir):

@@ -28,8 +28,7 @@ from rich.panel import Panel
 from rich.text import Text
 
 from brief_cli.render.common import (
-    Column, OutputFormat, emit_rows, err, is_terminal, kind_text, lit, literal, note, out,
-    to_json,
+    Column, OutputFormat, emit_rows, is_terminal, kind_text, lit, literal, out, to_json,
 )
 from brief_cli.search import Counts, Hit, SearchResult
 
@@ -385,6 +384,3 @@ def render_index(stats, refresh, fmt: OutputFormat) -> None:
     ]
     emit_rows(rows, [Column("what", "index", style="bold"), Column("value", "", ratio=1)], fmt)
 
-
-__all__ = ["render_hits", "render_counts", "render_index", "summary_line", "nothing_line",
-           "snippet", "highlighted", "hit_record", "err", "note"]
