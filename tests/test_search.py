@@ -404,3 +404,39 @@ def test_help_has_examples(run):
     assert r.exit_code == 0 and "Examples" in r.stdout
     r = run("index", "--help")
     assert r.exit_code == 0 and "Examples" in r.stdout
+
+
+def test_damage_found_during_a_query_rebuilds_and_retries(run, corpus_dir, monkeypatch):
+    import sqlite3
+
+    from brief_cli import search as search_module
+
+    real = search_module.search
+    calls = []
+
+    def flaky(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise sqlite3.DatabaseError("database disk image is malformed")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(search_module, "search", flaky)
+    r = run("search", "drought", "-f", "jsonl", "--corpus", corpus_dir)
+    assert r.exit_code == 0 and len(calls) == 2
+    assert "is damaged (database disk image is malformed); rebuilding it" in r.stderr
+    assert json.loads(r.stdout)["id"] == "water-brief#p02"
+
+
+def test_a_busy_index_is_a_clean_error(run, corpus_dir, monkeypatch):
+    import sqlite3
+
+    from brief_cli import search as search_module
+
+    def busy(*args, **kwargs):
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(search_module, "search", busy)
+    r = run("search", "drought", "--corpus", corpus_dir)
+    assert r.exit_code == 2
+    assert r.stderr == ("error: the search index is busy: another brief is writing it "
+                        "(try again in a moment)\n")

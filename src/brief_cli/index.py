@@ -260,6 +260,12 @@ class Index:
             build_seconds=float(meta.get("build_seconds", 0) or 0))
 
 
+def is_busy(exc: Exception) -> bool:
+    """A lock that did not clear in time, as opposed to a damaged file."""
+    text = str(exc).lower()
+    return isinstance(exc, sqlite3.OperationalError) and ("locked" in text or "busy" in text)
+
+
 # Opening -----------------------------------------------------------------------------------
 
 class _Stale(Exception):

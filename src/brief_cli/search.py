@@ -441,19 +441,24 @@ def count(index: Index, query: str, filters: Filters = Filters(), *,
 
 # The selection API -------------------------------------------------------------------------
 
-def open_for_corpus(corpus: Corpus, taxonomy: Taxonomy) -> Index:
+def open_for_corpus(corpus: Corpus, taxonomy: Taxonomy, *, rebuild: bool = False) -> Index:
     """The index of a loaded corpus: its folder's index, or an in-memory one."""
     from brief_cli.index import memory_index_of, open_index
 
     if corpus.root is None:
         return memory_index_of(list(corpus.articles))
-    index = open_index(corpus.root, taxonomy.path, lambda: taxonomy)
-    if index.warnings:
-        import logging
-
-        for message in index.warnings:
-            logging.getLogger("brief").warning("warning: %s", message)
+    index = open_index(corpus.root, taxonomy.path, lambda: taxonomy, rebuild=rebuild)
+    for message in index.warnings:
+        _warn(message)
     return index
+
+
+def _warn(message: str) -> None:
+    # The core never prints; the logging module's last-resort handler writes warnings to
+    # stderr when the application configured nothing else.
+    import logging
+
+    logging.getLogger("brief").warning("warning: %s", message)
 
 
 def select_by_query(corpus: Corpus, taxonomy: Taxonomy, query: str,
@@ -463,15 +468,28 @@ def select_by_query(corpus: Corpus, taxonomy: Taxonomy, query: str,
     Each Selected has its score (higher is better) and spans (matched character ranges of the
     passage text). The Selection's filters are the option filters merged with the query's
     inline ones, checked; corrections maps each corrected query word to the words searched.
+    Raises UsageError / UnknownIdError like ``search``.
     """
+    import sqlite3
+
+    from brief_cli.errors import FileProblem
+    from brief_cli.index import is_busy
     from brief_cli.selection import Selected, Selection
 
-    index = open_for_corpus(corpus, taxonomy)
-    try:
-        result = search(index, query, filters, taxonomy=taxonomy, exact=exact, limit=None,
-                        article_ids=corpus.article_ids)
-    finally:
-        index.close()
+    result = None
+    for attempt in range(2):
+        index = open_for_corpus(corpus, taxonomy, rebuild=attempt > 0)
+        try:
+            result = search(index, query, filters, taxonomy=taxonomy, exact=exact, limit=None,
+                            article_ids=corpus.article_ids)
+            break
+        except sqlite3.DatabaseError as exc:
+            if is_busy(exc) or attempt:
+                raise FileProblem(f"the search index cannot be used: {exc}",
+                                  hint="try again in a moment") from None
+            _warn(f"search index {str(index.path)!r} is damaged ({exc}); rebuilding it")
+        finally:
+            index.close()
     items = []
     for hit in result.hits:
         article = corpus.article(hit.article_id)

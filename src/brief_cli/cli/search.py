@@ -161,36 +161,69 @@ def search(
     started = time.perf_counter()
     filters = build_filters(sector, kind, actor, article, since, until)
     text = " ".join(query or ())
-    index, get_taxonomy = _open(corpus, taxonomy, strict)
-    with index:
+
+    def work(index, get_taxonomy):
         if count:
             counts = count_hits(index, text, filters, taxonomy=get_taxonomy, exact=exact)
-            if not counts.total:
-                if fmt is not OutputFormat.table:
-                    render_counts(counts, fmt, {})
-                note("no passages match")
-                raise typer.Exit(1)
-            labels = {s.id: s.label for s in get_taxonomy().sectors}
-            render_counts(counts, fmt, labels)
-            n_articles = len(counts.articles)
-            note(f"{counts.total:,} hit{'s' * (counts.total != 1)} in {n_articles:,} "
-                 f"article{'s' * (n_articles != 1)} · "
-                 f"{(time.perf_counter() - started) * 1000:.0f} ms")
-            return
+            labels = {s.id: s.label for s in get_taxonomy().sectors} if counts.total else {}
+            return counts, labels
         result = run_search(index, text, filters, taxonomy=get_taxonomy, exact=exact,
                             limit=limit, offset=offset)
-        if not result.total:
-            if fmt in (OutputFormat.json, OutputFormat.jsonl, OutputFormat.csv):
-                render_hits(result, fmt)
-            note(nothing_line(result))
-            raise typer.Exit(1)
         around = None
-        if context:
+        if context and result.hits:
             around = {h.rowid: neighbours(index, h, context) for h in result.hits}
-        if result.hits:
-            render_hits(result, fmt, full=full, context=around)
-        out().file.flush()
-        note(summary_line(result, time.perf_counter() - started))
+        return result, around
+
+    if count:
+        counts, labels = _with_index(corpus, taxonomy, strict, work)
+        if not counts.total:
+            if fmt is not OutputFormat.table:
+                render_counts(counts, fmt, {})
+            note("no passages match")
+            raise typer.Exit(1)
+        render_counts(counts, fmt, labels)
+        n_articles = len(counts.articles)
+        note(f"{counts.total:,} hit{'s' * (counts.total != 1)} in {n_articles:,} "
+             f"article{'s' * (n_articles != 1)} · "
+             f"{(time.perf_counter() - started) * 1000:.0f} ms")
+        return
+    result, around = _with_index(corpus, taxonomy, strict, work)
+    if not result.total:
+        if fmt in (OutputFormat.json, OutputFormat.jsonl, OutputFormat.csv):
+            render_hits(result, fmt)
+        note(nothing_line(result))
+        raise typer.Exit(1)
+    if result.hits:
+        render_hits(result, fmt, full=full, context=around)
+    out().file.flush()
+    note(summary_line(result, time.perf_counter() - started))
+
+
+def _with_index(corpus, taxonomy, strict, work):
+    """Run work(index, taxonomy) on a fresh index; if SQLite finds the file damaged only now,
+    rebuild it (with a warning) and run once more."""
+    import sqlite3
+
+    from brief_cli.errors import FileProblem
+    from brief_cli.index import is_busy
+    from brief_cli.render.common import warn
+
+    index, get_taxonomy = _open(corpus, taxonomy, strict)
+    try:
+        with index:
+            return work(index, get_taxonomy)
+    except sqlite3.DatabaseError as exc:
+        if is_busy(exc):
+            raise FileProblem("the search index is busy: another brief is writing it",
+                              hint="try again in a moment") from None
+        warn(f"search index {str(index.path)!r} is damaged ({exc}); rebuilding it")
+    index, get_taxonomy = _open(corpus, taxonomy, strict, rebuild=True)
+    try:
+        with index:
+            return work(index, get_taxonomy)
+    except sqlite3.DatabaseError as exc:
+        raise FileProblem(f"the search index cannot be used: {exc}",
+                          hint="delete the index folder in the cache and try again") from None
 
 
 @app.command("index")
