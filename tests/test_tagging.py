@@ -491,3 +491,17 @@ def test_no_text_on_a_terminal_is_a_usage_error(monkeypatch):
         _read_passages(None, lines=False)
     assert str(info.value) == (
         "nothing to tag (give TEXT, pipe text in, or use --explain PASSAGE_ID)")
+
+
+def test_compiled_taxonomy_is_cached_and_a_damaged_cache_rebuilt(taxonomy, isolated_env):
+    text = "Despite the risks, Kazakhstan can expand its pipelines to China."
+    fresh = Tagger(taxonomy, use_cache=False).tag(text)
+    first = Tagger(taxonomy).tag(text)  # compiles and stores
+    files = list((isolated_env / "tagger").glob("*.pickle"))
+    assert len(files) == 1
+    cached = Tagger(taxonomy).tag(text)  # loads
+    files[0].write_bytes(b"not a pickle")
+    rebuilt = Tagger(taxonomy).tag(text)
+    for tags in (first, cached, rebuilt):
+        assert (tags.kind, tags.sectors, tags.actors) == (fresh.kind, fresh.sectors, fresh.actors)
+    assert files[0].read_bytes() != b"not a pickle"

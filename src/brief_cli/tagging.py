@@ -288,11 +288,16 @@ def _same_word(surface: str, stem: str, keyword_suffix: str) -> bool:
 class Tagger:
     """Tags passages with the taxonomy's kinds, sectors and actors (compiled once)."""
 
-    def __init__(self, taxonomy: Taxonomy):
+    def __init__(self, taxonomy: Taxonomy, *, use_cache: bool = True):
         self.taxonomy = taxonomy
-        self._stem_cache: dict[str, str] = {}
         self._fuzzy_cache: dict[str, str | None] = {}
-        self._match_memo: dict[tuple, list] = {}
+        self._match_memo: dict = {}
+        cache_file = _compiled_cache_file(taxonomy) if use_cache else None
+        state = _read_compiled(cache_file) if cache_file is not None else None
+        if state is not None:
+            self.__dict__.update(state)
+            return
+        self._stem_cache: dict[str, str] = {}
         # stems tuple -> entries; first stem -> longest phrase starting with it
         self._phrases: dict[tuple[str, ...], list[_Entry]] = {}
         self._first: dict[str, int] = {}
@@ -309,6 +314,8 @@ class Tagger:
         self._actor_first: dict[str, int] = {}
         self._actor_kind: dict[tuple[str, ...], str] = {}  # name|alias|demonym|capital
         self._compile_actors(taxonomy)
+        if cache_file is not None:
+            _write_compiled(cache_file, {name: getattr(self, name) for name in _COMPILED})
 
     # compiling --------------------------------------------------------------------------
     def _stem(self, word: str) -> str:
@@ -807,6 +814,62 @@ class Tagger:
                 _explain=partial(_explanation, doc, (kind, rule, hint), (ch, op), evidence,
                                  sectors, actors)))
         return results
+
+
+# the compiled taxonomy, kept in the cache folder ---------------------------------------------
+
+# Stemming the taxonomy's ~1,000 words with the pure-Python Snowball stemmer takes a few hundred
+# milliseconds; a command that tags one sentence should not pay that every time.
+_COMPILED = ("_stem_cache", "_phrases", "_first", "_vocab_words", "_known_stems", "_lengths",
+             "_actor_names", "_actor_first", "_actor_kind")
+
+
+def _compiled_cache_file(taxonomy: Taxonomy):
+    """Where the compiled form of this taxonomy is kept: keyed by its content and this code."""
+    import hashlib
+    import os
+
+    try:
+        from brief_cli.config import cache_dir
+
+        here = os.stat(__file__)
+        content = repr((taxonomy.kinds, taxonomy.sectors, taxonomy.actors, here.st_size,
+                        here.st_mtime_ns))
+        digest = hashlib.sha1(content.encode("utf-8")).hexdigest()
+        return cache_dir() / "tagger" / f"{digest}.pickle"
+    except Exception:  # no cache folder: compile every time
+        return None
+
+
+def _read_compiled(path) -> dict | None:
+    import pickle
+
+    try:
+        state = pickle.loads(path.read_bytes())
+    except Exception:  # missing, stale or damaged: compile again
+        return None
+    if not isinstance(state, dict) or set(state) != set(_COMPILED):
+        return None
+    return state
+
+
+def _write_compiled(path, state: dict) -> None:
+    import os
+    import pickle
+    import tempfile
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))
+            os.replace(tmp, path)
+        except BaseException:
+            os.unlink(tmp)
+            raise
+    except OSError:  # a read-only cache only costs speed
+        pass
 
 
 # helpers -------------------------------------------------------------------------------------
