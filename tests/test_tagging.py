@@ -163,6 +163,8 @@ def test_stemming_does_not_conflate_different_words(tagger):
     # Snowball stems "important" to "import"; the tagger knows it is not a trade word.
     tags = tagger.tag("This is an important moment for both sides.")
     assert "trade" not in tags.sectors and sector(tags, "trade") is None
+    # nor "contains" the keyword "container"
+    assert sector(tagger.tag("The basket contains four currencies."), "infrastructure") is None
 
 
 def test_sectors_are_case_insensitive(tagger):

@@ -252,7 +252,7 @@ class _Entry:
 # Endings a word may have beyond its stem and still be the same word: inflections and a few
 # light derivations ("investing" ~ "investment", "economies" ~ "economy"), but not the
 # heavier ones Snowball also strips ("important" is not "import", "universal" not "university").
-_LIGHT_SUFFIX = re.compile(r"^[eyi]?(?:s|es|d|ed|ing|ings|er|ers|ment|ments|ness|ly)?$")
+_LIGHT_SUFFIX = re.compile(r"^[eyi]?(?:s|es|d|ed|ing|ings|ment|ments|ness|ly)?$")
 
 
 def _suffix(word: str, stem: str) -> str | None:
