@@ -124,13 +124,16 @@ class Query:
 
 # Parsing ----------------------------------------------------------------------------------
 
-@dataclass
 class _Tok:
-    kind: str  # "term" | "or" | "not" | "filter"
-    text: str = ""
-    quoted: bool = False
-    negated: bool = False
-    field: str = ""
+    __slots__ = ("kind", "text", "quoted", "negated", "field")
+
+    def __init__(self, kind: str, text: str = "", quoted: bool = False, negated: bool = False,
+                 field: str = ""):
+        self.kind = kind  # "term" | "or" | "not" | "filter"
+        self.text = text
+        self.quoted = quoted
+        self.negated = negated
+        self.field = field
 
 
 def _lex(text: str) -> list[_Tok]:

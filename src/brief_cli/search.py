@@ -96,24 +96,25 @@ def allowed_distance(word: str) -> int:
 
 # Preparing a query -------------------------------------------------------------------------
 
-@dataclass
 class _Prepared:
     """A query made ready for SQL: one FTS5 MATCH expression plus rowid ranges.
 
     Rowids follow corpus order (see ``brief_cli.index``): dates and articles are rowid ranges.
+    (A plain class: it is internal, and a dataclass costs start-up time to create.)
     """
 
-    parsed: Query
-    filters: Filters
-    text_expr: str = ""  # positive terms, on the text column ("" when none)
-    exact_expr: str = ""  # the same without corrected terms (to rank typo hits lower)
-    excluded_expr: str = ""  # excluded terms, when there is no positive term
-    tag_expr: str = ""  # kind, sector and actor filters, on the tags column
-    cond: str = "1"  # SQL on rowid for dates and articles
-    cond_params: list = field(default_factory=list)
-    empty: bool = False  # the filters alone leave nothing
-    corrections: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    replace: dict[Term, tuple[Term, ...]] = field(default_factory=dict)
+    def __init__(self, parsed: Query, filters: Filters):
+        self.parsed = parsed
+        self.filters = filters
+        self.text_expr = ""  # positive terms, on the text column ("" when none)
+        self.exact_expr = ""  # the same without corrected terms (to rank typo hits lower)
+        self.excluded_expr = ""  # excluded terms, when there is no positive term
+        self.tag_expr = ""  # kind, sector and actor filters, on the tags column
+        self.cond = "1"  # SQL on rowid for dates and articles
+        self.cond_params: list = []
+        self.empty = False  # the filters alone leave nothing
+        self.corrections: dict[str, tuple[str, ...]] = {}
+        self.replace: dict[Term, tuple[Term, ...]] = {}
 
     @property
     def match(self) -> str:
@@ -251,10 +252,12 @@ def _correct(index: Index, parsed: Query, prep: _Prepared) -> None:
     for term in parsed.terms():
         if not term.is_word:
             continue
-        word = _fold(term.tokens[0])
-        distance = allowed_distance(word)
+        # Letters are counted as typed: folding (a costly import) only matters for a word
+        # that is not in the index.
+        distance = allowed_distance(term.tokens[0])
         if distance == 0 or _in_vocabulary(index, term):
             continue
+        word = _fold(term.tokens[0])
         near = _nearest_at_best_distance(index, word, distance)
         if near:
             prep.replace[term] = tuple(Term(w, (w,)) for w in near)

@@ -23,8 +23,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from rich.console import Group
-from rich.panel import Panel
 from rich.text import Text
 
 from brief_cli.render.common import (
@@ -221,6 +219,9 @@ def _tags_line(hit: Hit) -> Text:
 
 
 def _render_full(hits: tuple[Hit, ...], context) -> None:
+    from rich.console import Group
+    from rich.panel import Panel
+
     console = out()
     if not is_terminal(console):
         w = console.file.write
@@ -255,7 +256,9 @@ def _render_full(hits: tuple[Hit, ...], context) -> None:
             console.print(_context_panel(c))
 
 
-def _context_panel(hit: Hit) -> Panel:
+def _context_panel(hit: Hit):
+    from rich.panel import Panel
+
     return Panel(lit(hit.text, "dim"), title=Text(f" {hit.index + 1}. {hit.uid} ", style="dim"),
                  title_align="left", border_style="dim")
 
