@@ -229,6 +229,11 @@ def test_capital_inside_a_name_is_not_the_government(tagger):
     assert tagger.tag(text).actors == ("china", "united-kingdom", "russia")
 
 
+def test_names_that_are_english_words_need_their_accents(tagger):
+    assert tagger.tag("Male workers earn more.").actors == ()
+    assert tagger.tag("Malé wants more tourists.").actors == ("maldives",)
+
+
 def test_abbreviations_only_in_capitals(tagger):
     assert tagger.tag("The US and the WHO met the AU.").actors == ("united-states", "who", "au")
     assert tagger.tag("Let us see who can help.").actors == ()

@@ -80,6 +80,9 @@ _NOT_ACTORS = ("Latin America", "South America", "North America", "Central Ameri
                "Gulf of Mexico", "Washington Post", "Washington state", "George Washington",
                "Sea of Japan", "South China Sea", "East China Sea", "China Sea", "Korean Peninsula",
                "Arabian Sea", "Persian Gulf", "Arabian Peninsula", "Caribbean Sea", "Red Sea")
+# Names that, without their accents, are everyday English words ("Malé" is Maldives' capital,
+# "Male" opens many a sentence): only the accented form names the actor.
+_ENGLISH_WORDS = frozenset({("Male",), ("MALE",)})
 _WEIGHTS = {"alias": 2.0, "phrase": 1.75, "word": 1.0}
 
 
@@ -404,7 +407,8 @@ class Tagger:
                         continue
                     # As written and without accents, and possessive ("China's"), so that
                     # matching needs no per-word normalising.
-                    for key in {base, tuple(_words(_fold_accents(_normalise(variant))))}:
+                    keys = {base, tuple(_words(_fold_accents(_normalise(variant))))}
+                    for key in keys - _ENGLISH_WORDS:
                         for k in (key, key[:-1] + (key[-1] + "'s",)):
                             owners.setdefault(k, set()).add(actor.id)
                             forms.setdefault(k, how)
