@@ -58,6 +58,23 @@ def brief_cmd() -> list[str]:
     return [exe] if exe else [sys.executable, "-m", "brief_cli"]
 
 
+def child_env(cache: Path) -> dict:
+    """The environment of measured runs: their own cache, no colour, and bytecode caches on
+    (an installed package has them; without them every module is compiled at each start)."""
+    env = dict(os.environ, BRIEF_CACHE_DIR=str(cache), NO_COLOR="1")
+    env.pop("BRIEF_CORPUS", None)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
+def compile_package() -> None:
+    import compileall
+
+    import brief_cli
+
+    compileall.compile_dir(str(Path(brief_cli.__file__).parent), quiet=1)
+
+
 def run_measured(cmd: list[str], env: dict, stdout=subprocess.DEVNULL) -> tuple[float, int, int]:
     """(wall seconds, peak RSS in KB, exit code) of one child process."""
     t0 = time.perf_counter()
@@ -101,9 +118,10 @@ def pct(values: list[float], q: float) -> float:
     return values[lo] + (values[hi] - values[lo]) * (k - lo)
 
 
-def bench_size(size: str, repeat: int, e2e_runs: int, generate: bool) -> dict:
+def bench_size(size: str, repeat: int, e2e_runs: int, generate: bool,
+               corpora: Path = CORPORA) -> dict:
     sys.path.insert(0, str(HERE))
-    root = CORPORA / size
+    root = corpora / size
     if not root.is_dir() or not any(root.iterdir()):
         if not generate:
             raise SystemExit(f"no corpus at {root}: run generate_corpus.py or pass --generate")
@@ -113,8 +131,8 @@ def bench_size(size: str, repeat: int, e2e_runs: int, generate: bool) -> dict:
     cache = WORK / f"cache-{size}"
     shutil.rmtree(cache, ignore_errors=True)
     cache.mkdir(parents=True)
-    env = dict(os.environ, BRIEF_CACHE_DIR=str(cache), NO_COLOR="1")
-    env.pop("BRIEF_CORPUS", None)
+    env = child_env(cache)
+    compile_package()
     result: dict = {"size": size, "machine": machine(), "at": time.strftime("%Y-%m-%d %H:%M")}
 
     # Cold build.
@@ -139,7 +157,8 @@ def bench_size(size: str, repeat: int, e2e_runs: int, generate: bool) -> dict:
     print(f"[{size}] build {wall:.1f}s {stats.passages / wall:,.0f} passages/s", flush=True)
 
     # One changed file: a passage text gains a word; the original bytes are put back after.
-    target = sorted(root.rglob("*.yaml"))[len(stats.path.name) % 7]
+    files = sorted(root.rglob("*.yaml"))
+    target = files[len(files) // 2]
     original = target.read_bytes()
     st = target.stat()
     try:
@@ -220,8 +239,8 @@ def bench_size(size: str, repeat: int, e2e_runs: int, generate: bool) -> dict:
 def bench_startup(runs: int) -> dict:
     cache = WORK / "cache-bundled"
     cache.mkdir(parents=True, exist_ok=True)
-    env = dict(os.environ, BRIEF_CACHE_DIR=str(cache), NO_COLOR="1")
-    env.pop("BRIEF_CORPUS", None)
+    env = child_env(cache)
+    compile_package()
     search_cmd = brief_cmd() + ["search", "pipeline"]
     hello_cmd = [sys.executable, str(HERE / "hello_app.py")]
     run_measured(search_cmd, env)
@@ -318,11 +337,13 @@ def main() -> int:
     ap.add_argument("--startup", action="store_true", help="bundled corpus vs hello app")
     ap.add_argument("--startup-runs", type=int, default=15)
     ap.add_argument("--generate", action="store_true", help="generate missing corpora")
+    ap.add_argument("--corpora", type=Path, default=CORPORA,
+                    help="folder holding the corpora by size (default benchmarks/corpora)")
     ap.add_argument("--report", action="store_true", help="write the RESULTS.md block")
     args = ap.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
     for size in args.size:
-        bench_size(size, args.repeat, args.e2e_runs, args.generate)
+        bench_size(size, args.repeat, args.e2e_runs, args.generate, args.corpora)
     if args.startup:
         bench_startup(args.startup_runs)
     if args.report:

@@ -344,3 +344,14 @@ def test_no_room_between_articles_means_a_rebuild(small_corpus, taxonomy, monkey
                                                taxonomy=taxonomy, limit=None).hits]
     assert sorted(listed) == ["energy-outlook", "energy-outlook", "middle", "tourism-note",
                               "tourism-note"]
+
+
+def test_a_large_build_shows_progress_on_a_terminal(run, tmp_path):
+    root = tmp_path / "big"
+    root.mkdir()
+    for i in range(210):
+        write(root, f"a{i:04d}", f"Passage number {i}.")
+    r = run("index", "--corpus", root, env={"BRIEF_FORCE_TERMINAL": "1"})
+    assert r.exit_code == 0 and "indexing" in r.stderr and "210/210" in r.stderr
+    r = run("index", "--rebuild", "--corpus", root)  # piped: no progress bar
+    assert r.exit_code == 0 and "indexing" not in r.stderr
