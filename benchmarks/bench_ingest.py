@@ -71,23 +71,24 @@ def run_stages(sources, taxonomy) -> dict:
     tagger = core.load_tagger(taxonomy)
     times = dict.fromkeys(("read and decode", "clean and parse", "tag", "render YAML",
                            "load-back check"), 0.0)
+    clock = time.process_time
     for source in sources:
-        t0 = time.perf_counter()
+        t0 = clock()
         decoded = core.read_source(source)
-        t1 = time.perf_counter()
+        t1 = clock()
         if core.looks_like_html(source.name, decoded.text):
             draft = core.parse_html(decoded.text)
         else:
             draft = core.parse_text(decoded.text)
-        t2 = time.perf_counter()
+        t2 = clock()
         prepared = core.prepare(source, core.Options())  # for the Article; not timed again
-        t3 = time.perf_counter()
+        t3 = clock()
         article, _ = core.loadable_tags(core.with_tags(prepared.article, tagger), taxonomy)
-        t4 = time.perf_counter()
+        t4 = clock()
         text = article_to_yaml(article)
-        t5 = time.perf_counter()
+        t5 = clock()
         load_article_text(text, taxonomy)
-        t6 = time.perf_counter()
+        t6 = clock()
         del draft
         times["read and decode"] += t1 - t0
         times["clean and parse"] += t2 - t1
@@ -97,38 +98,54 @@ def run_stages(sources, taxonomy) -> dict:
     return times
 
 
-def report(corpus: Path, untagged: dict, tagged: dict, stages: dict) -> str:
+def load_average() -> str:
+    import os
+
+    try:
+        return f"{os.getloadavg()[0]:.1f}"
+    except OSError:
+        return "unknown"
+
+
+def report(corpus: Path, untagged: dict, tagged: dict, stages: dict, load: str) -> str:
     lines = [
-        "## ingest",
+        "## Ingest",
         "",
         f"Machine: {machine()}. Measured with `python benchmarks/bench_ingest.py CORPUS_DIR`,",
-        "all passes in the same run, one after the other (the machine was shared with other",
-        "work, so compare the rows with each other rather than with other sections).",
+        "all passes in the same run, one after the other, while other jobs shared the machine",
+        f"(load average {load} at the start): CPU time is the steadier measure, wall-clock time",
+        "adds the waiting for the CPU and for each file's fsync.",
         "",
         f"Corpus: {untagged['files']:,} plain-text files of the UN General Debate corpus "
         "(2005–2014): hard-wrapped",
         "lines, a few one-paragraph-per-line files, byte-order marks, whitespace-only lines and",
         "PDF page headers. Each file becomes one article in a scratch folder.",
         "",
-        "| pass | files | ingested | failed | passages | wall (s) | CPU (s) | passages/s | files/s |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| pass | files | ingested | failed | passages | CPU (s) | passages/s (CPU) | "
+        "files/s (CPU) | wall (s) | passages/s (wall) |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for name, r in (("untagged (`--no-tag`)", untagged), ("tagged (default)", tagged)):
         lines.append(
             f"| {name} | {r['files']:,} | {r['ingested']:,} | {len(r['failed'])} | "
-            f"{r['passages']:,} | {r['wall']:.1f} | {r['cpu']:.1f} | "
-            f"{r['passages'] / r['wall']:,.0f} | {r['files'] / r['wall']:,.1f} |")
+            f"{r['passages']:,} | {r['cpu']:.1f} | **{r['passages'] / r['cpu']:,.0f}** | "
+            f"{r['files'] / r['cpu']:,.1f} | {r['wall']:.1f} | {r['passages'] / r['wall']:,.0f} |")
     total = sum(stages.values())
     lines += [
         "",
-        "Where the time goes (each step timed alone over all files; the file write and fsync",
-        "are the rest of the difference to the tagged pass):",
+        "Where the CPU time goes (a third pass, each step timed alone over all files; writing",
+        "the files is left out):",
         "",
-        "| step | seconds | share |",
+        "| step | CPU (s) | share |",
         "| --- | ---: | ---: |",
     ]
     for step, seconds in stages.items():
         lines.append(f"| {step} | {seconds:.1f} | {seconds / total:.0%} |")
+    lines += [
+        "",
+        "Reproduce: `python benchmarks/bench_ingest.py CORPUS_DIR` (add `--write` to update this",
+        "section); the scratch folder is a temporary one and is removed afterwards.",
+    ]
     return "\n".join(lines)
 
 
@@ -153,10 +170,11 @@ def main() -> int:
     args = parser.parse_args()
     sources = core.collect_inputs([str(args.corpus)])[: args.limit]
     taxonomy = load_taxonomy(bundled_taxonomy_path())
+    load = load_average()
     untagged = run_batch(sources, taxonomy, tag=False)
     tagged = run_batch(sources, taxonomy, tag=True)
     stages = run_stages(sources, taxonomy)
-    block = report(args.corpus, untagged, tagged, stages)
+    block = report(args.corpus, untagged, tagged, stages, load)
     print(block)
     for result in (untagged, tagged):
         for outcome in result["failed"][:10]:
