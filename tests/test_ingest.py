@@ -80,7 +80,8 @@ def test_decode_latin1_text_is_read_as_its_western_superset():
 
 @pytest.mark.parametrize("raw, message", [
     (b"\x00\x01\x02binary\x00data" * 10, "not text: the file holds NUL bytes (binary data)"),
-    (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "not text: this is a PDF file (save it as text or HTML first)"),
+    (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj",
+     "not text: this is a PDF file (save it as text or HTML first)"),
     (b"\x89PNG\r\n\x1a\n\x00\x00", "not text: this is a PNG image"),
     (b"PK\x03\x04\x14\x00", "not text: this is a ZIP archive (or a Word/OpenDocument file) "
                             "(save the document as text or HTML first)"),
@@ -591,7 +592,8 @@ def test_html_is_recognised_on_stdin(run, tmp_path):
 # Ids and round trips -----------------------------------------------------------------------------
 
 @pytest.mark.parametrize("title, slug", [
-    ("Kazakhstan a mutually beneficial BRI partner", "kazakhstan-a-mutually-beneficial-bri-partner"),
+    ("Kazakhstan a mutually beneficial BRI partner",
+     "kazakhstan-a-mutually-beneficial-bri-partner"),
     ("Côte d’Ivoire’s Cocoa: What Now?", "cote-divoires-cocoa-what-now"),
     ("中文标题", "article"),
     ("A " + "very " * 30 + "long title", "a" + "-very" * 11),  # cut at a word, 60 at most
@@ -648,7 +650,8 @@ def test_seed_page_dry_run_lists_what_was_removed(run):
     assert "\n[1] p01 (context)\nIn a speech he delivered at Nazarbayev University" in out
     assert "\n[19] p19 (context)\nChina and Kazakhstan need to" in out
     assert "\nremoved (breadcrumb): Home / Opinion / Chinese Perspectives\n" in out
-    assert "\nremoved (disclaimer): The views don't necessarily reflect those of China Daily.\n" in out
+    assert ("\nremoved (disclaimer): The views don't necessarily reflect those of China "
+            "Daily.\n") in out
     assert "\nremoved (licence or registration): Registration Number: 130349\n" in out
     assert result.stderr == "1 dry run, 0 failed; 19 passages in " + result.stderr.split(" in ")[1]
 
@@ -956,8 +959,8 @@ def test_markdown_inline_marks_links_quotes_and_lists(run, tmp_path):
     page.write_text(dedent(f"""
         # Water Sharing on the Syr Darya
 
-        Upstream dams hold **most** of the water in *winter*, a [recent study](https://example.org/s_(1))
-        finds, while `snake_case` stays and 2*3*4 too.
+        Upstream dams hold **most** of the water in *winter*, a
+        [recent study](https://example.org/s_(1)) finds, while `snake_case` stays and 2*3*4 too.
 
         > Downstream farmers need the water in summer, when the fields are dry.
 

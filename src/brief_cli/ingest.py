@@ -189,7 +189,8 @@ _LANGUAGE_NAMES = re.compile(
     r"(中文|双语|English|Français|Español|Deutsch|Русский|العربية|日本語|한국어|Português|"
     r"Italiano|Türkçe|हिन्दी|Bahasa|Tiếng Việt|ไทย|Polski|Nederlands)")
 _MENU_WORDS = re.compile(
-    r"^(?:(?:\w+ ){0,2}editions?|editions?\s*:.*|menu|search|sign in|log ?in|log ?out|register|subscribe|subscriber|"
+    r"^(?:(?:\w+ ){0,2}editions?|editions?\s*:.*|menu|search|sign in|log ?in|log ?out|"
+    r"register|subscribe|subscriber|"
     r"newsletters?|skip to (?:main )?content|toggle navigation|navigation|main menu|"
     r"advertisement|advertising|sponsored(?: content)?|listen(?: to this article)?|"
     r"\d+ min(?:ute)?s? read|comments?(?: \(\d+\))?|font size.*|a\+? ?a-?|text size.*|"
@@ -239,7 +240,8 @@ def split_names(text: str) -> tuple[str, ...]:
     return tuple(names)
 
 
-_SMALL_CAPS_WORDS = frozenset("a an and at by for in of on the to new news daily post times".split())
+_SMALL_CAPS_WORDS = frozenset(
+    "a an and at by for in of on the to new news daily post times".split())
 
 
 def smart_case(text: str) -> str:
@@ -261,7 +263,6 @@ def _is_menu(line: str) -> bool:
     if languages and len(line) < 120 and (len(languages) >= 2 or re.search(r"edition", line, re.I)
                                           or line.strip(" |·•") in languages):
         return True  # a language menu: 'English | Français | 中文'; 'Global Edition 中文'
-
     return bool(_MENU_WORDS.match(line.strip(" |·•")))
 
 
@@ -316,17 +317,11 @@ def _title_candidate(line: str, following: str | None) -> bool:
                                                      and _title_case_words(text))
 
 
-def _next_nonblank(lines: Sequence[str], i: int) -> tuple[int, str | None]:
-    j = i + 1
-    while j < len(lines) and not lines[j].strip():
-        j += 1
-    return j, (lines[j] if j < len(lines) else None)
-
-
 _DATE_LINE_WORDS = re.compile(
     r"\b(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|mon|tue|wed|thu|fri|sat|sun|published|"
-    r"updated|posted|last|modified|on|at|am|pm|a\.m\.|p\.m\.|gmt|utc|bst|cet|cest|est|edt|pst|"
-    r"[a-z]{2,5}t|\d{1,2}[:.]\d{2}(?::\d{2})?)\b|[^\w]", re.I)
+    r"updated|posted|last|modified|on|at|am|pm|a\.m\.|p\.m\.|gmt|utc|bst|cet|cest|eet|eest|"
+    r"est|edt|cst|cdt|mst|mdt|pst|pdt|ist|jst|hkt|sgt|aest|aedt|msk|"
+    r"\d{1,2}[:.]\d{2}(?::\d{2})?)\b|[^\w]", re.I)
 
 
 def date_line(text: str) -> date | None:
@@ -363,7 +358,8 @@ def read_header(lines: Sequence[str], *, max_lines: int = 30) -> _Header:
             continue
         seen += 1
         nxt_index = i + 1
-        following = lines[nxt_index] if nxt_index < len(lines) and lines[nxt_index].strip() else None
+        following = (lines[nxt_index] if nxt_index < len(lines) and lines[nxt_index].strip()
+                     else None)
         md = re.match(r"^#{1,6}\s+(.*?)\s*#*$", text)
         if md:
             if header.title is None and not candidates:
@@ -959,7 +955,8 @@ def parse_html(html: str) -> Draft:
 
 _MD_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
 _MD_LINK = re.compile(r"\[([^\]]+)\]\((?:[^()]|\([^)]*\))*\)")
-_MD_EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1|(?<![\w*])([*_])(?=\S)(.+?)(?<=\S)\3(?![\w*])")
+_MD_EMPHASIS = re.compile(
+    r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1|(?<![\w*])([*_])(?=\S)(.+?)(?<=\S)\3(?![\w*])")
 _MD_CODE = re.compile(r"`([^`]+)`")
 _MD_ITEM = re.compile(r"^(\s*)(?:[-*+]|\d{1,3}[.)])\s+(?=\S)")
 
@@ -995,7 +992,8 @@ def looks_like_html(name: str, text: str) -> bool:
 
 
 def slugify(title: str, *, max_length: int = 60) -> str:
-    """A lowercase, hyphenated id from a title: 'Kazakhstan a BRI partner' -> 'kazakhstan-a-bri-partner'."""
+    """A lowercase, hyphenated id from a title, at most ``max_length`` characters:
+    'Kazakhstan a BRI partner' -> 'kazakhstan-a-bri-partner'."""
     folded = unicodedata.normalize("NFKD", title)
     folded = "".join(c for c in folded if not unicodedata.combining(c)).lower()
     folded = folded.replace("'", "").replace("’", "")
@@ -1149,8 +1147,9 @@ def loadable_tags(article: Article, taxonomy: Taxonomy) -> tuple[Article, list[s
             if resolved == actor:
                 actors.append(actor)
             else:
-                left_out.append(f"{p.id}: actor {actor!r} (the taxonomy reads it as "
-                                f"{resolved!r})" if resolved else f"{p.id}: unknown actor {actor!r}")
+                left_out.append(
+                    f"{p.id}: actor {actor!r} (the taxonomy reads it as {resolved!r})"
+                    if resolved else f"{p.id}: unknown actor {actor!r}")
         left_out.extend(f"{p.id}: unknown sector {s!r}" for s in p.sectors if s not in sectors)
         passages.append(replace(p, sectors=sectors, actors=tuple(actors)))
     return replace(article, passages=tuple(passages)), left_out

@@ -13,7 +13,8 @@ from rich.text import Text
 
 from brief_cli.ingest import Outcome, Prepared
 from brief_cli.render.common import (
-    Column, OutputFormat, emit_rows, err, error_line, is_terminal, kind_text, lit, literal, note, out,
+    Column, OutputFormat, emit_rows, err, error_line, is_terminal, kind_text, lit, literal, note,
+    out,
 )
 
 STATUS_STYLES = {"ingested": "green", "skipped": "yellow", "failed": "red bold",
