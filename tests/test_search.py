@@ -440,3 +440,15 @@ def test_a_busy_index_is_a_clean_error(run, corpus_dir, monkeypatch):
     assert r.exit_code == 2
     assert r.stderr == ("error: the search index is busy: another brief is writing it "
                         "(try again in a moment)\n")
+
+
+def test_a_prefix_finds_words_whose_stem_is_shorter(tmp_path, taxonomy):
+    root = write_corpus(tmp_path / "pre", {"pre": dict(passages=[
+        {"text": "Electricity grids and investing."}, {"text": "Nothing here."}])})
+    with open_index(root, taxonomy.path, lambda: taxonomy) as ix:
+        for query in ("electri*", "electric*", "investi*", '"investi"*'):
+            r = find(ix, taxonomy, query)
+            assert ids(r) == ["pre#p01"], query
+        hit = find(ix, taxonomy, "investi*").hits[0]
+        assert [hit.text[a:b] for a, b in hit.spans] == ["investing"]
+        assert find(ix, taxonomy, "investi*").searched == "investi*"

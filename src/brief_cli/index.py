@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from brief_cli.model import Article
     from brief_cli.taxonomy import Taxonomy
 
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 TOKENIZER = "porter unicode61 remove_diacritics 2"
 SUFFIXES = (".yaml", ".yml")
 WORD_RE = re.compile(r"[^\W_]+", re.UNICODE)
@@ -97,6 +97,7 @@ CREATE VIRTUAL TABLE fts USING fts5(text, tags, tokenize='{TOKENIZER}');
 CREATE VIRTUAL TABLE fts_vocab USING fts5vocab(fts, 'col');
 CREATE TABLE words(len INTEGER NOT NULL, word TEXT NOT NULL, n INTEGER NOT NULL,
     PRIMARY KEY(len, word)) WITHOUT ROWID;
+CREATE INDEX words_word ON words(word);
 CREATE TABLE word_lists(len INTEGER PRIMARY KEY, words TEXT NOT NULL);
 """
 

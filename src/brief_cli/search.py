@@ -114,7 +114,8 @@ class _Prepared:
         self.cond_params: list = []
         self.empty = False  # the filters alone leave nothing
         self.corrections: dict[str, tuple[str, ...]] = {}
-        self.replace: dict[Term, tuple[Term, ...]] = {}
+        self.replace: dict[Term, tuple[Term, ...]] = {}  # typo corrections
+        self.expand: dict[Term, tuple[Term, ...]] = {}  # prefixes, with their words
 
     @property
     def match(self) -> str:
@@ -161,9 +162,10 @@ def _prepare(index: Index, text: str, filters: Filters, taxonomy: TaxonomySource
     if parsed.clauses:
         if not exact:
             _correct(index, parsed, prep)
-        prep.text_expr = parsed.to_fts(prep.replace)
+        _expand_prefixes(index, parsed, prep)
+        prep.text_expr = parsed.to_fts({**prep.expand, **prep.replace})
         if prep.replace:
-            prep.exact_expr = parsed.to_fts({t: () for t in prep.replace})
+            prep.exact_expr = parsed.to_fts({**prep.expand, **{t: () for t in prep.replace}})
     elif parsed.excluded:
         prep.excluded_expr = parsed.excluded_fts()
     return prep
@@ -209,6 +211,24 @@ def _filter_parts(index: Index, filters: Filters, prep: _Prepared) -> None:
         params += [x for r in ranges for x in r]
     prep.cond = " AND ".join(parts) or "1"
     prep.cond_params = params
+
+
+MAX_PREFIX_WORDS = 64
+
+
+def _expand_prefixes(index: Index, parsed: Query, prep: _Prepared) -> None:
+    """A prefix also searches the corpus words that start with it: the index holds stems, and
+    a stem can be shorter than the prefix typed ("investi*" must find "investing", stem
+    "invest")."""
+    for term in parsed.terms():
+        if not term.prefix or len(term.tokens) != 1:
+            continue
+        start = _fold(term.tokens[0])
+        words = [r[0] for r in index.con.execute(
+            "SELECT word FROM words WHERE word >= ? AND word <= ? ORDER BY n DESC, word "
+            "LIMIT ?", (start, start + "\U0010ffff", MAX_PREFIX_WORDS))]
+        if words:
+            prep.expand[term] = (term,) + tuple(Term(w, (w,)) for w in words)
 
 
 def _in_vocabulary(index: Index, term: Term) -> bool:
