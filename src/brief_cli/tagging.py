@@ -51,7 +51,7 @@ _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u20
 
 # Words that turn a following cue around within a few words ("not a risk", "no obstacle").
 _NEGATORS = frozenset("not no never without nor neither cannot hardly barely lack lacks "
-                      "little free absence".split())
+                      "little absence".split())
 # Verbs whose object is a problem being solved: "reduce the risks", "overcome obstacles".
 _SOLVERS = frozenset(_stem(w) for w in """
 address resolve solve counter reduce tackle overcome mitigate combat fight ease alleviate remove
