@@ -367,15 +367,21 @@ class Tagger:
                     if len(word) >= FUZZY_MIN_LENGTH and word.isalpha():
                         self._vocab_words.setdefault(word.lower(), self._stem(word))
         # A keyword that names several sectors is evidence for each, but less for any one.
+        # (Only the same words: "hospital" and "hospitality" share a stem, not a keyword.)
         for key, entries in self._phrases.items():
-            sectors = {e.target for e in entries if e.category == "sector"}
-            if len(sectors) > 1:
-                share = len(sectors)
-                entries[:] = [
-                    _Entry(e.category, e.target, e.matched, round(e.weight / share, 3),
-                           (e.note + ", " if e.note else "") + f"shared by {share} sectors",
-                           e.forms)
-                    if e.category == "sector" else e for e in entries]
+            owners: dict[tuple, set[str]] = {}
+            for e in entries:
+                if e.category == "sector":
+                    owners.setdefault(e.forms, set()).add(e.target)
+            if all(len(sectors) == 1 for sectors in owners.values()):
+                continue
+            entries[:] = [
+                _Entry(e.category, e.target, e.matched,
+                       round(e.weight / len(owners[e.forms]), 3),
+                       (e.note + ", " if e.note else "") +
+                       f"shared by {len(owners[e.forms])} sectors", e.forms)
+                if e.category == "sector" and len(owners[e.forms]) > 1 else e
+                for e in entries]
 
     def _compile_kinds(self, taxonomy: Taxonomy) -> None:
         for kind in taxonomy.kinds:
