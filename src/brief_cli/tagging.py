@@ -1017,13 +1017,13 @@ def _explanation(doc: _Doc, decision: tuple[str, str, str], scores: tuple[float,
 
 
 _ATTRIBUTION = frozenset(("said", "says", "told", "according", "argued", "added", "noted"))
-ATTRIBUTION_FACTOR = 0.25
+ATTRIBUTION_FACTOR = 0.0
 
 
 def _discount_attribution(doc: _Doc, per: dict[str, list[_Hit]]) -> dict[str, list[_Hit]]:
     """Keywords in an attribution ("..., said Ann Lee, a professor at the university") describe
     the speaker, not the topic: from a clause-opening "said"/"according to" to the sentence end
-    they count a quarter."""
+    they do not count."""
     lower = doc.lower
     clause = doc.clause
     sentence = doc.sentence
