@@ -75,14 +75,15 @@ def compile_package() -> None:
     compileall.compile_dir(str(Path(brief_cli.__file__).parent), quiet=1)
 
 
-def run_measured(cmd: list[str], env: dict, stdout=subprocess.DEVNULL) -> tuple[float, int, int]:
-    """(wall seconds, peak RSS in KB, exit code) of one child process."""
+def run_measured(cmd: list[str], env: dict, stdout=subprocess.DEVNULL
+                 ) -> tuple[float, int, int, float]:
+    """(wall seconds, peak RSS in KB, exit code, CPU seconds) of one child process."""
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, stdout=stdout, stderr=subprocess.DEVNULL)
     _pid, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - t0
     proc.returncode = os.waitstatus_to_exitcode(status)
-    return wall, usage.ru_maxrss, proc.returncode
+    return wall, usage.ru_maxrss, proc.returncode, usage.ru_utime + usage.ru_stime
 
 
 def machine() -> dict:
@@ -136,8 +137,8 @@ def bench_size(size: str, repeat: int, e2e_runs: int, generate: bool,
     result: dict = {"size": size, "machine": machine(), "at": time.strftime("%Y-%m-%d %H:%M")}
 
     # Cold build.
-    wall, rss, code = run_measured(brief_cmd() + ["index", "--rebuild", "--corpus", str(root)],
-                                   env)
+    wall, rss, code, build_cpu = run_measured(
+        brief_cmd() + ["index", "--rebuild", "--corpus", str(root)], env)
     assert code == 0, f"index build failed ({code})"
     os.environ["BRIEF_CACHE_DIR"] = str(cache)
     from brief_cli.config import bundled_taxonomy_path
@@ -152,6 +153,7 @@ def bench_size(size: str, repeat: int, e2e_runs: int, generate: bool,
     index.close()
     result["build"] = {"seconds": round(wall, 2), "passages": stats.passages,
                        "files": stats.files, "passages_per_s": round(stats.passages / wall),
+                       "cpu_seconds": round(build_cpu, 1),
                        "peak_rss_mb": round(rss / 1024, 1), "index_mb": round(stats.bytes / 2**20, 1),
                        "terms": stats.terms, "words": stats.words}
     print(f"[{size}] build {wall:.1f}s {stats.passages / wall:,.0f} passages/s", flush=True)
@@ -212,21 +214,25 @@ def bench_size(size: str, repeat: int, e2e_runs: int, generate: bool,
     e2e = {}
     rg = shutil.which("rg")
     for word in E2E_WORDS:
-        run_measured(brief_cmd() + ["search", word, "--corpus", str(root)], env)  # warm cache
-        times_b, times_r, rss_b = [], [], []
+        run_measured(brief_cmd() + ["search", word, "--corpus", str(root)], env)  # warm caches
+        times_b, times_r, rss_b, cpu_b, cpu_r = [], [], [], [], []
         for _ in range(e2e_runs):
-            wall, rss, code = run_measured(brief_cmd() + ["search", word, "--corpus", str(root)],
-                                           env)
+            wall, rss, code, cpu = run_measured(
+                brief_cmd() + ["search", word, "--corpus", str(root)], env)
             assert code in (0, 1)
             times_b.append(wall)
             rss_b.append(rss)
+            cpu_b.append(cpu)
             if rg:
-                wall, _rss, _code = run_measured([rg, "-i", word, str(root)], env)
+                wall, _rss, _code, cpu = run_measured([rg, "-i", word, str(root)], env)
                 times_r.append(wall)
+                cpu_r.append(cpu)
         brief_med = statistics.median(times_b)
         rg_med = statistics.median(times_r) if times_r else None
         e2e[word] = {"brief_s": round(brief_med, 3), "rg_s": round(rg_med, 3) if rg_med else None,
                      "ratio": round(brief_med / rg_med, 2) if rg_med else None,
+                     "brief_cpu_s": round(statistics.median(cpu_b), 3),
+                     "rg_cpu_s": round(statistics.median(cpu_r), 3) if cpu_r else None,
                      "peak_rss_mb": round(max(rss_b) / 1024, 1)}
         print(f"[{size}] e2e {word}: brief {brief_med:.3f}s rg {rg_med}s", flush=True)
     result["e2e"] = e2e
@@ -245,15 +251,19 @@ def bench_startup(runs: int) -> dict:
     hello_cmd = [sys.executable, str(HERE / "hello_app.py")]
     run_measured(search_cmd, env)
     run_measured(hello_cmd, env)
-    tb, th, rss = [], [], []
+    tb, th, rss, cb, ch = [], [], [], [], []
     for _ in range(runs):
-        wall, r, _ = run_measured(search_cmd, env)
+        wall, r, _, cpu = run_measured(search_cmd, env)
         tb.append(wall)
         rss.append(r)
-        wall, _, _ = run_measured(hello_cmd, env)
+        cb.append(cpu)
+        wall, _, _, cpu = run_measured(hello_cmd, env)
         th.append(wall)
+        ch.append(cpu)
     result = {"brief_s": round(statistics.median(tb), 3), "hello_s": round(statistics.median(th), 3),
               "ratio": round(statistics.median(tb) / statistics.median(th), 2), "runs": runs,
+              "brief_cpu_s": round(min(cb), 3), "hello_cpu_s": round(min(ch), 3),
+              "cpu_ratio": round(min(cb) / min(ch), 2),
               "peak_rss_mb": round(max(rss) / 1024, 1), "machine": machine(),
               "at": time.strftime("%Y-%m-%d %H:%M")}
     (WORK / "search-startup.json").write_text(json.dumps(result, indent=2))
@@ -277,14 +287,15 @@ def report() -> str:
               f"SQLite {m.get('sqlite')}, {m.get('rg')}. Shared with other jobs while measured: "
               "the load average is given per run; compare ratios, not absolute times.", ""]
     if sizes:
-        lines += ["| corpus | passages | files | cold build | passages/s | build peak RSS | index size "
-                  "| one changed file | unchanged check | query p50 | query p95 | load |",
-                  "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+        lines += ["| corpus | passages | files | cold build | passages/s | build CPU | build peak RSS "
+                  "| index size | one changed file | unchanged check | query p50 | query p95 | load |",
+                  "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
         for r in sizes:
             b, o, q = r["build"], r["reindex_one_file"], r["latency_ms"]
             lines.append(
                 f"| {r['size']} | {b['passages']:,} | {b['files']:,} | {b['seconds']:.1f} s | "
-                f"{b['passages_per_s']:,} | {b['peak_rss_mb']:.0f} MB | {b['index_mb']:.0f} MB | "
+                f"{b['passages_per_s']:,} | {b.get('cpu_seconds', 0):.0f} s | "
+                f"{b['peak_rss_mb']:.0f} MB | {b['index_mb']:.0f} MB | "
                 f"{o['seconds']:.2f} s | {o['check_unchanged_s']:.2f} s | {q['p50']:.1f} ms | "
                 f"{q['p95']:.1f} ms | {r['machine']['load_before']:.1f}–{r['load_after']:.1f} |")
         lines += ["", "Query latency by query type (in-process, `limit 10`, p50 / p95 ms):", "",
@@ -295,20 +306,26 @@ def report() -> str:
             lines.append(f"| {r['size']} | " + " | ".join(
                 f"{by[k]['p50']:.1f} / {by[k]['p95']:.1f}" for k in QUERIES) + " |")
         lines += ["", "End to end, `brief search WORD` (index warm) against `rg -i WORD CORPUS`, "
-                  "run in turn, medians:", "",
-                  "| corpus | word | brief | rg | brief / rg | search peak RSS |",
-                  "|---|---|---:|---:|---:|---:|"]
+                  "run in turn, medians of wall time and of CPU time (rg uses both cores):", "",
+                  "| corpus | word | brief | rg | brief ÷ rg (wall) | brief CPU | rg CPU "
+                  "| search peak RSS |",
+                  "|---|---|---:|---:|---:|---:|---:|---:|"]
         for r in sizes:
             for word, e in r["e2e"].items():
                 rg = f"{e['rg_s']:.3f} s" if e["rg_s"] else "n/a"
-                ratio = f"{e['ratio']:.2f}" if e["ratio"] else "n/a"
+                ratio = f"**{e['ratio']:.2f}**" if e["ratio"] else "n/a"
+                rg_cpu = f"{e['rg_cpu_s']:.3f} s" if e.get("rg_cpu_s") else "n/a"
                 lines.append(f"| {r['size']} | {word} | {e['brief_s']:.3f} s | {rg} | {ratio} | "
+                             f"{e.get('brief_cpu_s', 0):.3f} s | {rg_cpu} | "
                              f"{e['peak_rss_mb']:.0f} MB |")
     if startup:
         lines += ["", f"Start-up on the bundled corpus: `brief search pipeline` "
                   f"{startup['brief_s']:.3f} s against a minimal Typer+Rich hello app "
                   f"{startup['hello_s']:.3f} s (medians of {startup['runs']} runs in turn): "
-                  f"**{startup['ratio']:.2f}×**; peak RSS {startup['peak_rss_mb']:.0f} MB."]
+                  f"**{startup['ratio']:.2f}×** in wall time; in CPU time (best of the runs) "
+                  f"{startup.get('brief_cpu_s', 0):.3f} s against "
+                  f"{startup.get('hello_cpu_s', 0):.3f} s, **{startup.get('cpu_ratio', 0):.2f}×**; "
+                  f"peak RSS {startup['peak_rss_mb']:.0f} MB."]
     lines.append("")
     notes = HERE / "search_notes.md"
     if notes.exists():
