@@ -99,7 +99,7 @@ class _Progress:
 @app.command()
 def search(
     query: Annotated[Optional[List[str]], typer.Argument(
-        metavar="[QUERY]...", show_default=False,
+        metavar="QUERY", show_default=False,
         help='Words to find (all of them); "a phrase", a OR b, -word or NOT word to exclude, '
              "prefix*, and inline filters sector:ID kind:KIND actor:NAME article:ID "
              "since:DATE until:DATE.")] = None,
