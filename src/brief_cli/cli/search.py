@@ -112,10 +112,10 @@ def search(
     exact: Annotated[bool, typer.Option(
         "--exact", "-e", help="No typo tolerance: search the words exactly as typed.")] = False,
     limit: Annotated[int, typer.Option(
-        "--limit", "-n", min=0, rich_help_panel=_OUTPUT_PANEL,
+        "--limit", "-n", min=0, metavar="N", rich_help_panel=_OUTPUT_PANEL,
         help="Show at most this many hits (0: only the count line).")] = 10,
     offset: Annotated[int, typer.Option(
-        "--offset", min=0, rich_help_panel=_OUTPUT_PANEL,
+        "--offset", min=0, metavar="N", rich_help_panel=_OUTPUT_PANEL,
         help="Skip this many hits first (for paging).")] = 0,
     full: Annotated[bool, typer.Option(
         "--full", rich_help_panel=_OUTPUT_PANEL,
