@@ -446,8 +446,10 @@ class Tagger:
 
         found = None
         if low.isalpha():
-            best = process.extractOne(low, list(self._vocab_words), scorer=fuzz.ratio,
-                                      score_cutoff=FUZZY_CUTOFF)
+            choices = self.__dict__.get("_vocab_list")
+            if choices is None:
+                choices = self._vocab_list = tuple(self._vocab_words)
+            best = process.extractOne(low, choices, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
             if best is not None and best[0][0] == low[0] and abs(len(best[0]) - len(low)) <= 2:
                 found = self._vocab_words[best[0]]
         if len(self._fuzzy_cache) > 100_000:
