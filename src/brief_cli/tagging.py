@@ -301,9 +301,8 @@ class Tagger:
             self.__dict__.update(state)
             return
         self._stem_cache: dict[str, str] = {}
-        # stems tuple -> entries; first stem -> longest phrase starting with it
+        # stems tuple -> entries
         self._phrases: dict[tuple[str, ...], list[_Entry]] = {}
-        self._first: dict[str, int] = {}
         self._vocab_words: dict[str, str] = {}  # long keyword word -> its stem (for fuzzy)
         self._known_stems: set[str] = set()
         self._compile_sectors(taxonomy)
@@ -347,7 +346,6 @@ class Tagger:
                and e.forms == entry.forms for e in entries):
             return
         entries.append(entry)
-        self._first[key[0]] = max(self._first.get(key[0], 0), len(key))
         self._known_stems.update(key)
 
     def _compile_sectors(self, taxonomy: Taxonomy) -> None:
@@ -832,7 +830,7 @@ class Tagger:
 
 # Stemming the taxonomy's ~1,000 words with the pure-Python Snowball stemmer takes a few hundred
 # milliseconds; a command that tags one sentence should not pay that every time.
-_COMPILED = ("_stem_cache", "_phrases", "_first", "_vocab_words", "_known_stems", "_lengths",
+_COMPILED = ("_stem_cache", "_phrases", "_vocab_words", "_known_stems", "_lengths",
              "_actor_names", "_actor_first", "_actor_kind")
 
 
