@@ -3,12 +3,15 @@
 Everything the taxonomy says is compiled once, in ``Tagger.__init__``, into dictionaries keyed
 by token sequences: sector keywords and kind cues by their Snowball stems (so "pipelines" and
 "investing" match "pipeline" and "investment"), actor names by their written form (case matters:
-"US" and "WHO" match only in capitals, names only capitalised). Tagging a passage is one pass
-over its tokens with a dictionary lookup per token, whatever the size of the taxonomy.
+"US" and "WHO" match only in capitals, names only capitalised); the compiled form is kept in the
+cache folder. Tagging a passage is one pass over its tokens with a dictionary lookup per token,
+whatever the size of the taxonomy; a word must be an inflection of a keyword's word, not merely
+share its stem ("important" is not "import").
 
 Sectors are scored, not just matched: a multi-word keyword or an alias counts more than a single
-word, each distinct keyword counts once more than its repeats, a keyword shared by several
-sectors is split between them, and a sector is tagged only when its score passes a minimum and
+word, each distinct keyword counts more than its repeats, a keyword shared by several sectors is
+split between them, keywords inside names count half and in attributions not at all, and a
+sector is tagged only when its score passes a minimum that grows with the passage's length and
 a share of the passage's strongest sector. Kinds weigh the taxonomy's cue phrases inside the
 passage's structure: negation ("not a risk"), solutions ("reduce the risks"), concessions
 ("despite the obstacles, ... can ..."), contrast ("however" and "but" favour what follows),
