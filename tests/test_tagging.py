@@ -512,3 +512,17 @@ def test_compiled_taxonomy_is_cached_and_a_damaged_cache_rebuilt(taxonomy, isola
     for tags in (first, cached, rebuilt):
         assert (tags.kind, tags.sectors, tags.actors) == (fresh.kind, fresh.sectors, fresh.actors)
     assert files[0].read_bytes() != b"not a pickle"
+
+
+def test_explain_shows_corpus_text_literally(run, tmp_path):
+    from tests.conftest import write_corpus
+
+    root = write_corpus(tmp_path / "c", {"odd-note": dict(passages=[
+        {"text": "Oil [bold]pipelines[/bold] \x1b[31mare a risk\x1b[0m for China.",
+         "kind": "challenge"}])})
+    for env in ({}, {"BRIEF_FORCE_TERMINAL": "1"}):
+        result = run("tag", "--explain", "odd-note#p01", "--corpus", root, env=env)
+        assert result.exit_code == 0, result.stderr
+        assert "\x1b[31mare" not in result.stdout  # the escape is shown, not obeyed
+        assert "\\x1b[31mare a risk" in result.stdout
+        assert "[bold]pipelines[/bold]" in result.stdout
