@@ -60,7 +60,7 @@ _SOLVERS = frozenset(_stem(w) for w in """
 address resolve solve counter reduce tackle overcome mitigate combat fight ease alleviate remove
 eliminate lower prevent avoid manage handle curb cut minimise minimize offset cushion relieve
 diminish limit defuse settle end fix bridge close narrow counteract combat confront beat
-eradicate""".split())
+eradicate meet withstand""".split())
 # Sentence openers that favour what follows over what came before.
 _CONTRAST_OPENERS = frozenset("however but yet nevertheless nonetheless still that said "
                               "conversely".split())
