@@ -1035,3 +1035,22 @@ def test_a_sentence_starting_with_by_is_not_a_byline():
     assert draft.authors == ()
     assert draft.paragraphs[0] == ("By 2030 the region will need twice the power it uses today, "
                                    "the ministry says.")
+
+
+def test_html_without_head_metadata_reads_the_byline_in_the_page():
+    page = dedent(f"""
+        <html><body><div class="menu"><a href="/">Home</a> | <a href="/world">World</a></div>
+        <div class="story"><h1>Grid Upgrades Cut Outages in Half</h1>
+        <p>By Jane Doe | Example Daily | Updated: 2023-03-14 08:51</p>
+        <p>{BODY_1} The villages are pleased.</p><p>{BODY_2} Engineers agree.</p>
+        <p>The views don't necessarily reflect those of Example Daily.</p>
+        <p>Jane Doe is a correspondent for Example Daily in Almaty.</p></div>
+        <div class="footer">Copyright 2023 Example Daily. All rights reserved.</div>
+        </body></html>
+    """)
+    draft = core.parse_html(page)
+    assert (draft.title, draft.authors, draft.source, draft.published) == (
+        "Grid Upgrades Cut Outages in Half", ("Jane Doe",), "Example Daily", date(2023, 3, 14))
+    assert draft.paragraphs == (f"{BODY_1} The villages are pleased.",
+                                f"{BODY_2} Engineers agree.")
+    assert draft.author_note == "Jane Doe is a correspondent for Example Daily in Almaty."
