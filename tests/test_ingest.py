@@ -1054,3 +1054,20 @@ def test_html_without_head_metadata_reads_the_byline_in_the_page():
     assert draft.paragraphs == (f"{BODY_1} The villages are pleased.",
                                 f"{BODY_2} Engineers agree.")
     assert draft.author_note == "Jane Doe is a correspondent for Example Daily in Almaty."
+
+
+def test_force_replaces_an_article_where_it_is(run, tmp_path, inputs, taxonomy):
+    corpus = tmp_path / "corpus"
+    assert run("ingest", inputs / "grid.txt", "--out", corpus / "energy").exit_code == 0
+    changed = tmp_path / "grid-v2.txt"
+    changed.write_text(ARTICLE.replace(BODY_3, LONG_3), encoding="utf-8")
+    result = run("ingest", changed, "--out", corpus, "--force", "--no-tag")
+    assert result.exit_code == 0
+    assert sorted(str(p.relative_to(corpus)) for p in corpus.rglob("*.yaml")) == [
+        "energy/grid-upgrades-cut-outages-in-half.yaml"]
+    article, _ = load_article_file(corpus / "energy" / "grid-upgrades-cut-outages-in-half.yaml",
+                                   taxonomy)
+    assert article.passages[-1].text == LONG_3
+    again = run("ingest", inputs / "grid.txt", "--out", corpus, "--no-tag")
+    assert again.stdout.splitlines()[1].split("\t")[1:3] == [
+        "ingested", "grid-upgrades-cut-outages-in-half-2"]

@@ -1178,12 +1178,12 @@ class Ingester:
         self.taxonomy = taxonomy
         self.options = options
         self.tagger = tagger
-        self.taken: set[str] = set()
+        self.taken: dict[str, Path] = {}  # article id -> its file, from the file names
         self.written: dict[str, Article] = {}  # in this batch
         if out_dir is not None and out_dir.is_dir():
             from brief_cli.corpus import corpus_files
 
-            self.taken = {p.stem for p in corpus_files(out_dir)}
+            self.taken = {p.stem: p for p in corpus_files(out_dir)}
 
     def run(self, sources: Iterable[InputSource],
             progress: Callable[[InputSource], None] | None = None) -> list[Outcome]:
@@ -1225,7 +1225,7 @@ class Ingester:
                 return Outcome(prepared.source.name, "skipped", article_id, len(article.passages),
                                None, "same article as an earlier input", prepared=prepared)
             if article_id not in self.written and self.out_dir is not None:
-                existing, _ = load_article_file(self.out_dir / f"{article_id}.yaml", self.taxonomy)
+                existing, _ = load_article_file(self.taken[article_id], self.taxonomy)
                 if existing is not None and _same_text(existing, article):
                     if not self.options.force:
                         return Outcome(prepared.source.name, "skipped", article_id,
@@ -1251,6 +1251,8 @@ class Ingester:
                               + (str(problems[0]) if problems else "it differs when read back"))
         self.written[article_id] = article
         path = self.out_dir / f"{article_id}.yaml" if self.out_dir is not None else None
+        if replace_existing and article_id in self.taken:
+            path = self.taken[article_id]  # replace it where it is, even in a subfolder
         note = "; ".join(prepared.notes)
         if replace_existing:
             note = "; ".join(filter(None, ["replaced the article with this id", note]))
@@ -1260,7 +1262,7 @@ class Ingester:
         from brief_cli.fileio import atomic_write_text
 
         atomic_write_text(path, text, force=replace_existing, what="article file")
-        self.taken.add(article_id)
+        self.taken[article_id] = path
         return Outcome(prepared.source.name, "ingested", article_id, len(article.passages),
                        path, note, prepared=prepared)
 
