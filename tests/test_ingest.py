@@ -1071,3 +1071,27 @@ def test_force_replaces_an_article_where_it_is(run, tmp_path, inputs, taxonomy):
     again = run("ingest", inputs / "grid.txt", "--out", corpus, "--no-tag")
     assert again.stdout.splitlines()[1].split("\t")[1:3] == [
         "ingested", "grid-upgrades-cut-outages-in-half-2"]
+
+
+@pytest.mark.parametrize("error, why", [
+    (ModuleNotFoundError("No module named 'lxml_html_clean'", name="lxml_html_clean"),
+     "lxml_html_clean, which trafilatura needs, is not installed"),
+    (ImportError("lxml.html.clean module is now a separate project lxml_html_clean.\nInstall it"),
+     "trafilatura cannot be imported: lxml.html.clean module is now a separate project "
+     "lxml_html_clean."),
+])
+def test_html_with_a_broken_extra_says_why_on_one_line(monkeypatch, error, why):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def fake_import(name, *args, **kwargs):
+        if name == "trafilatura":
+            raise error
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", fake_import)
+    with pytest.raises(FileProblem) as info:
+        core.parse_html(PAGE)
+    assert str(info.value) == (f"reading HTML needs the 'html' extra ({why}) "
+                               "(pip install 'brief-cli[html]')")

@@ -909,8 +909,13 @@ def parse_html(html: str) -> Draft:
     try:
         import trafilatura
     except ImportError as exc:
-        raise FileProblem(f"reading HTML needs the 'html' extra ({exc.name or 'trafilatura'} "
-                          "is not installed)", hint=HTML_HINT) from None
+        if exc.name == "trafilatura":
+            why = "trafilatura is not installed"
+        elif exc.name:
+            why = f"{exc.name}, which trafilatura needs, is not installed"
+        else:  # a broken install: say what the import said, on one line
+            why = "trafilatura cannot be imported: " + (str(exc).splitlines() or ["?"])[0]
+        raise FileProblem(f"reading HTML needs the 'html' extra ({why})", hint=HTML_HINT) from None
     import logging
 
     logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
