@@ -602,19 +602,25 @@ def test_slugify(title, slug):
     assert core.slugify(title) == slug
 
 
-_passage_text = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")), min_size=1,
-    max_size=300).map(lambda t: " ".join(t.split())).filter(bool)
+# Text that YAML would read as something else if it were written unquoted.
+_YAML_LOOKALIKES = ["null", "~", "true", "no", "yes", "on", "2024-01-01", "1e3", "0x1F", "- a",
+                    "# x", ": y", "'q'", '"d"', "@at", "`b", "%p", "!t", "&a", "*b", "|", "> f",
+                    "[x]", "{y}", "? k", "...", "---", "=", "0o17", ".inf", "12:30:00", "1_000"]
+_passage_text = st.one_of(
+    st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")), min_size=1,
+            max_size=300).map(lambda t: " ".join(t.split())).filter(bool),
+    st.sampled_from(_YAML_LOOKALIKES))
 
 
 @settings(max_examples=150, deadline=None)
-@given(texts=st.lists(_passage_text, min_size=1, max_size=5),
-       title=_passage_text, note=st.one_of(st.none(), _passage_text))
-def test_ingested_articles_round_trip_through_yaml(taxonomy, texts, title, note):
+@given(texts=st.lists(_passage_text, min_size=1, max_size=5), title=_passage_text,
+       authors=st.lists(_passage_text, max_size=3), note=st.one_of(st.none(), _passage_text))
+def test_ingested_articles_round_trip_through_yaml(taxonomy, texts, title, authors, note):
     passages = tuple(Passage(id=f"p{i + 1:02d}", article_id="x", index=i, text=t, kind="context")
                      for i, t in enumerate(texts))
-    article = Article(id="x", title=title, source="Example Review", published=date(2024, 1, 2),
-                      language="en", passages=passages, authors=("Jane Doe",), author_note=note)
+    article = Article(id="x", title=title, source=title, published=date(2024, 1, 2),
+                      language="en", passages=passages, authors=tuple(authors), author_note=note,
+                      section=note, url=note)
     text = article_to_yaml(article)
     loaded, problems = load_article_text(text, taxonomy)
     assert problems == []
