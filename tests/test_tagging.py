@@ -225,6 +225,8 @@ def test_capital_as_government_but_not_as_place(tagger):
 def test_capital_inside_a_name_is_not_the_government(tagger):
     tags = tagger.tag("She studied at the University of London and Moscow State University.")
     assert tags.actors == ()
+    assert tagger.tag("A portrait of Queen Victoria hangs there.").actors == ()
+    assert tagger.tag("Today Beijing said no.").actors == ("china",)
     text = "Beijing's loyalty and London's doubts are clear. Moscow, however, hesitates."
     assert tagger.tag(text).actors == ("china", "united-kingdom", "russia")
 

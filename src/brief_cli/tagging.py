@@ -1056,10 +1056,13 @@ def _discount_attribution(doc: _Doc, per: dict[str, list[_Hit]]) -> dict[str, li
 
 def _in_name(doc: _Doc, i: int, j: int) -> bool:
     """Whether words i..j sit inside a longer capitalised name: "University of London",
-    "Moscow State University" (but not "Beijing's loyalty" or "Beijing. The ...")."""
+    "Moscow State University", "Queen Victoria" (but not "Beijing's loyalty", "Beijing. The")."""
     words = doc.words
     if i > 1 and words[i - 1] == "of" and words[i - 2][:1].isupper():
         return True
+    if i > 0 and words[i - 1][:1].isupper() and not words[i - 1].isupper() \
+            and doc.clause[i - 1] == doc.clause[i] and doc.sentence_starts.count(i - 1) == 0:
+        return True  # "Queen Victoria", "Maria Sofia" (but "Today Beijing said")
     if j < len(words) and not words[j - 1].endswith("'s") and words[j][:1].isupper() \
             and not words[j].isupper() and doc.sentence[j] == doc.sentence[j - 1] \
             and doc.clause[j] == doc.clause[j - 1]:
