@@ -1101,3 +1101,20 @@ def test_html_with_a_broken_extra_says_why_on_one_line(monkeypatch, error, why):
         core.parse_html(PAGE)
     assert str(info.value) == (f"reading HTML needs the 'html' extra ({why}) "
                                "(pip install 'brief-cli[html]')")
+
+
+def test_dry_run_as_json(run, tmp_path, inputs):
+    result = run("ingest", inputs / "grid.txt", inputs / "missing.txt", "--dry-run", "--no-tag",
+                 "-f", "json")
+    assert result.exit_code == 2
+    grid, missing = json.loads(result.stdout)
+    assert (grid["status"], grid["file"], grid["encoding"]) == ("dry run", None, "UTF-8")
+    assert grid["article"]["title"] == "Grid Upgrades Cut Outages in Half"
+    assert grid["article"]["published"] == "2023-03-14"
+    assert [p["text"] for p in grid["article"]["passages"]] == [BODY_1, BODY_2, BODY_3]
+    assert grid["removed"] == []
+    assert (missing["status"], missing["reason"]) == ("failed", "no such file")
+    assert "article" not in missing
+    lines = run("ingest", SEED_RAW, "-n", "--no-tag", "-f", "jsonl").stdout.splitlines()
+    assert len(lines) == 1
+    assert {"reason": "share widget", "text": "Share - WeChat"} in json.loads(lines[0])["removed"]

@@ -43,7 +43,8 @@ def ingest(
     ] = False,
     dry_run: Annotated[bool, typer.Option(
         "--dry-run", "-n", rich_help_panel=_OUTPUT_PANEL,
-        help="Show what would be written (metadata and numbered passages); write nothing.")
+        help="Show what would be written (metadata, numbered passages, what was removed; "
+             "with --format json, the articles as JSON); write nothing.")
     ] = False,
     no_tag: Annotated[bool, typer.Option(
         "--no-tag", help="Leave the passages untagged (kind: context, no sectors or actors).")
@@ -96,12 +97,15 @@ def ingest(
     with render.progress_bar(len(sources), render.progress_wanted(len(sources))) as advance:
         outcomes = ingester.run(sources, advance)
     elapsed = time.perf_counter() - started
-    if dry_run:
-        for outcome in outcomes:
-            render.render_preview(outcome)
     failed = [o for o in outcomes if o.status == "failed"]
-    if not dry_run or failed or len(outcomes) > 1:
-        render.render_outcomes(outcomes, fmt)
+    if dry_run and fmt in (OutputFormat.json, OutputFormat.jsonl):
+        render.render_preview_records(outcomes, fmt)
+    else:
+        if dry_run:
+            for outcome in outcomes:
+                render.render_preview(outcome)
+        if not dry_run or failed or len(outcomes) > 1:
+            render.render_outcomes(outcomes, fmt)
     render.summarise(outcomes, elapsed)
     if failed:
         raise typer.Exit(2)

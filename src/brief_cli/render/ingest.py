@@ -14,7 +14,7 @@ from rich.text import Text
 from brief_cli.ingest import Outcome, Prepared
 from brief_cli.render.common import (
     Column, OutputFormat, emit_rows, err, error_line, is_terminal, kind_text, lit, literal, note,
-    out,
+    out, to_json,
 )
 
 STATUS_STYLES = {"ingested": "green", "skipped": "yellow", "failed": "red bold",
@@ -92,6 +92,38 @@ def progress_wanted(count: int) -> bool:
 
 
 # Dry run ---------------------------------------------------------------------------------------
+
+def preview_record(outcome: Outcome) -> dict:
+    """An outcome with the article it would write and what cleaning removed (for JSON)."""
+    record = outcome_record(outcome)
+    prepared = outcome.prepared
+    if prepared is not None:
+        article = prepared.article
+        record["encoding"] = prepared.encoding
+        record["article"] = {
+            "id": article.id, "title": article.title, "source": article.source,
+            "section": article.section, "authors": list(article.authors),
+            "author_note": article.author_note, "published": article.published,
+            "url": article.url, "language": article.language,
+            "passages": [{"id": p.id, "text": p.text, "kind": p.kind,
+                          "sectors": list(p.sectors), "actors": list(p.actors),
+                          "reviewed": p.reviewed} for p in article.passages],
+        }
+        record["removed"] = [{"reason": d.reason, "text": d.text}
+                             for d in prepared.draft.dropped]
+    return record
+
+
+def render_preview_records(outcomes: list[Outcome], fmt: OutputFormat) -> None:
+    console = out()
+    records = [preview_record(o) for o in outcomes]
+    if fmt is OutputFormat.json:
+        console.file.write(to_json(records) + "\n")
+    else:
+        for record in records:
+            console.file.write(to_json(record, indent=None) + "\n")
+    console.file.flush()
+
 
 def _meta_rows(prepared: Prepared, outcome: Outcome) -> list[tuple[str, str]]:
     article = prepared.article
