@@ -1118,3 +1118,35 @@ def test_dry_run_as_json(run, tmp_path, inputs):
     lines = run("ingest", SEED_RAW, "-n", "--no-tag", "-f", "jsonl").stdout.splitlines()
     assert len(lines) == 1
     assert {"reason": "share widget", "text": "Share - WeChat"} in json.loads(lines[0])["removed"]
+
+
+def test_a_navigation_block_before_the_title_is_dropped():
+    draft = parse(f"""
+        Skip to content
+        World
+        Business
+        Opinion
+        Sports
+        Grid Upgrades Cut Outages in Half
+        By Jane Doe | Example Daily | 2023-03-14
+
+        {BODY_1}
+    """)
+    assert (draft.title, draft.authors, draft.source) == (
+        "Grid Upgrades Cut Outages in Half", ("Jane Doe",), "Example Daily")
+    assert draft.paragraphs == (BODY_1,)
+    assert reasons(draft) == [("menu", "Skip to content"), ("header line", "World"),
+                              ("header line", "Business"), ("header line", "Opinion"),
+                              ("header line", "Sports")]
+
+
+def test_a_name_after_by_in_wrapped_body_text_is_no_anchor():
+    text = dedent("""
+        We thank the Secretary-General for his report, which
+        was presented to us last week in this Hall and which
+        By President Obama
+        was welcomed.
+    """)
+    draft = core.parse_text(text)
+    assert draft.authors == ()
+    assert draft.paragraphs[0].startswith("We thank the Secretary-General for his report")

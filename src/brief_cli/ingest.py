@@ -343,11 +343,37 @@ def _is_header_line(line: str) -> bool:
                 or date_line(text) is not None)
 
 
-def read_header(lines: Sequence[str], *, max_lines: int = 30) -> _Header:
+def _menu_like(text: str) -> bool:
+    """A short line that is no sentence: a navigation entry, a section name, a title."""
+    return (len(text) <= 100 and len(text.split()) <= 12 and not text[:1].islower()
+            and not _ends_sentence(text) and not _dangling(text))
+
+
+def _anchor(lines: Sequence[str], limit: int) -> int | None:
+    """The first byline or ``Key: value`` line, when only menu-like lines come before it.
+
+    Text copied from a web page often starts with a navigation block of short lines; the byline
+    shows where the header ends, and the title is the line just above it.
+    """
+    for i, raw in enumerate(lines[:limit]):
+        text = squash(raw)
+        if not text:
+            continue
+        byline = _BYLINE.match(text)
+        meta = _META_KEY.match(text)
+        if (byline and _names_first(byline.group("rest"))) or (meta and meta.group("value")):
+            return i
+        if not (_menu_like(text) or _is_header_line(text)):
+            return None
+    return None
+
+
+def read_header(lines: Sequence[str], *, max_lines: int = 60) -> _Header:
     """Read the metadata at the top of a text; ``body_start`` is the first body line."""
     header = _Header()
     candidates: list[tuple[int, str]] = []
     first_meta: int | None = None
+    anchor = _anchor(lines, max_lines)
     i = 0
     seen = 0
     while i < len(lines) and seen < max_lines:
@@ -406,7 +432,8 @@ def read_header(lines: Sequence[str], *, max_lines: int = 30) -> _Header:
             i += 1
             continue
         following_is_meta = following is not None and _is_header_line(following)
-        if _title_candidate(text, None if following_is_meta else following):
+        if (_title_candidate(text, None if following_is_meta else following)
+                or (anchor is not None and i < anchor)):
             candidates.append((i, text))
             i += 1
             continue
