@@ -67,12 +67,13 @@ def ingest(
 
         brief ingest saved-pages/ --glob '*.html' --out my-briefs/
 
-        pbpaste | brief ingest - --source "Example Review" --dry-run
+        brief ingest - --source "Example Review" --dry-run < page.txt
     """
     import sys
     import time
 
     from brief_cli import ingest as core
+    from brief_cli.errors import UsageError
     from brief_cli.render import ingest as render
 
     options = core.Options(
@@ -84,7 +85,7 @@ def ingest(
     target = core.target_folder(out_dir, corpus, dry_run=dry_run)
     sources = core.collect_inputs(inputs, pattern)
     if article_id and len(sources) > 1:
-        raise core.UsageError(f"--id names one article, but {len(sources)} inputs were given",
+        raise UsageError(f"--id names one article, but {len(sources)} inputs were given",
                               hint="drop --id to make ids from the titles")
     if any(s.path is None for s in sources):
         stdin = sys.stdin.buffer if hasattr(sys.stdin, "buffer") else None
