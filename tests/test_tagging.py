@@ -106,6 +106,11 @@ def test_negated_challenge_cues_do_not_make_a_challenge(tagger, text):
     assert any("negated by" in n for n in notes)
 
 
+def test_concerned_as_worried_but_not_as_regarding(tagger):
+    assert tagger.tag("As far as trade is concerned, exports rose.").kind == "context"
+    assert tagger.tag("Neighbours are concerned about the dam.").kind == "challenge"
+
+
 def test_not_only_is_not_a_negation(tagger):
     tags = tagger.tag("The deal is not only a risk but a real burden on the budget.")
     assert tags.kind == "challenge"

@@ -74,6 +74,7 @@ _QUANTIFIERS = frozenset("several many numerous various multiple some two three 
                          "few key major serious main significant big huge biggest greatest "
                          "considerable number".split())
 _PERFECT = frozenset("has have had having".split())
+_WORRIED_ABOUT = frozenset("about over that by at with for".split())  # "concerned about ..."
 _MODALS = frozenset("can could should may might must will would".split())
 _LOCATIVE = frozenset("in at to from near outside inside around via visiting visited".split())
 # Geographic names that contain an actor's name but are not that actor.
@@ -652,6 +653,8 @@ class Tagger:
         may_negate = not _NEGATORS.isdisjoint(lower) or "n't" in doc.text
         may_solve = bool(problems) and not _SOLVERS.isdisjoint(doc.stems)
         for i, j, entries, note in matches:
+            if lower[i] == "concerned" and (i + 1 == n or lower[i + 1] not in _WORRIED_ABOUT):
+                continue  # "as far as trade is concerned", "the parties concerned"
             for e in entries:
                 if e.target not in evidence:
                     continue
