@@ -1150,3 +1150,19 @@ def test_a_name_after_by_in_wrapped_body_text_is_no_anchor():
     draft = core.parse_text(text)
     assert draft.authors == ()
     assert draft.paragraphs[0].startswith("We thank the Secretary-General for his report")
+
+
+@pytest.mark.parametrize("encoding, bom", [
+    ("utf-8", codecs.BOM_UTF8), ("utf-16-le", codecs.BOM_UTF16_LE),
+    ("utf-16-be", codecs.BOM_UTF16_BE)])
+def test_files_with_a_byte_order_mark(run, tmp_path, encoding, bom, taxonomy):
+    page = tmp_path / "page.txt"
+    page.write_bytes(bom + ARTICLE.replace("\n", "\r\n").encode(encoding))
+    result = run("ingest", page, "--out", tmp_path / "out", "--no-tag")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[1].split("\t")[1:] == [
+        "ingested", "grid-upgrades-cut-outages-in-half", "3", ""]
+    article, problems = load_article_file(
+        tmp_path / "out" / "grid-upgrades-cut-outages-in-half.yaml", taxonomy)
+    assert problems == [] and article.title == "Grid Upgrades Cut Outages in Half"
+    assert [p.text for p in article.passages] == [BODY_1, BODY_2, BODY_3]
