@@ -371,6 +371,7 @@ def _try_open(root, base, expect, taxonomy, warnings, rebuild, progress) -> Inde
 
     reason = "rebuild asked" if rebuild else "no index yet"
     path = _current(base)
+    on_disk = None
     if not rebuild and path is not None and path.exists():
         # The common case, without any lock: the index is there and every file is unchanged.
         con = None
@@ -379,7 +380,8 @@ def _try_open(root, base, expect, taxonomy, warnings, rebuild, progress) -> Inde
             _check(con, path, expect)
             files = {r[0]: (r[1], r[2]) for r in con.execute(
                 "SELECT path, size, mtime_ns FROM files")}
-            if scan(root) == files:
+            on_disk = scan(root)
+            if on_disk == files:
                 return Index(con, path, root)
             reason = ""
         except _Stale as exc:
@@ -400,7 +402,9 @@ def _try_open(root, base, expect, taxonomy, warnings, rebuild, progress) -> Inde
             try:
                 con = _connect(path)
                 _check(con, path, expect)
-                stats = _refresh(con, root, taxonomy, progress)
+                # The scan made just before is reused: stat()ing every file is most of the
+                # cost of a small refresh in a large corpus.
+                stats = _refresh(con, root, taxonomy, progress, on_disk)
                 if stats is not None:
                     return Index(con, path, root, stats)
                 reason = "many files changed"
@@ -601,10 +605,12 @@ def _full_build(base: Path, root: Path, taxonomy, expect, progress) -> tuple[Pat
     return final, stats
 
 
-def _refresh(con: sqlite3.Connection, root: Path, taxonomy, progress) -> RefreshStats | None:
+def _refresh(con: sqlite3.Connection, root: Path, taxonomy, progress,
+             on_disk: dict[str, tuple[int, int]] | None = None) -> RefreshStats | None:
     """Bring the index up to date in one transaction; None when a full rebuild is better."""
     stats = RefreshStats()
-    on_disk = scan(root)
+    if on_disk is None:
+        on_disk = scan(root)
     known = {r[0]: (r[1], r[2], r[3]) for r in con.execute(
         "SELECT path, size, mtime_ns, hash FROM files")}
     removed = [p for p in known if p not in on_disk]
