@@ -145,7 +145,7 @@ def test_eval_piped(run, known):
         "actors P / R / F1\t0.750 / 0.750 / 0.750",
     ]
     assert "context\t0\t1\t2" in lines
-    assert "sector\ttrade\t1\t1\t0\t0\t0\t0" in lines
+    assert "sector\ttrade\t1\t1\t0\t0.0\t0.0\t0.0" in lines  # floats print alike: 0.0, 0.6667
 
 
 def test_eval_json(run, known):

@@ -149,7 +149,7 @@ def _flat(value: Any) -> str:
     if isinstance(value, (date, datetime)):
         return value.isoformat()
     if isinstance(value, float):
-        return f"{value:.4g}"
+        return str(round(value, 4))  # 1.0 and 0.6667 alike, never 1 beside 0.6667
     return str(value)
 
 
