@@ -184,7 +184,7 @@ def test_eval_nothing_reviewed_exit_1(run, tmp_path):
         {"text": "Oil.", "kind": "context", "reviewed": False}])})
     result = run("eval", "--corpus", root)
     assert result.exit_code == 1
-    assert result.stderr.strip() == ("error: no reviewed passages to compare with "
+    assert result.stderr.strip() == ("no reviewed passages to compare with "
                                      "(mark hand-checked passages with 'reviewed: true')")
 
 

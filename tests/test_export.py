@@ -703,7 +703,7 @@ def test_nothing_matches_writes_nothing(run, small_corpus, tmp_path):
                  "-o", target)
     assert result.exit_code == 1
     assert result.stdout == ""
-    assert result.stderr == "error: no passages match the filters\n"
+    assert result.stderr == "no passages match the filters\n"
     assert not target.exists()
     piped = run("export", "--corpus", small_corpus, "--since", "2030")
     assert piped.exit_code == 1
@@ -758,7 +758,7 @@ def test_export_query_passes_exact_through(run, small_corpus):
     exact = run("export", "pipeljne", "--corpus", small_corpus, "--exact")
     assert exact.exit_code == 1
     assert exact.stdout == ""
-    assert exact.stderr == "error: no passages match 'pipeljne'\n"
+    assert exact.stderr == "no passages match 'pipeljne'\n"
 
 
 # The installed command -------------------------------------------------------------------------

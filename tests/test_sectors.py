@@ -143,7 +143,7 @@ def test_nothing_matches_exits_1(run, corpus_dir):
     result = run("sectors", "--corpus", corpus_dir, "--since", "2030")
     assert result.exit_code == 1
     assert result.stdout == ""
-    assert result.stderr.strip() == "error: no passages match the filters"
+    assert result.stderr.strip() == "no passages match the filters"
 
 
 def test_unknown_filter_value_exits_2_with_suggestions(run, corpus_dir):
@@ -338,7 +338,7 @@ def test_sector_detail_respects_filters_and_exits_1_when_empty(run, corpus_dir):
     result = run("sectors", "culture", "--corpus", corpus_dir, "--kind", "challenge")
     assert result.exit_code == 1
     assert result.stdout.startswith("Culture (culture)")
-    assert result.stderr.strip() == "error: no selected passage is tagged 'culture'"
+    assert result.stderr.strip() == "no selected passage is tagged 'culture'"
 
 
 def test_unknown_sector_exits_2_with_closest_ids(run, corpus_dir):

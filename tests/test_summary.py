@@ -206,7 +206,7 @@ def test_article_left_without_passages(run, corpus_dir):
     result = run("summary", "glacier-brief", "--corpus", corpus_dir, "--since", "2024")
     assert result.exit_code == 1
     assert result.stdout == ""
-    assert result.stderr.strip() == "error: no passage of 'glacier-brief' matches the filters"
+    assert result.stderr.strip() == "no passage of 'glacier-brief' matches the filters"
     result = run("summary", "glacier-brief", "port-note", "--corpus", corpus_dir,
                  "--since", "2024", "-f", "json")
     assert result.exit_code == 0
@@ -324,7 +324,7 @@ def test_digest_filters_and_nothing(run, corpus_dir):
     assert data["selection"] == "actors: china"
     result = run("summary", "--corpus", corpus_dir, "--since", "2030")
     assert result.exit_code == 1
-    assert result.stderr.strip() == "error: no passages match the filters"
+    assert result.stderr.strip() == "no passages match the filters"
 
 
 def test_digest_sector_covering_every_passage_falls_back(tmp_path):

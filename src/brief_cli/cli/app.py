@@ -15,7 +15,7 @@ import typer
 from typer.core import TyperGroup
 
 from brief_cli import __version__
-from brief_cli.errors import BriefError
+from brief_cli.errors import BriefError, ExitCode
 from brief_cli.render.formats import OutputFormat
 
 if TYPE_CHECKING:
@@ -42,9 +42,12 @@ class BriefGroup(TyperGroup):
         except BriefError as exc:
             if os.environ.get("BRIEF_DEBUG"):
                 raise
-            from brief_cli.render.common import error_line
+            from brief_cli.render.common import error_line, note
 
-            error_line(str(exc))
+            if exc.exit_code == ExitCode.NOTHING:
+                note(str(exc))  # nothing matched: an answer (exit 1), not a failure
+            else:
+                error_line(str(exc))
             raise typer.Exit(int(exc.exit_code)) from None
         except KeyboardInterrupt:
             raise typer.Exit(130) from None
