@@ -119,6 +119,53 @@ def pct(values: list[float], q: float) -> float:
     return values[lo] + (values[hi] - values[lo]) * (k - lo)
 
 
+def measure_one_file(root: Path, taxonomy) -> dict:
+    """Re-index after one changed file: a passage text gains a word; the original bytes and
+    mtime are put back afterwards (and the index refreshed back)."""
+    from brief_cli.filters import Filters
+    from brief_cli.index import open_index
+    from brief_cli.search import search
+
+    files = sorted(root.rglob("*.yaml"))
+    target = files[len(files) // 2]
+    original = target.read_bytes()
+    st = target.stat()
+    try:
+        target.write_bytes(original.replace(b"    text: \"", b"    text: \"Benchmarkword ", 1))
+        t0 = time.perf_counter()
+        index = open_index(root, taxonomy.path, lambda: taxonomy)
+        one_file = time.perf_counter() - t0
+        found = search(index, "benchmarkword", Filters(), taxonomy=taxonomy).total
+        parsed = index.refresh.parsed
+        index.close()
+        t0 = time.perf_counter()
+        index = open_index(root, taxonomy.path, lambda: taxonomy)
+        unchanged = time.perf_counter() - t0
+        index.close()
+    finally:
+        target.write_bytes(original)
+        os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns))
+    open_index(root, taxonomy.path, lambda: taxonomy).close()  # back to the original
+    return {"seconds": round(one_file, 3), "files_parsed": parsed, "found_new_word": found,
+            "check_unchanged_s": round(unchanged, 3)}
+
+
+def reindex_only(size: str, corpora: Path) -> None:
+    """Measure the one-changed-file refresh again on an index built by an earlier run."""
+    path = WORK / f"search-{size}.json"
+    result = json.loads(path.read_text())
+    os.environ["BRIEF_CACHE_DIR"] = str(WORK / f"cache-{size}")
+    from brief_cli.config import bundled_taxonomy_path
+    from brief_cli.taxonomy import load_taxonomy
+
+    taxonomy = load_taxonomy(bundled_taxonomy_path())
+    result["reindex_one_file"] = measure_one_file(corpora / size, taxonomy)
+    result["reindex_one_file"]["measured_at"] = time.strftime("%Y-%m-%d %H:%M")
+    result["reindex_one_file"]["load"] = os.getloadavg()[0]
+    path.write_text(json.dumps(result, indent=2))
+    print(f"[{size}] one changed file {result['reindex_one_file']['seconds']:.3f}s", flush=True)
+
+
 def bench_size(size: str, repeat: int, e2e_runs: int, generate: bool,
                corpora: Path = CORPORA) -> dict:
     sys.path.insert(0, str(HERE))
@@ -158,32 +205,9 @@ def bench_size(size: str, repeat: int, e2e_runs: int, generate: bool,
                        "terms": stats.terms, "words": stats.words}
     print(f"[{size}] build {wall:.1f}s {stats.passages / wall:,.0f} passages/s", flush=True)
 
-    # One changed file: a passage text gains a word; the original bytes are put back after.
-    files = sorted(root.rglob("*.yaml"))
-    target = files[len(files) // 2]
-    original = target.read_bytes()
-    st = target.stat()
-    try:
-        target.write_bytes(original.replace(b"    text: \"", b"    text: \"Benchmarkword ", 1))
-        t0 = time.perf_counter()
-        index = open_index(root, taxonomy.path, lambda: taxonomy)
-        one_file = time.perf_counter() - t0
-        found = search(index, "benchmarkword", Filters(), taxonomy=taxonomy).total
-        parsed = index.refresh.parsed
-        index.close()
-        t0 = time.perf_counter()
-        index = open_index(root, taxonomy.path, lambda: taxonomy)
-        unchanged = time.perf_counter() - t0
-        index.close()
-    finally:
-        target.write_bytes(original)
-        os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns))
-    index = open_index(root, taxonomy.path, lambda: taxonomy)  # back to the original
-    index.close()
-    result["reindex_one_file"] = {"seconds": round(one_file, 3), "files_parsed": parsed,
-                                  "found_new_word": found, "check_unchanged_s": round(unchanged, 3)}
-    print(f"[{size}] one changed file {one_file:.3f}s; unchanged check {unchanged:.3f}s",
-          flush=True)
+    result["reindex_one_file"] = measure_one_file(root, taxonomy)
+    print(f"[{size}] one changed file {result['reindex_one_file']['seconds']:.3f}s; unchanged "
+          f"check {result['reindex_one_file']['check_unchanged_s']:.3f}s", flush=True)
 
     # In-process query latency.
     index = open_index(root, taxonomy.path, lambda: taxonomy)
@@ -357,10 +381,15 @@ def main() -> int:
     ap.add_argument("--corpora", type=Path, default=CORPORA,
                     help="folder holding the corpora by size (default benchmarks/corpora)")
     ap.add_argument("--report", action="store_true", help="write the RESULTS.md block")
+    ap.add_argument("--reindex-only", action="store_true",
+                    help="with --size: only measure the one-changed-file refresh again")
     args = ap.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
     for size in args.size:
-        bench_size(size, args.repeat, args.e2e_runs, args.generate, args.corpora)
+        if args.reindex_only:
+            reindex_only(size, args.corpora)
+        else:
+            bench_size(size, args.repeat, args.e2e_runs, args.generate, args.corpora)
     if args.startup:
         bench_startup(args.startup_runs)
     if args.report:

@@ -371,10 +371,10 @@ def _try_open(root, base, expect, taxonomy, warnings, rebuild, progress) -> Inde
 
     reason = "rebuild asked" if rebuild else "no index yet"
     path = _current(base)
-    on_disk = None
+    con = None
+    seen = None  # (files on disk, files in the index, data version) from the check below
     if not rebuild and path is not None and path.exists():
         # The common case, without any lock: the index is there and every file is unchanged.
-        con = None
         try:
             con = _connect(path)
             _check(con, path, expect)
@@ -383,6 +383,7 @@ def _try_open(root, base, expect, taxonomy, warnings, rebuild, progress) -> Inde
             on_disk = scan(root)
             if on_disk == files:
                 return Index(con, path, root)
+            seen = (on_disk, files, _data_version(con))
             reason = ""
         except _Stale as exc:
             reason = exc.args[0]
@@ -391,20 +392,27 @@ def _try_open(root, base, expect, taxonomy, warnings, rebuild, progress) -> Inde
         except sqlite3.DatabaseError as exc:
             reason = "damaged"
             damaged(path, exc)
-        if con is not None:
+        if seen is None and con is not None:
             con.close()
+            con = None
     # Something must be written: one writer at a time, and look again under the lock (another
     # run may have done the work meanwhile).
     with _write_lock(base):
-        path = _current(base)
-        if not rebuild and path is not None and path.exists():
+        current = _current(base)
+        if seen is not None and (current != path or _data_version(con) != seen[2]):
+            seen = None  # someone else wrote: what we saw is out of date
+        if seen is None and con is not None:
+            con.close()
             con = None
+        path = current
+        if not rebuild and path is not None and path.exists():
             try:
-                con = _connect(path)
-                _check(con, path, expect)
-                # The scan made just before is reused: stat()ing every file is most of the
-                # cost of a small refresh in a large corpus.
-                stats = _refresh(con, root, taxonomy, progress, on_disk)
+                if con is None:
+                    con = _connect(path)
+                    _check(con, path, expect)
+                # The scan made just before is reused when nothing was written since:
+                # stat()ing every file is most of the cost of a small refresh.
+                stats = _refresh(con, root, taxonomy, progress, *(seen[:2] if seen else ()))
                 if stats is not None:
                     return Index(con, path, root, stats)
                 reason = "many files changed"
@@ -417,9 +425,17 @@ def _try_open(root, base, expect, taxonomy, warnings, rebuild, progress) -> Inde
                 damaged(path, exc)
             if con is not None:
                 con.close()
+                con = None
         new_path, stats = _full_build(base, root, taxonomy, expect, progress)
         stats.reason = reason
     return Index(_connect(new_path), new_path, root, stats)
+
+
+def _data_version(con: sqlite3.Connection | None) -> int | None:
+    """Changes when another connection commits to the file (SQLite's own counter)."""
+    if con is None:
+        return None
+    return con.execute("PRAGMA data_version").fetchone()[0]
 
 
 @contextmanager
@@ -606,15 +622,16 @@ def _full_build(base: Path, root: Path, taxonomy, expect, progress) -> tuple[Pat
 
 
 def _refresh(con: sqlite3.Connection, root: Path, taxonomy, progress,
-             on_disk: dict[str, tuple[int, int]] | None = None) -> RefreshStats | None:
+             on_disk: dict[str, tuple[int, int]] | None = None,
+             known: dict[str, tuple[int, int]] | None = None) -> RefreshStats | None:
     """Bring the index up to date in one transaction; None when a full rebuild is better."""
     stats = RefreshStats()
-    if on_disk is None:
+    if on_disk is None or known is None:
         on_disk = scan(root)
-    known = {r[0]: (r[1], r[2], r[3]) for r in con.execute(
-        "SELECT path, size, mtime_ns, hash FROM files")}
+        known = {r[0]: (r[1], r[2]) for r in con.execute(
+            "SELECT path, size, mtime_ns FROM files")}
     removed = [p for p in known if p not in on_disk]
-    changed = [p for p, st in on_disk.items() if known.get(p, (None, None))[:2] != st]
+    changed = [p for p, st in on_disk.items() if known.get(p) != st]
     if not removed and not changed:
         return stats
     if len(changed) > max(50, FULL_REBUILD_SHARE * len(on_disk)):
@@ -625,9 +642,9 @@ def _refresh(con: sqlite3.Connection, root: Path, taxonomy, progress,
         really: list[str] = []
         for rel in changed:
             old = known.get(rel)
-            if old is not None and old[0] == on_disk[rel][0] and old[2]:
-                digest = _hash_file(root / rel)
-                if digest == old[2]:
+            if old is not None and old[0] == on_disk[rel][0]:
+                row = con.execute("SELECT hash FROM files WHERE path = ?", (rel,)).fetchone()
+                if row and row[0] and _hash_file(root / rel) == row[0]:
                     con.execute("UPDATE files SET mtime_ns = ? WHERE path = ?",
                                 (on_disk[rel][1], rel))
                     continue
