@@ -216,19 +216,35 @@ def _filter_parts(index: Index, filters: Filters, prep: _Prepared) -> None:
 MAX_PREFIX_WORDS = 64
 
 
+def _porter(word: str) -> str:
+    """The Porter stem, as FTS5's porter tokenizer makes it (the same algorithm)."""
+    global _PORTER
+    if _PORTER is None:
+        import snowballstemmer
+
+        _PORTER = snowballstemmer.stemmer("porter")
+    return _PORTER.stemWord(word)
+
+
+_PORTER = None
+
+
 def _expand_prefixes(index: Index, parsed: Query, prep: _Prepared) -> None:
-    """A prefix also searches the corpus words that start with it: the index holds stems, and
-    a stem can be shorter than the prefix typed ("investi*" must find "investing", stem
-    "invest")."""
+    """A prefix also searches the corpus words that start with it but whose stem does not:
+    the index holds stems, and a stem can be shorter than the prefix typed ("investi*" must
+    find "investing", stem "invest"). Words the prefix finds anyway are not added: each
+    extra term costs ranking time."""
     for term in parsed.terms():
         if not term.prefix or len(term.tokens) != 1:
             continue
         start = _fold(term.tokens[0])
+        stem = _porter(start)
         words = [r[0] for r in index.con.execute(
             "SELECT word FROM words WHERE word >= ? AND word <= ? ORDER BY n DESC, word "
-            "LIMIT ?", (start, start + "\U0010ffff", MAX_PREFIX_WORDS))]
-        if words:
-            prep.expand[term] = (term,) + tuple(Term(w, (w,)) for w in words)
+            "LIMIT 2000", (start, start + "\U0010ffff"))]
+        extra = [w for w in words if not _porter(w).startswith(stem)][:MAX_PREFIX_WORDS]
+        if extra:
+            prep.expand[term] = (term,) + tuple(Term(w, (w,)) for w in extra)
 
 
 def _in_vocabulary(index: Index, term: Term) -> bool:
@@ -289,13 +305,21 @@ def _correct(index: Index, parsed: Query, prep: _Prepared) -> None:
 
 
 def _nearest_at_best_distance(index: Index, word: str, distance: int) -> list[str]:
+    """The nearest words, most frequent first, one per stem (words of one stem find the same
+    passages; searching both would only cost time)."""
     from rapidfuzz.distance import DamerauLevenshtein
 
     near = _near_words(index, word, distance, 50)
     if not near:
         return []
     best = min(DamerauLevenshtein.distance(word, w) for w in near)
-    return [w for w in near if DamerauLevenshtein.distance(word, w) == best][:MAX_CORRECTIONS]
+    out: list[str] = []
+    stems: set[str] = set()
+    for w in near:
+        if DamerauLevenshtein.distance(word, w) == best and _porter(w) not in stems:
+            stems.add(_porter(w))
+            out.append(w)
+    return out[:MAX_CORRECTIONS]
 
 
 # Running -----------------------------------------------------------------------------------
