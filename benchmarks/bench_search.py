@@ -78,12 +78,24 @@ def compile_package() -> None:
 def run_measured(cmd: list[str], env: dict, stdout=subprocess.DEVNULL
                  ) -> tuple[float, int, int, float]:
     """(wall seconds, peak RSS in KB, exit code, CPU seconds) of one child process."""
+    # The peak RSS comes from GNU time when there is one: a child forked from this (large)
+    # process reports this process's size as its own high-water mark.
+    gnu_time = shutil.which("time", path="/usr/bin")
+    rss_file = WORK / "rss.txt"
+    if gnu_time:
+        cmd = [gnu_time, "-f", "%M", "-o", str(rss_file)] + cmd
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, stdout=stdout, stderr=subprocess.DEVNULL)
     _pid, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - t0
     proc.returncode = os.waitstatus_to_exitcode(status)
-    return wall, usage.ru_maxrss, proc.returncode, usage.ru_utime + usage.ru_stime
+    rss = usage.ru_maxrss
+    if gnu_time:
+        try:
+            rss = int(rss_file.read_text().split()[-1])
+        except (OSError, ValueError, IndexError):
+            pass
+    return wall, rss, proc.returncode, usage.ru_utime + usage.ru_stime
 
 
 def machine() -> dict:
@@ -167,7 +179,7 @@ def reindex_only(size: str, corpora: Path) -> None:
 
 
 def bench_size(size: str, repeat: int, e2e_runs: int, generate: bool,
-               corpora: Path = CORPORA) -> dict:
+               corpora: Path = CORPORA, reuse: bool = False) -> dict:
     sys.path.insert(0, str(HERE))
     root = corpora / size
     if not root.is_dir() or not any(root.iterdir()):
@@ -177,16 +189,28 @@ def bench_size(size: str, repeat: int, e2e_runs: int, generate: bool,
 
         generate(parse_size(size), root, 42)
     cache = WORK / f"cache-{size}"
-    shutil.rmtree(cache, ignore_errors=True)
-    cache.mkdir(parents=True)
+    saved = WORK / f"search-{size}.json"
+    reuse = reuse and saved.exists() and cache.exists()
+    if not reuse:
+        shutil.rmtree(cache, ignore_errors=True)
+        cache.mkdir(parents=True)
     env = child_env(cache)
     compile_package()
     result: dict = {"size": size, "machine": machine(), "at": time.strftime("%Y-%m-%d %H:%M")}
 
-    # Cold build.
-    wall, rss, code, build_cpu = run_measured(
-        brief_cmd() + ["index", "--rebuild", "--corpus", str(root)], env)
-    assert code == 0, f"index build failed ({code})"
+    # Cold build (or, with --reuse, the build measured by an earlier run).
+    if reuse:
+        previous = json.loads(saved.read_text())
+        wall, rss, build_cpu = (previous["build"]["seconds"], previous["build"]["peak_rss_mb"] * 1024,
+                                previous["build"].get("cpu_seconds", 0))
+        result["build_measured_at"] = previous.get("build_measured_at", previous["at"])
+        result["build_load"] = previous.get("build_load", previous["machine"]["load_before"])
+    else:
+        wall, rss, code, build_cpu = run_measured(
+            brief_cmd() + ["index", "--rebuild", "--corpus", str(root)], env)
+        assert code == 0, f"index build failed ({code})"
+        result["build_measured_at"] = result["at"]
+        result["build_load"] = result["machine"]["load_before"]
     os.environ["BRIEF_CACHE_DIR"] = str(cache)
     from brief_cli.config import bundled_taxonomy_path
     from brief_cli.filters import Filters
@@ -312,7 +336,8 @@ def report() -> str:
               "the load average is given per run; compare ratios, not absolute times.", ""]
     if sizes:
         lines += ["| corpus | passages | files | cold build | passages/s | build CPU | build peak RSS "
-                  "| index size | one changed file | unchanged check | query p50 | query p95 | load |",
+                  "| index size | one changed file | unchanged check | query p50 | query p95 "
+                  "| load (build; rest) |",
                   "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
         for r in sizes:
             b, o, q = r["build"], r["reindex_one_file"], r["latency_ms"]
@@ -321,7 +346,8 @@ def report() -> str:
                 f"{b['passages_per_s']:,} | {b.get('cpu_seconds', 0):.0f} s | "
                 f"{b['peak_rss_mb']:.0f} MB | {b['index_mb']:.0f} MB | "
                 f"{o['seconds']:.2f} s | {o['check_unchanged_s']:.2f} s | {q['p50']:.1f} ms | "
-                f"{q['p95']:.1f} ms | {r['machine']['load_before']:.1f}–{r['load_after']:.1f} |")
+                f"{q['p95']:.1f} ms | {r.get('build_load', r['machine']['load_before']):.1f}; "
+                f"{r['machine']['load_before']:.1f}–{r['load_after']:.1f} |")
         lines += ["", "Query latency by query type (in-process, `limit 10`, p50 / p95 ms):", "",
                   "| corpus | " + " | ".join(QUERIES) + " |",
                   "|---|" + "---:|" * len(QUERIES)]
@@ -381,6 +407,8 @@ def main() -> int:
     ap.add_argument("--corpora", type=Path, default=CORPORA,
                     help="folder holding the corpora by size (default benchmarks/corpora)")
     ap.add_argument("--report", action="store_true", help="write the RESULTS.md block")
+    ap.add_argument("--reuse", action="store_true",
+                    help="keep the index and build figures of an earlier run (no cold build)")
     ap.add_argument("--reindex-only", action="store_true",
                     help="with --size: only measure the one-changed-file refresh again")
     args = ap.parse_args()
@@ -389,7 +417,8 @@ def main() -> int:
         if args.reindex_only:
             reindex_only(size, args.corpora)
         else:
-            bench_size(size, args.repeat, args.e2e_runs, args.generate, args.corpora)
+            bench_size(size, args.repeat, args.e2e_runs, args.generate, args.corpora,
+                       args.reuse)
     if args.startup:
         bench_startup(args.startup_runs)
     if args.report:
