@@ -354,3 +354,46 @@ def test_a_large_build_shows_progress_on_a_terminal(run, tmp_path):
     assert r.exit_code == 0 and "indexing" in r.stderr and "210/210" in r.stderr
     r = run("index", "--rebuild", "--corpus", root)  # piped: no progress bar
     assert r.exit_code == 0 and "indexing" not in r.stderr
+
+
+def test_an_interrupted_refresh_leaves_the_index_as_it_was(small_corpus, taxonomy, monkeypatch):
+    opened(small_corpus, taxonomy).close()
+    path = write(small_corpus, "tourism-note", "Zeppelin tours are back.")
+    bump_mtime(path)
+    from brief_cli import index as index_module
+
+    real_insert = index_module._insert_article
+
+    def insert_then_die(*args, **kwargs):
+        real_insert(*args, **kwargs)  # half the work is written...
+        raise KeyboardInterrupt  # ...then the run is interrupted
+
+    with monkeypatch.context() as m:
+        m.setattr(index_module, "_insert_article", insert_then_die)
+        with pytest.raises(KeyboardInterrupt):
+            opened(small_corpus, taxonomy)
+    with opened(small_corpus, taxonomy) as ix:  # rolled back, then refreshed properly
+        assert not ix.refresh.rebuilt and ix.refresh.parsed == 1
+        assert uids(ix, taxonomy, "zeppelin") == ["tourism-note#p01"]
+        assert uids(ix, taxonomy, "arrivals") == []
+        assert ix.stats().passages == 4
+
+
+def test_a_killed_build_process_leaves_the_next_run_correct(tmp_path, taxonomy, isolated_env):
+    import signal
+
+    root = tmp_path / "many"
+    root.mkdir()
+    for i in range(300):
+        write(root, f"a{i:04d}", f"Zeppelin number {i} flies.", "Filler text about ports.")
+    env = dict(os.environ, BRIEF_CACHE_DIR=str(isolated_env))
+    for delay in (0.3, 0.8):
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "brief_cli", "index", "--rebuild", "--corpus", str(root)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        with opened(root, taxonomy) as ix:
+            assert len(uids(ix, taxonomy, "zeppelin")) == 300
+            assert not ix.warnings
