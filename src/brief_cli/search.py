@@ -36,7 +36,7 @@ _OPEN, _CLOSE = "\ue000", "\ue001"
 class Hit:
     """One passage found, with what it takes to show it (no corpus needed)."""
 
-    rank: int  # 1-based position in the full result list (0 when listed without a query)
+    rank: int  # 1-based position in the full result list (0 for a -C neighbour)
     uid: str
     article_id: str
     passage_id: str
@@ -249,7 +249,7 @@ def _expand_prefixes(index: Index, parsed: Query, prep: _Prepared) -> None:
 
 def _in_vocabulary(index: Index, term: Term) -> bool:
     return index.con.execute("SELECT 1 FROM fts WHERE fts MATCH ? LIMIT 1",
-                             (term.fts(),)).fetchone() is not None
+                             (f"text : ({term.fts()})",)).fetchone() is not None
 
 
 def _near_words(index: Index, word: str, max_distance: int, limit: int) -> list[str]:
