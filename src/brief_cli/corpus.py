@@ -316,21 +316,7 @@ def article_to_yaml(article: Article) -> str:
     """Render an article in the corpus file format (loads back to an equal Article)."""
     import yaml
 
-    class _Dumper(yaml.SafeDumper):
-        pass
-
-    def _str(dumper, value: str):
-        style = "|" if "\n" in value else None
-        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
-
-    _Dumper.add_representer(str, _str)
-
-    def flow(items):
-        return _Flow(items)
-
-    _Dumper.add_representer(_Flow, lambda d, v: d.represent_sequence(
-        "tag:yaml.org,2002:seq", list(v), flow_style=True))
-
+    flow = _Flow
     data: dict[str, Any] = {
         "id": article.id,
         "title": article.title,
@@ -350,8 +336,33 @@ def article_to_yaml(article: Article) -> str:
          "actors": flow(p.actors), "reviewed": p.reviewed}
         for p in article.passages
     ]
-    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100,
+    return yaml.dump(data, Dumper=_dumper(), sort_keys=False, allow_unicode=True, width=100,
                      default_flow_style=False)
+
+
+_DUMPER = None
+
+
+def _dumper():
+    """A safe dumper (PyYAML's C emitter when present: about 11x faster) with our styles."""
+    global _DUMPER
+    if _DUMPER is None:
+        import yaml
+
+        base = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+        class Dumper(base):  # type: ignore[misc, valid-type]
+            pass
+
+        def text(dumper, value: str):
+            style = "|" if "\n" in value else None
+            return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+        Dumper.add_representer(str, text)
+        Dumper.add_representer(_Flow, lambda d, v: d.represent_sequence(
+            "tag:yaml.org,2002:seq", list(v), flow_style=True))
+        _DUMPER = Dumper
+    return _DUMPER
 
 
 class _Flow(tuple):
