@@ -12,9 +12,13 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from brief_cli import yamlio
+from typing import TYPE_CHECKING
+
 from brief_cli.errors import Problem, TaxonomyError, UnknownIdError
 from brief_cli.model import KINDS
+
+if TYPE_CHECKING:
+    from brief_cli import yamlio
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ACTOR_TYPES = ("country", "organisation")
@@ -195,6 +199,8 @@ def _store(target: Path, taxonomy: Taxonomy) -> None:
 
 
 def _load_taxonomy(path: Path) -> Taxonomy:
+    from brief_cli import yamlio  # PyYAML only when the file is read, not from the cache
+
     try:
         doc = yamlio.load_file(path)
     except yamlio.YamlProblem as exc:
