@@ -698,7 +698,8 @@ def _layout(runs: list[list[_Line]]) -> _Layout:
 
 
 def _ends_sentence(text: str) -> bool:
-    return bool(_TERMINAL.search(text))
+    """Ends with . ! ? or …, maybe followed by closing quotes or brackets (as _TERMINAL)."""
+    return text.rstrip("\"'”’)]")[-1:] in (".", "!", "?", "…")
 
 
 def _first_word(text: str) -> str:
