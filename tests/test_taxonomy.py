@@ -80,3 +80,9 @@ def test_taxonomy_problems(tmp_path, text, message):
         load_taxonomy(path)
     assert message in str(info.value)
     assert str(path) in str(info.value)
+
+
+def test_an_actor_id_wins_over_another_actors_code():
+    taxonomy = load_taxonomy(config.bundled_taxonomy_path())
+    assert taxonomy.resolve_actor("nam") == "nam"  # the Non-Aligned Movement, not Namibia (NAM)
+    assert taxonomy.resolve_actor("Namibia") == "namibia"

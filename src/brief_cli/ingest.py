@@ -42,7 +42,7 @@ INPUT_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES
 MAX_PASSAGE_CHARS = 1200
 TARGET_PASSAGE_CHARS = 700
 
-HTML_HINT = "pip install 'brief-cli[html]'"
+HTML_HINT = "install the html extra: pip install trafilatura lxml_html_clean"
 
 
 # Results ---------------------------------------------------------------------------------------

@@ -77,6 +77,8 @@ class Taxonomy:
     def __post_init__(self) -> None:
         self._sector_by_id.update({s.id: s for s in self.sectors})
         self._actor_by_id.update({a.id: a for a in self.actors})
+        # Ids first: the id 'nam' (Non-Aligned Movement) wins over Namibia's ISO code NAM.
+        self._actor_by_name.update({fold(a.id): a.id for a in self.actors})
         for actor in self.actors:
             for name in actor.names():
                 self._actor_by_name.setdefault(fold(name), actor.id)
@@ -178,7 +180,9 @@ def _cache_file(path: Path) -> Path | None:
 
     try:
         stat = path.stat()
-        key = f"{__version__}|{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}"
+        code = Path(__file__).stat()  # a changed loader must not read an old entry
+        key = (f"{__version__}|{code.st_size}|{code.st_mtime_ns}|{path.resolve()}"
+               f"|{stat.st_size}|{stat.st_mtime_ns}")
     except OSError:
         return None
     return cache_dir() / "taxonomy" / (hashlib.sha1(key.encode()).hexdigest() + ".pickle")
