@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 from brief_cli import yamlio
 from brief_cli.errors import CorpusError, Problem, UnknownIdError
@@ -387,3 +387,21 @@ def find(corpus: Corpus, value: str) -> tuple[Article, Passage | None]:
                              [p.uid for p in article.passages if p.id in
                               closest(local, [q.id for q in article.passages])])
     return article, passage
+
+
+def find_articles(corpus: Corpus, values: Sequence[str]) -> list[Article]:
+    """The articles named by ``--article`` values, in the order given, each once.
+
+    UnknownIdError (with suggestions) for an id that names nothing; UsageError for a passage id.
+    """
+    from brief_cli.errors import UsageError
+
+    chosen: list[Article] = []
+    for value in values:
+        article, passage = find(corpus, value)
+        if passage is not None:
+            raise UsageError(f"--article takes an article id, not a passage id: {value!r}",
+                             hint=f"use --article {article.id}")
+        if article not in chosen:
+            chosen.append(article)
+    return chosen

@@ -13,8 +13,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Sequence
 
-from brief_cli.corpus import article_to_yaml, find
-from brief_cli.errors import FileProblem, UsageError
+from brief_cli.corpus import article_to_yaml, find_articles
+from brief_cli.errors import FileProblem
 from brief_cli.fileio import atomic_write_text
 from brief_cli.model import Article, Corpus
 from brief_cli.tagging import Tagger
@@ -64,17 +64,7 @@ class RetagPlan:
 
 def plan_retag(corpus: Corpus, tagger: Tagger, article_ids: Sequence[str] = ()) -> RetagPlan:
     """What retagging would change; raises UnknownIdError for an article id that names nothing."""
-    if article_ids:
-        articles = []
-        for value in article_ids:
-            article, passage = find(corpus, value)
-            if passage is not None:
-                raise UsageError(f"--article takes an article id, not a passage id: {value!r}",
-                                 hint=f"use --article {article.id}")
-            if article not in articles:
-                articles.append(article)
-    else:
-        articles = list(corpus.articles)
+    articles = find_articles(corpus, article_ids) if article_ids else list(corpus.articles)
     changes: list[Change] = []
     updates: list[ArticleUpdate] = []
     unreviewed = reviewed = 0

@@ -186,23 +186,13 @@ def evaluate(
 
         brief eval -f json | jq .sectors.micro
     """
-    from brief_cli.corpus import find
-    from brief_cli.errors import UsageError
+    from brief_cli.corpus import find_articles
     from brief_cli.evaluation import evaluate as run
     from brief_cli.render.tagging import render_eval
     from brief_cli.tagging import Tagger
 
     corp, tax, _ = load(corpus, taxonomy, strict)
-    chosen = None
-    if article:
-        chosen = []
-        for value in article:
-            found, passage = find(corp, value)
-            if passage is not None:
-                raise UsageError(f"--article takes an article id, not a passage id: {value!r}",
-                                 hint=f"use --article {found.id}")
-            if found not in chosen:
-                chosen.append(found)
+    chosen = find_articles(corp, article) if article else None
     report = run(corp, Tagger(tax), chosen)
     render_eval(report, fmt, disagreements=disagreements)
 
