@@ -64,3 +64,12 @@ def test_completion():
     assert complete_ids(None, "kazakhstan-bri-partner#p1")[:2] == [
         "kazakhstan-bri-partner#p10", "kazakhstan-bri-partner#p11"]
     assert complete_sector_ids(None, "clean") == ["clean-energy"]
+
+
+def test_nothing_close_lists_what_there_is(taxonomy):
+    with pytest.raises(UnknownIdError) as info:
+        Filters(sectors=("zzz",)).resolved(taxonomy)
+    assert str(info.value).startswith("unknown sector 'zzz' (sectors are agriculture, ")
+    with pytest.raises(UnknownIdError) as info:
+        Filters(actors=("zzqx",)).resolved(taxonomy)
+    assert "by id, name, alias or ISO code" in str(info.value)

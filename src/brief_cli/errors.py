@@ -44,8 +44,9 @@ class UsageError(BriefError):
 class UnknownIdError(BriefError):
     """An id (article, passage, sector, kind, actor) that names nothing."""
 
-    def __init__(self, what: str, value: str, suggestions: list[str] | tuple[str, ...] = ()):
-        hint = None
+    def __init__(self, what: str, value: str, suggestions: list[str] | tuple[str, ...] = (),
+                 *, otherwise: str | None = None):
+        hint = otherwise  # said when nothing is close enough to suggest
         if suggestions:
             hint = "did you mean " + ", ".join(repr(s) for s in suggestions) + "?"
         super().__init__(f"unknown {what} {value!r}", hint=hint)

@@ -98,7 +98,8 @@ class Taxonomy:
         for s in self.sectors:  # a label ("Clean energy") names its sector too
             if fold(s.label) == fold(value):
                 return s.id
-        raise UnknownIdError("sector", value, closest(value, self.sector_ids))
+        raise UnknownIdError("sector", value, closest(value, self.sector_ids),
+                             otherwise="sectors are " + ", ".join(self.sector_ids))
 
     # kinds -------------------------------------------------------------------------------
     @property
@@ -128,11 +129,13 @@ class Taxonomy:
             return found
         names = list(self._actor_by_name)
         suggestions = []
-        for name in closest(fold(value), names, limit=6):
+        for name in closest(fold(value), names, limit=6, cutoff=75):
             actor_id = self._actor_by_name[name]
             if actor_id not in suggestions:
                 suggestions.append(actor_id)
-        raise UnknownIdError("actor", value, suggestions[:3])
+        raise UnknownIdError("actor", value, suggestions[:3],
+                             otherwise="an actor is a country or organisation of the taxonomy, "
+                                       "by id, name, alias or ISO code")
 
     def actor_name(self, actor_id: str) -> str:
         actor = self._actor_by_id.get(actor_id)
