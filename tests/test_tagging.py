@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
@@ -288,7 +289,7 @@ def test_evidence_points_into_the_text(tagger):
 
 def test_tags_are_frozen_and_explanation_is_stable(tagger):
     tags = tagger.tag("Pipelines carry gas to China.")
-    with pytest.raises(Exception):
+    with pytest.raises(dataclasses.FrozenInstanceError):
         tags.kind = "challenge"  # type: ignore[misc]
     assert tags.explanation is tags.explanation
 
