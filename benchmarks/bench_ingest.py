@@ -22,7 +22,6 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import platform
 import sys
 import tempfile
 import time
@@ -40,18 +39,10 @@ BEGIN, END = "<!-- BEGIN ingest -->", "<!-- END ingest -->"
 
 
 def machine() -> str:
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    import os
+    sys.path.insert(0, str(HERE))
+    from machine import describe
 
-    return f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}"
-
+    return describe()
 
 def run_batch(sources, taxonomy, tag: bool) -> dict:
     with tempfile.TemporaryDirectory(prefix="brief-bench-") as scratch:

@@ -99,17 +99,12 @@ def run_measured(cmd: list[str], env: dict, stdout=subprocess.DEVNULL
 
 
 def machine() -> dict:
-    model = ""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
+    sys.path.insert(0, str(HERE))
+    from machine import cpu_model
+
     import sqlite3
 
-    return {"nproc": os.cpu_count(), "cpu": model or platform.processor(),
+    return {"nproc": os.cpu_count(), "cpu": cpu_model(),
             "python": platform.python_version(), "sqlite": sqlite3.sqlite_version,
             "load_before": os.getloadavg()[0] if hasattr(os, "getloadavg") else None,
             "rg": _version(["rg", "--version"])}

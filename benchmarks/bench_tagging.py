@@ -23,7 +23,6 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import platform
 import random
 import statistics
 import sys
@@ -127,18 +126,9 @@ def bench(name: str, texts: list[str], taxonomy, runs: int) -> dict:
 
 
 def machine() -> str:
-    model = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    import os
+    from machine import describe
 
-    return f"{os.cpu_count()} cores, {model}, Python {platform.python_version()}"
-
+    return describe()
 
 RUNS = [5]
 
