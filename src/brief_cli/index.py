@@ -369,6 +369,16 @@ def _try_open(root, base, expect, taxonomy, warnings, rebuild, progress) -> Inde
         if message not in warnings:
             warnings.append(message)
 
+    def unusable(path, exc) -> str:
+        """Why an existing index cannot be used; damage (not mere staleness) is warned about."""
+        if isinstance(exc, _Stale):
+            reason = exc.args[0]
+            if not reason.startswith(("made by another", "settings", "taxonomy")):
+                damaged(path, reason)
+            return reason
+        damaged(path, exc)
+        return "damaged"
+
     reason = "rebuild asked" if rebuild else "no index yet"
     path = _current(base)
     con = None
@@ -385,13 +395,8 @@ def _try_open(root, base, expect, taxonomy, warnings, rebuild, progress) -> Inde
                 return Index(con, path, root)
             seen = (on_disk, files, _data_version(con))
             reason = ""
-        except _Stale as exc:
-            reason = exc.args[0]
-            if not reason.startswith(("made by another", "settings", "taxonomy")):
-                damaged(path, reason)
-        except sqlite3.DatabaseError as exc:
-            reason = "damaged"
-            damaged(path, exc)
+        except (_Stale, sqlite3.DatabaseError) as exc:
+            reason = unusable(path, exc)
         if seen is None and con is not None:
             con.close()
             con = None
@@ -416,13 +421,8 @@ def _try_open(root, base, expect, taxonomy, warnings, rebuild, progress) -> Inde
                 if stats is not None:
                     return Index(con, path, root, stats)
                 reason = "many files changed"
-            except _Stale as exc:
-                reason = exc.args[0]
-                if not reason.startswith(("made by another", "settings", "taxonomy")):
-                    damaged(path, reason)
-            except sqlite3.DatabaseError as exc:
-                reason = "damaged"
-                damaged(path, exc)
+            except (_Stale, sqlite3.DatabaseError) as exc:
+                reason = unusable(path, exc)
             if con is not None:
                 con.close()
                 con = None
