@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from brief_cli import ingest as core
+from brief_cli.ingest import batch
 from brief_cli.config import bundled_corpus_dir, bundled_taxonomy_path
 from brief_cli.corpus import article_to_yaml, load_article_file, load_article_text
 from brief_cli.decode import decode_bytes
@@ -943,7 +944,7 @@ def test_an_unexpected_error_fails_only_that_input(tmp_path, inputs, taxonomy, m
             raise ValueError("boom")
         return real(text)
 
-    monkeypatch.setattr(core, "parse_text", flaky)
+    monkeypatch.setattr(batch, "parse_text", flaky)
     ingester = core.Ingester(tmp_path, taxonomy, core.Options(tag=False))
     outcomes = ingester.run(core.collect_inputs([str(inputs)]))
     assert [(Path(o.input).name, o.status, o.reason) for o in outcomes] == [
