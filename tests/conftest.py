@@ -1,24 +1,45 @@
-"""Shared fixtures: an isolated environment, a tiny hand-made corpus, and a CLI runner."""
+"""Shared fixtures: an isolated environment for every test, a tiny hand-made corpus, a CLI runner.
+
+The helpers themselves live in ``helpers.py`` (import them from there); the names are re-exported
+here for tests that still say ``from conftest import ...``.
+"""
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from brief_cli.cli import app
 from brief_cli.render import common
+from helpers import SMALL_CORPUS, Runner, article_yaml, dedent, write_corpus  # noqa: F401
+
+try:  # keep hypothesis's example database out of the checkout: tests write only under tmp
+    from hypothesis import settings as _hypothesis_settings
+
+    _hypothesis_settings.register_profile("brief", database=None)
+    _hypothesis_settings.load_profile("brief")
+except ImportError:  # pragma: no cover - hypothesis is in the test extra
+    pass
+
+_ISOLATED_VARS = ("BRIEF_CORPUS", "BRIEF_TAXONOMY", "BRIEF_DEBUG", "NO_COLOR",
+                  "BRIEF_FORCE_TERMINAL", "FORCE_COLOR", "BRIEF_CHECKPOINT")
 
 
 @pytest.fixture(autouse=True)
 def isolated_env(tmp_path_factory, monkeypatch):
-    """No test reads the user's corpus settings or writes to the user's cache."""
+    """Every test gets its own cache and home folders and none of the user's brief settings.
+
+    HOME and the XDG folders point into the test's own tmp folder too, so that even a subprocess
+    started without BRIEF_CACHE_DIR cannot write to the real user cache or config.
+    """
     cache = tmp_path_factory.mktemp("cache")
+    home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("BRIEF_CACHE_DIR", str(cache))
-    for name in ("BRIEF_CORPUS", "BRIEF_TAXONOMY", "BRIEF_DEBUG", "NO_COLOR",
-                 "BRIEF_FORCE_TERMINAL", "FORCE_COLOR"):
+    monkeypatch.setenv("HOME", str(home))
+    for var, sub in (("XDG_CACHE_HOME", ".cache"), ("XDG_CONFIG_HOME", ".config"),
+                     ("XDG_DATA_HOME", ".local/share"), ("XDG_STATE_HOME", ".local/state")):
+        monkeypatch.setenv(var, str(home / sub))
+    for name in _ISOLATED_VARS:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("COLUMNS", "120")
     common.reset_consoles()
@@ -26,85 +47,9 @@ def isolated_env(tmp_path_factory, monkeypatch):
     common.reset_consoles()
 
 
-def article_yaml(article_id: str, passages: list[dict], **meta) -> str:
-    """An article file's text; passages as dicts with id, text, kind, sectors, actors."""
-    import yaml
-
-    data = {
-        "id": article_id,
-        "title": meta.pop("title", article_id.replace("-", " ").title()),
-        "source": meta.pop("source", "Test Review"),
-        "authors": meta.pop("authors", ["Ann Author"]),
-        "published": meta.pop("published", "2024-01-15"),
-        "language": "en",
-    }
-    data.update(meta)
-    data["passages"] = [
-        {"id": p.get("id", f"p{i + 1:02d}"), "text": p["text"], "kind": p.get("kind", "context"),
-         "sectors": p.get("sectors", []), "actors": p.get("actors", []),
-         "reviewed": p.get("reviewed", True)}
-        for i, p in enumerate(passages)
-    ]
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
-
-
-SMALL_CORPUS = {
-    "energy-outlook": dict(
-        title="Energy Outlook for Central Asia", published="2023-05-02",
-        authors=["Ann Author", "Ben Writer"], url="https://example.org/energy",
-        passages=[
-            {"text": "Kazakhstan exports oil and gas through pipelines to China.",
-             "kind": "context", "sectors": ["energy", "trade"], "actors": ["kazakhstan", "china"]},
-            {"text": "Dependency on a single pipeline is a risk for the region.",
-             "kind": "challenge", "sectors": ["energy"], "actors": []},
-            {"text": "Solar and wind power offer a real opportunity for new investment.",
-             "kind": "opportunity", "sectors": ["clean-energy"], "actors": []},
-        ]),
-    "tourism-note": dict(
-        title="Tourism After the Pandemic", published="2024-03-10", authors=["Cy Analyst"],
-        passages=[
-            {"text": "Tourist arrivals in Uzbekistan doubled last year.",
-             "kind": "context", "sectors": ["tourism"], "actors": ["uzbekistan"]},
-            {"text": "New tourist routes could attract visitors from Europe.",
-             "kind": "opportunity", "sectors": ["tourism", "culture"], "actors": []},
-        ]),
-}
-
-
-def write_corpus(root: Path, articles: dict[str, dict] | None = None) -> Path:
-    root.mkdir(parents=True, exist_ok=True)
-    for article_id, spec in (articles or SMALL_CORPUS).items():
-        spec = dict(spec)
-        passages = spec.pop("passages")
-        (root / f"{article_id}.yaml").write_text(article_yaml(article_id, passages, **spec),
-                                                 encoding="utf-8")
-    return root
-
-
 @pytest.fixture
 def small_corpus(tmp_path) -> Path:
     return write_corpus(tmp_path / "corpus")
-
-
-def dedent(text: str) -> str:
-    return textwrap.dedent(text).lstrip("\n")
-
-
-class Runner:
-    """CliRunner with stdout and stderr kept apart."""
-
-    def __init__(self):
-        try:
-            self._runner = CliRunner(mix_stderr=False)
-        except TypeError:  # newer Click/Typer keep them apart by default
-            self._runner = CliRunner()
-
-    def __call__(self, *args: str, input: str | None = None, env: dict | None = None):
-        common.reset_consoles()
-        result = self._runner.invoke(app, [str(a) for a in args], input=input, env=env,
-                                     catch_exceptions=True)
-        common.reset_consoles()
-        return result
 
 
 @pytest.fixture

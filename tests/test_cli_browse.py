@@ -7,7 +7,7 @@ import io
 import json
 import re
 
-from conftest import SMALL_CORPUS, article_yaml, write_corpus
+from helpers import SMALL_CORPUS, article_yaml, write_corpus
 
 from brief_cli import __version__
 

@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import article_yaml, dedent, write_corpus
+from helpers import article_yaml, dedent, write_corpus
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

@@ -13,7 +13,7 @@ from brief_cli.evaluation import PRF, cohen_kappa, evaluate
 from brief_cli.errors import NothingFound
 from brief_cli.tagging import Tagger
 from brief_cli.taxonomy import load_taxonomy
-from tests.conftest import write_corpus
+from helpers import write_corpus
 
 # What the tagger says about each passage (checked in test_the_tagger_says_what_we_assume):
 #   p01 context     energy                 kazakhstan, china

@@ -30,7 +30,7 @@ from brief_cli.filters import Filters
 from brief_cli.selection import Selected, Selection, select_passages
 from brief_cli.text import strip_controls
 
-from conftest import write_corpus
+from helpers import write_corpus
 
 GENERATED = datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
 

@@ -16,7 +16,7 @@ from brief_cli.filters import Filters
 from brief_cli.index import _current, index_base, open_index, scan
 from brief_cli.search import search
 from brief_cli.taxonomy import load_taxonomy
-from conftest import article_yaml
+from helpers import article_yaml
 
 
 @pytest.fixture(scope="module")

@@ -26,7 +26,7 @@ from brief_cli.errors import FileProblem
 from brief_cli.model import Article, Passage
 from brief_cli.taxonomy import load_taxonomy
 
-from conftest import dedent
+from helpers import dedent
 
 DATA = Path(__file__).parent / "data" / "ingest"
 SEED_RAW = DATA / "kazakhstan-bri-partner.raw.txt"

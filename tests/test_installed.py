@@ -51,7 +51,8 @@ def test_error_is_one_line_without_traceback(tmp_path):
 
 
 def test_debug_shows_the_traceback(tmp_path):
-    result = brief("show", "no-such-article", env={"BRIEF_DEBUG": "1"})
+    result = brief("show", "no-such-article",
+                   env={"BRIEF_DEBUG": "1", "BRIEF_CACHE_DIR": str(tmp_path / "cache")})
     assert result.returncode != 0
     assert "Traceback" in result.stderr
 
@@ -73,7 +74,7 @@ def test_closed_pipe_is_quiet(tmp_path):
 
 @pytest.mark.skipif(os.name != "posix", reason="permissions")
 def test_read_only_corpus_is_never_written(tmp_path):
-    from conftest import write_corpus
+    from helpers import write_corpus
 
     root = write_corpus(tmp_path / "ro")
     before = {p: p.stat().st_mtime_ns for p in root.iterdir()}

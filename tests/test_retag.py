@@ -13,7 +13,7 @@ from brief_cli.corpus import load_corpus
 from brief_cli.errors import FileProblem, UnknownIdError
 from brief_cli.tagging import Tagger
 from brief_cli.taxonomy import load_taxonomy
-from tests.conftest import write_corpus
+from helpers import write_corpus
 
 MIXED = {
     "mixed-note": dict(passages=[

@@ -17,7 +17,7 @@ from brief_cli.index import open_index
 from brief_cli.search import allowed_distance, search, select_by_query
 from brief_cli.selection import select_passages
 from brief_cli.taxonomy import load_taxonomy
-from conftest import write_corpus
+from helpers import write_corpus
 
 ARTICLES = {
     "grid-report": dict(

@@ -10,8 +10,9 @@ import re
 import pytest
 from rich.cells import cell_len
 
-from conftest import write_corpus
+from helpers import write_corpus
 
+from brief_cli.errors import UsageError
 from brief_cli import sectors as core
 from brief_cli.render.sectors import bar, shade, short_names
 
@@ -93,7 +94,7 @@ def test_core_table_reports_hidden_and_untagged(corpus_dir):
     assert table.hidden == len(tax.sectors) - 4
     full = core.sector_counts(select_passages(corp, tax), tax, include_empty=True)
     assert len(full.rows) == len(tax.sectors) and full.hidden == 0
-    with pytest.raises(Exception, match="cannot sort by 'bogus'"):
+    with pytest.raises(UsageError, match="cannot sort by 'bogus'"):
         core.sector_counts(select_passages(corp, tax), tax, sort="bogus")
 
 

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from rich.cells import cell_len
 
-from conftest import write_corpus
+from helpers import write_corpus
 
 from brief_cli import summary as core
 from brief_cli.model import Passage

@@ -397,7 +397,7 @@ def test_explain_corpus_passage(run, small_corpus):
 
 
 def test_explain_shows_sectors_under_the_threshold(run, tmp_path):
-    from tests.conftest import write_corpus
+    from helpers import write_corpus
 
     root = write_corpus(tmp_path / "c", {"long-note": dict(passages=[{
         "text": "The delegation spent three days in the capital, where talks covered the new "
@@ -523,7 +523,7 @@ def test_compiled_taxonomy_is_cached_and_a_damaged_cache_rebuilt(taxonomy, isola
 
 
 def test_explain_shows_corpus_text_literally(run, tmp_path):
-    from tests.conftest import write_corpus
+    from helpers import write_corpus
 
     root = write_corpus(tmp_path / "c", {"odd-note": dict(passages=[
         {"text": "Oil [bold]pipelines[/bold] \x1b[31mare a risk\x1b[0m for China.",
