@@ -130,9 +130,9 @@ def test_replacements_for_typos():
 @pytest.fixture(scope="module")
 def fts():
     con = sqlite3.connect(":memory:")
-    con.execute("CREATE VIRTUAL TABLE f USING fts5(text, "
+    con.execute("CREATE VIRTUAL TABLE f USING fts5(text, tags, cjk, "
                 "tokenize='porter unicode61 remove_diacritics 2')")
-    con.execute("INSERT INTO f VALUES ('the silk road and the long-term pipeline')")
+    con.execute("INSERT INTO f VALUES ('the silk road and the long-term pipeline', '', '')")
     return con
 
 

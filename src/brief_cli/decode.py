@@ -41,7 +41,8 @@ _MAGIC = (
 _PREFERRED = ("cp1252", "latin_1", "iso8859_15", "utf_8", "mac_roman")
 
 _NAMES = {"utf-8-sig": "UTF-8 with BOM", "utf-8": "UTF-8", "utf-16": "UTF-16", "utf-32": "UTF-32",
-          "latin_1": "latin-1", "iso8859_15": "latin-9"}
+          "latin_1": "latin-1", "iso8859_15": "latin-9", "gb18030": "GB18030 (GBK)",
+          "big5": "Big5"}
 
 
 @dataclass(frozen=True)
@@ -100,10 +101,15 @@ def _detect(raw: bytes) -> Decoded:
         return _PREFERRED.index(name) if name in _PREFERRED else len(_PREFERRED)
 
     chosen = min(pool, key=rank)
-    text = str(chosen)
+    encoding, text = chosen.encoding, str(chosen)
+    from brief_cli.lang.encoding import better_chinese
+
+    chinese = better_chinese(raw, encoding)  # GBK against Big5 on short inputs
+    if chinese is not None:
+        encoding, text = chinese
     if _control_share(text) > 0.05:
         raise FileProblem("not text: it decodes to control characters (binary data)")
-    return Decoded(text, chosen.encoding, detected=True)
+    return Decoded(text, encoding, detected=True)
 
 
 def _control_share(text: str) -> float:

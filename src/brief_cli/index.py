@@ -22,6 +22,11 @@ order (published date, then id), spaced out so that articles added later fit in 
 So rowid order *is* corpus order: BM25 ties, filter-only listings and date ranges need no
 join. Kind, sector and actor tags are indexed as tokens of a second FTS column (weight 0 in
 BM25), so filters are part of the MATCH expression.
+
+Chinese (see ``brief_cli.lang.segment``): the text column holds Chinese passages cut into words
+by an invisible separator, and a third column, ``cjk``, holds their Chinese characters one
+token each (empty for passages without Chinese), so a query's characters are found as a phrase
+however the segmenter cut the passage. Dropping the separators gives the passage back.
 """
 
 from __future__ import annotations
@@ -39,12 +44,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator
 
 from brief_cli.errors import FileProblem, Problem
+from brief_cli.lang.segment import SEGMENTER_VERSION, char_text, index_text
 
 if TYPE_CHECKING:
     from brief_cli.model import Article
     from brief_cli.taxonomy import Taxonomy
 
-SCHEMA_VERSION = "5"
+SCHEMA_VERSION = "6"
 TOKENIZER = "porter unicode61 remove_diacritics 2"
 SUFFIXES = (".yaml", ".yml")
 WORD_RE = re.compile(r"[^\W_]+", re.UNICODE)
@@ -93,7 +99,7 @@ CREATE INDEX articles_file ON articles(file);
 CREATE TABLE passages(
     rowid INTEGER PRIMARY KEY, article INTEGER NOT NULL, idx INTEGER NOT NULL, pid TEXT NOT NULL,
     kind TEXT NOT NULL, sectors TEXT NOT NULL, actors TEXT NOT NULL, reviewed INTEGER NOT NULL);
-CREATE VIRTUAL TABLE fts USING fts5(text, tags, tokenize='{TOKENIZER}');
+CREATE VIRTUAL TABLE fts USING fts5(text, tags, cjk, tokenize='{TOKENIZER}');
 CREATE VIRTUAL TABLE fts_vocab USING fts5vocab(fts, 'col');
 CREATE TABLE words(len INTEGER NOT NULL, word TEXT NOT NULL, n INTEGER NOT NULL,
     PRIMARY KEY(len, word)) WITHOUT ROWID;
@@ -302,7 +308,7 @@ def _check(con: sqlite3.Connection, path: Path, expect: dict[str, str]) -> None:
 
 
 def _expect(root: Path | None, taxonomy_fp: str) -> dict[str, str]:
-    return {"schema": SCHEMA_VERSION, "tokenizer": TOKENIZER,
+    return {"schema": SCHEMA_VERSION, "tokenizer": TOKENIZER, "segmenter": SEGMENTER_VERSION,
             "root": str(Path(root).resolve()) if root is not None else "",
             "taxonomy": taxonomy_fp}
 
@@ -511,7 +517,7 @@ def _staged(con: sqlite3.Connection, path: str) -> Iterator[_Stage]:
         con.execute("PRAGMA stage.synchronous = OFF")
         con.execute("CREATE TABLE stage.rows(rowid INTEGER PRIMARY KEY, idx INTEGER, pid TEXT, "
                     "kind TEXT, sectors TEXT, actors TEXT, reviewed INTEGER, text TEXT, "
-                    "tags TEXT)")
+                    "tags TEXT, cjk TEXT)")
         # The surface words (folded, not stemmed) for typo suggestions, counted by SQLite's
         # own tokenizer: much cheaper than counting them in Python.
         con.execute("CREATE VIRTUAL TABLE stage.surface USING fts5(text, content='', "
@@ -547,7 +553,8 @@ def _place_all(con: sqlite3.Connection, stage: _Stage) -> None:
             "SELECT ? + idx, ?, idx, pid, kind, sectors, actors, reviewed FROM stage.rows "
             "WHERE rowid BETWEEN ? AND ?", (base, article_rowid, first, last))
         con.execute(
-            "INSERT INTO fts(rowid, text, tags) SELECT ? + idx, text, tags FROM stage.rows "
+            "INSERT INTO fts(rowid, text, tags, cjk) SELECT ? + idx, text, tags, cjk "
+            "FROM stage.rows "
             "WHERE rowid BETWEEN ? AND ?", (base, first, last))
 
 
@@ -682,7 +689,7 @@ def _parse(task):
     words: Counter[str] = Counter()
     if count and article is not None:
         for p in article.passages:
-            words.update(set(WORD_RE.findall(p.text.lower())))
+            words.update(set(WORD_RE.findall(index_text(p.text).lower())))
     return rel, digest, article, problems, words
 
 
@@ -853,10 +860,11 @@ def _insert_article(con, rel: str, article: Article, stage: _Stage | None
         first = stage.next
         stage.next += len(article.passages)
         con.executemany(
-            "INSERT INTO stage.rows(rowid, idx, pid, kind, sectors, actors, reviewed, text, tags)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO stage.rows(rowid, idx, pid, kind, sectors, actors, reviewed, text, tags,"
+            " cjk) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(first + i, p.index, p.id, p.kind, _tags(p.sectors), _tags(p.actors),
-              int(p.reviewed), p.text, _tag_text(p.kind, p.sectors, p.actors))
+              int(p.reviewed), index_text(p.text), _tag_text(p.kind, p.sectors, p.actors),
+              char_text(p.text))
              for i, p in enumerate(article.passages)])
         return article_rowid, first, stage.next - 1
     base = slot << PASSAGE_BITS
@@ -865,9 +873,9 @@ def _insert_article(con, rel: str, article: Article, stage: _Stage | None
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         [(base + p.index, article_rowid, p.index, p.id, p.kind, _tags(p.sectors),
           _tags(p.actors), int(p.reviewed)) for p in article.passages])
-    con.executemany("INSERT INTO fts(rowid, text, tags) VALUES (?, ?, ?)",
-                    [(base + p.index, p.text, _tag_text(p.kind, p.sectors, p.actors))
-                     for p in article.passages])
+    con.executemany("INSERT INTO fts(rowid, text, tags, cjk) VALUES (?, ?, ?, ?)",
+                    [(base + p.index, index_text(p.text), _tag_text(p.kind, p.sectors, p.actors),
+                      char_text(p.text)) for p in article.passages])
     return article_rowid, 0, 0
 
 

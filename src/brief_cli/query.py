@@ -21,6 +21,10 @@ from datetime import date
 
 from brief_cli.errors import UsageError
 from brief_cli.filters import Filters, parse_date
+from brief_cli.lang import HAN_RE, HAN_RUN_RE
+
+# The columns of the index that passage text is searched in (words, Chinese characters).
+TEXT_COLUMNS = "{text cjk}"
 
 # The tokens a word is made of: letters and digits (close to FTS5's unicode61 tokenizer).
 TOKEN_RE = re.compile(r"[^\W_]+", re.UNICODE)
@@ -49,12 +53,31 @@ class Term:
     @property
     def is_word(self) -> bool:
         """A single plain word: the only kind of term typo tolerance applies to."""
-        return len(self.tokens) == 1 and not self.prefix and not self.quoted
+        return (len(self.tokens) == 1 and not self.prefix and not self.quoted
+                and not self.chinese)
+
+    @property
+    def chinese(self) -> bool:
+        """Whether the term holds Chinese characters (searched through the segmenter)."""
+        return any(HAN_RE.search(t) for t in self.tokens)
 
     def fts(self) -> str:
-        """This term as an FTS5 string: always quoted, inner quotes doubled."""
-        quoted = '"' + " ".join(self.tokens).replace('"', '""') + '"'
-        return quoted + "*" if self.prefix else quoted
+        """This term as an FTS5 string: always quoted, inner quotes doubled.
+
+        A Chinese term is cut into words as the passages were, and also searched as a phrase
+        of its characters in the ``cjk`` column, so it is found whatever the segmenter did
+        with the text around it ("一带一路" in "共建“一带一路”")."""
+        if not self.chinese:
+            quoted = '"' + " ".join(self.tokens).replace('"', '""') + '"'
+            return quoted + "*" if self.prefix else quoted
+        from brief_cli.lang.segment import query_words
+
+        words = [w for t in self.tokens for w in query_words(t)]
+        quoted = '"' + " ".join(words).replace('"', '""') + '"' + ("*" if self.prefix else "")
+        if not all(HAN_RUN_RE.fullmatch(t) for t in self.tokens):
+            return f"text : {quoted}"  # mixed ("5G网络"): words only
+        chars = " ".join(c for t in self.tokens for c in t)
+        return f'(text : {quoted} OR cjk : "{chars}")'
 
     def __str__(self) -> str:
         body = " ".join(self.tokens)

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Callable, Union
 from brief_cli.errors import UsageError
 from brief_cli.filters import Filters
 from brief_cli.index import Index
-from brief_cli.query import Query, Term, parse
+from brief_cli.lang.segment import SEP, display_text
+from brief_cli.query import TEXT_COLUMNS, Query, Term, parse
 
 if TYPE_CHECKING:
     from brief_cli.model import Corpus
@@ -27,6 +28,10 @@ TaxonomySource = Union["Taxonomy", Callable[[], "Taxonomy"]]
 # Typo tolerance: the Damerau-Levenshtein distance allowed for a word of at least N letters.
 TYPO_RULES = ((9, 2), (5, 1))
 MAX_CORRECTIONS = 3  # vocabulary words searched in place of one unknown word
+
+# Weight in BM25 of a match on Chinese characters, against 1.0 for one on words: a passage
+# where the query is a word of the text ranks above one where its characters merely meet.
+CJK_WEIGHT = 0.5
 
 # Private-use characters mark matches in FTS5's highlight(): they never occur in prose.
 _OPEN, _CLOSE = "\ue000", "\ue001"
@@ -121,9 +126,10 @@ class _Prepared:
     def match(self) -> str:
         """The whole MATCH expression ("" when the query needs no FTS)."""
         if self.text_expr:
-            return " AND ".join(x for x in (f"text : ({self.text_expr})", self.tag_expr) if x)
+            return " AND ".join(x for x in (f"{TEXT_COLUMNS} : ({self.text_expr})",
+                                            self.tag_expr) if x)
         if self.tag_expr and self.excluded_expr:
-            return f"({self.tag_expr}) NOT text : ({self.excluded_expr})"
+            return f"({self.tag_expr}) NOT {TEXT_COLUMNS} : ({self.excluded_expr})"
         return self.tag_expr
 
     def rowids(self) -> tuple[str, list]:
@@ -135,7 +141,7 @@ class _Prepared:
         params = list(self.cond_params)
         if self.excluded_expr:
             sql += " AND rowid NOT IN (SELECT rowid FROM fts WHERE fts MATCH ?)"
-            params.append(f"text : ({self.excluded_expr})")
+            params.append(f"{TEXT_COLUMNS} : ({self.excluded_expr})")
         return sql, params
 
 
@@ -249,7 +255,7 @@ def _expand_prefixes(index: Index, parsed: Query, prep: _Prepared) -> None:
 
 def _in_vocabulary(index: Index, term: Term) -> bool:
     return index.con.execute("SELECT 1 FROM fts WHERE fts MATCH ? LIMIT 1",
-                             (f"text : ({term.fts()})",)).fetchone() is not None
+                             (f"{TEXT_COLUMNS} : ({term.fts()})",)).fetchone() is not None
 
 
 def _near_words(index: Index, word: str, max_distance: int, limit: int) -> list[str]:
@@ -361,10 +367,10 @@ def _page(index: Index, prep: _Prepared, limit: int | None,
         tier, tier_params = "0", []
         if prep.exact_expr:
             tier = "(rowid NOT IN (SELECT rowid FROM fts WHERE fts MATCH ?))"
-            tier_params = [f"text : ({prep.exact_expr})"]
+            tier_params = [f"{TEXT_COLUMNS} : ({prep.exact_expr})"]
         elif prep.replace:
             tier = "1"
-        sql = (f"SELECT rowid, bm25(fts, 1.0, 0.0) AS score, {tier} AS tier FROM fts "
+        sql = (f"SELECT rowid, bm25(fts, 1.0, 0.0, {CJK_WEIGHT}) AS score, {tier} AS tier FROM fts "
                f"WHERE fts MATCH ? AND {prep.cond} ORDER BY tier, score, rowid LIMIT ? OFFSET ?")
         rows = con.execute(sql, tier_params + [prep.match] + prep.cond_params + [lim, offset])
         return [(r[0], -r[1], r[2]) for r in rows]
@@ -399,12 +405,16 @@ def _hits(index: Index, prep: _Prepared | None, page: list[tuple[int, float | No
             details[row[0]] = row
         for rowid, text in con.execute(f"SELECT rowid, text FROM fts WHERE rowid IN ({marks})",
                                        chunk):
-            texts[rowid] = text
+            texts[rowid] = display_text(text)
         if prep is not None and prep.text_expr:
-            for rowid, marked in con.execute(
-                    f"SELECT rowid, highlight(fts, 0, ?, ?) FROM fts WHERE fts MATCH ? "
-                    f"AND rowid IN ({marks})", [_OPEN, _CLOSE, prep.match] + chunk):
-                spans[rowid] = _spans(marked)
+            # Chinese terms also match in the character column (2): both columns' marks count.
+            columns = (0, 2) if any(t.chinese for t in prep.parsed.terms()) else (0,)
+            for column in columns:
+                for rowid, marked in con.execute(
+                        f"SELECT rowid, highlight(fts, {column}, ?, ?) FROM fts WHERE fts MATCH ?"
+                        f" AND rowid IN ({marks})", [_OPEN, _CLOSE, prep.match] + chunk):
+                    found = _spans(marked)
+                    spans[rowid] = _merge(spans.get(rowid, ()) + found) if column else found
     hits = []
     for i, (rowid, score, tier) in enumerate(page):
         d = details.get(rowid)
@@ -425,11 +435,14 @@ def _hits(index: Index, prep: _Prepared | None, page: list[tuple[int, float | No
 
 
 def _spans(marked: str) -> tuple[tuple[int, int], ...]:
-    """Character ranges in the plain text from a highlight() string with marker characters."""
+    """Character ranges in the plain text from a highlight() string with marker characters
+    (the separators of indexed Chinese text take no place in the plain text)."""
     out: list[tuple[int, int]] = []
     pos = 0
     start = None
     for ch in marked:
+        if ch == SEP:
+            continue
         if ch == _OPEN:
             start = pos
         elif ch == _CLOSE:
@@ -438,13 +451,27 @@ def _spans(marked: str) -> tuple[tuple[int, int], ...]:
             start = None
         else:
             pos += 1
-    return tuple(out)
+    return _merge(out) if SEP in marked else tuple(out)
+
+
+def _merge(spans) -> tuple[tuple[int, int], ...]:
+    """Sorted spans with touching or overlapping ones joined (a Chinese word is marked
+    character by character in the character column)."""
+    out: list[list[int]] = []
+    for start, end in sorted(spans):
+        if out and start <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], end)
+        else:
+            out.append([start, end])
+    return tuple((a, b) for a, b in out)
 
 
 def _suggest(index: Index, parsed: Query) -> list[str]:
     """Nearest vocabulary words to the query's words (for "nothing found")."""
     out: list[str] = []
     for term in parsed.terms():
+        if term.chinese:
+            continue  # edit distance means nothing for Chinese characters
         for token in term.tokens:
             word = _fold(token)
             if len(word) < 3:
