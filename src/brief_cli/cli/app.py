@@ -7,6 +7,7 @@ an exit code here, in ``BriefGroup.invoke``, and nowhere else.
 
 from __future__ import annotations
 
+import enum
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, List, Optional
@@ -16,7 +17,7 @@ from typer.core import TyperGroup
 
 from brief_cli import __version__
 from brief_cli.errors import BriefError, ExitCode
-from brief_cli.render.formats import OutputFormat
+from brief_cli.render.formats import OutputFormat, set_raw_csv
 
 if TYPE_CHECKING:
     from brief_cli.corpus import LoadResult
@@ -36,7 +37,11 @@ class BriefGroup(TyperGroup):
     def list_commands(self, ctx: typer.Context) -> list[str]:
         return list(self.commands)  # in the order they were defined, not alphabetical
 
+    def get_command(self, ctx: typer.Context, cmd_name: str):
+        return with_raw_csv(super().get_command(ctx, cmd_name))
+
     def invoke(self, ctx: typer.Context):
+        set_raw_csv(False)  # one process may run several commands (tests, completion)
         try:
             return super().invoke(ctx)
         except BriefError as exc:
@@ -55,6 +60,53 @@ class BriefGroup(TyperGroup):
             # The reader went away (`brief search x | head`): stop quietly, as ripgrep does.
             _silence_stdout()
             raise typer.Exit(0) from None
+
+
+RAW_CSV_HELP = ("With --format csv, write every cell as it is. By default a cell that starts with "
+                "=, +, -, @, a tab or a carriage return gets a leading ' so that a spreadsheet "
+                "shows it as text instead of running it as a formula.")
+
+
+def with_raw_csv(command):
+    """Every command that can write CSV (a --format with a csv choice) also takes --raw-csv, added
+    here, once, so that no command's CSV can forget the spreadsheet-safety rule or its opt-out."""
+    at = next((i for i, p in enumerate(getattr(command, "params", ()))
+               if "--format" in getattr(p, "opts", ()) and _offers_csv(p)), None)
+    if at is not None and not any(p.name == "raw_csv" for p in command.params):
+        command.params.insert(at + 1, _raw_csv_option())
+    return command
+
+
+def _offers_csv(param) -> bool:
+    """Whether a --format option has a csv choice (its type is the click choice or, in newer
+    Typer, the annotation of its type descriptor); when that cannot be told, assume it does."""
+    choices = getattr(getattr(param, "type", None), "choices", None)
+    if choices is None:
+        annotation = getattr(getattr(param, "type_descriptor", None), "annotation", None)
+        if not (isinstance(annotation, type) and issubclass(annotation, enum.Enum)):
+            return True
+        choices = list(annotation)
+    return any(getattr(c, "value", c) == "csv" for c in choices)
+
+
+_RAW_CSV_OPTION: list = []
+
+
+def _raw_csv_option():
+    """The --raw-csv option, declared the ordinary Typer way (so it stays right whatever Typer's
+    internals), whose value goes to the CSV writer rather than to the command's function."""
+    if not _RAW_CSV_OPTION:
+        probe = typer.Typer()
+
+        @probe.command()
+        def _probe(raw_csv: Annotated[bool, typer.Option(
+                "--raw-csv", help=RAW_CSV_HELP, callback=set_raw_csv)] = False) -> None:
+            """Never run: only its option is used."""
+
+        option = next(p for p in typer.main.get_command(probe).params if p.name == "raw_csv")
+        option.expose_value = False
+        _RAW_CSV_OPTION.append(option)
+    return _RAW_CSV_OPTION[0]
 
 
 def _silence_stdout() -> None:

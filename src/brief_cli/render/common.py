@@ -2,7 +2,9 @@
 
 Every listing command hands a list of row dicts and its column specs to ``emit_rows``:
 ``table`` is a Rich table on a terminal and tab-separated plain text when piped; ``json`` is one
-array; ``jsonl`` one object a line; ``csv`` a header and rows (lists joined with ``;``).
+array; ``jsonl`` one object a line; ``csv`` a header and rows (lists joined with ``;``), every text cell
+that a spreadsheet would run as a formula prefixed with ``'`` unless ``--raw-csv`` is given
+(``csv_cell``).
 
 Corpus text never goes through Rich markup: it is wrapped in ``Text`` objects, and control
 characters (ANSI escapes among them) are shown as visible ``\\x1b``-style escapes.
@@ -22,7 +24,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from brief_cli.render.formats import OutputFormat
+from brief_cli.render.formats import OutputFormat, raw_csv, safe_cell
 
 
 ENV_FORCE_TERMINAL = "BRIEF_FORCE_TERMINAL"
@@ -153,6 +155,29 @@ def _flat(value: Any) -> str:
     return str(value)
 
 
+def csv_cell(value: Any, raw: bool | None = None) -> str:
+    """One CSV cell: lists joined with ``;``; text that starts with ``=``, ``+``, ``-``, ``@``, a
+    tab or a carriage return gets a leading ``'`` (numbers stay numbers) unless ``raw``
+    (default: whether --raw-csv was given)."""
+    text = _flat(value)
+    if raw if raw is not None else raw_csv():
+        return text
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return text  # -3 or -0.25 is a number to a spreadsheet, never a formula
+    return safe_cell(text)
+
+
+def write_csv(stream, header: list[str], rows: Iterable[Iterable[Any]],
+              raw: bool | None = None) -> None:
+    """Header and rows as CSV on stream, every cell through ``csv_cell``."""
+    import csv
+
+    writer = csv.writer(stream, lineterminator="\n")
+    writer.writerow([csv_cell(h, raw) for h in header])
+    for row in rows:
+        writer.writerow([csv_cell(v, raw) for v in row])
+
+
 def emit_rows(rows: list[dict[str, Any]], columns: list[Column], fmt: OutputFormat | str,
               *, title: str | None = None, caption: str | None = None,
               console: Console | None = None) -> None:
@@ -165,13 +190,8 @@ def emit_rows(rows: list[dict[str, Any]], columns: list[Column], fmt: OutputForm
         for row in rows:
             console.file.write(to_json(row, indent=None) + "\n")
     elif fmt is OutputFormat.csv:
-        import csv
-
         keys = list(rows[0]) if rows else [c.key for c in columns]
-        writer = csv.writer(console.file, lineterminator="\n")
-        writer.writerow(keys)
-        for row in rows:
-            writer.writerow([_flat(row.get(k)) for k in keys])
+        write_csv(console.file, keys, ([row.get(k) for k in keys] for row in rows))
     elif not console.is_terminal:
         # Piped: tab-separated plain text, one row a line, for grep/cut/awk.
         console.file.write("\t".join(c.header for c in columns) + "\n")
