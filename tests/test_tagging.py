@@ -534,3 +534,19 @@ def test_explain_shows_corpus_text_literally(run, tmp_path):
         assert "\x1b[31mare" not in result.stdout  # the escape is shown, not obeyed
         assert "\\x1b[31mare a risk" in result.stdout
         assert "[bold]pipelines[/bold]" in result.stdout
+
+
+def test_analyse_gives_the_sector_scores_and_kind_decision_behind_the_tags(tagger):
+    from brief_cli.tagging import decide_sectors
+
+    texts = ["Pipeline dependency is a risk for Kazakhstan's oil exports.",
+             "Tourism and culture could benefit from new flights."]
+    analyses = tagger.analyse(texts)
+    assert [a.tags for a in analyses] == tagger.tag_passages(texts)
+    first = analyses[0]
+    assert first.kind.kind == first.tags.kind == "challenge"
+    assert first.kind.challenge > first.kind.opportunity
+    assert first.kind.evidence["challenge"]
+    assert "energy" in first.sector_scores and first.sector_scores["energy"] > 0
+    decided = decide_sectors(first.sector_scores, first.words)
+    assert tuple(s for s in first.sector_scores if not decided[s]) == first.tags.sectors

@@ -1,0 +1,321 @@
+"""Kind: whether a passage is a challenge, an opportunity or plain context.
+
+Kinds weigh the taxonomy's cue phrases inside the passage's structure: negation ("not a risk"),
+solutions ("reduce the risks"), concessions ("despite the obstacles, ... can ..."), contrast
+("however" and "but" favour what follows), past achievements (narrative, not a prospect),
+announced lists ("faces several challenges. First, ... Second, ...") across passages. Plain
+narrative is context. ``KindReader`` reads the passages of one document in order and returns,
+for each, a ``KindDecision`` with the scores and the evidence behind them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from brief_cli.tagging.lexicon import Match
+from brief_cli.tagging.results import Hit
+from brief_cli.tagging.tokens import Doc
+from brief_cli.text import stem as _stem
+
+KIND_MIN_SCORE = 1.0
+KIND_MIN_MARGIN = 0.5  # challenge and opportunity evidence this close: the passage is context
+KIND_MIN_SHARE_MARGIN = 0.15  # ... or this close relative to the stronger (long, mixed passages)
+
+# Words that turn a following cue around within a few words ("not a risk", "no obstacle").
+_NEGATORS = frozenset("not no never without nor neither cannot hardly barely lack lacks "
+                      "little absence".split())
+# Verbs whose object is a problem being solved: "reduce the risks", "overcome obstacles".
+_SOLVERS = frozenset(_stem(w) for w in """
+address resolve solve counter reduce tackle overcome mitigate combat fight ease alleviate remove
+eliminate lower prevent avoid manage handle curb cut minimise minimize offset cushion relieve
+diminish limit defuse settle end fix bridge close narrow counteract combat confront beat
+eradicate meet withstand""".split())
+# Sentence openers that favour what follows over what came before.
+_CONTRAST_OPENERS = frozenset("however but yet nevertheless nonetheless still that said "
+                              "conversely".split())
+# Openers of a conceded clause: its evidence counts little ("despite the obstacles, ...").
+_CONCESSIVE = frozenset("despite although though notwithstanding while whilst albeit".split())
+_MARKERS = _CONTRAST_OPENERS | _CONCESSIVE | {"spite"}
+# Words that open the next item of an announced list ("Second, ...", "Finally, ...").
+_ORDINALS = frozenset("first firstly second secondly third thirdly fourth fourthly fifth "
+                      "finally lastly another additionally moreover furthermore".split())
+_QUANTIFIERS = frozenset("several many numerous various multiple some two three four five "
+                         "few key major serious main significant big huge biggest greatest "
+                         "considerable number".split())
+_PERFECT = frozenset("has have had having".split())
+_WORRIED_ABOUT = frozenset("about over that by at with for".split())  # "concerned about ..."
+_MODALS = frozenset("can could should may might must will would".split())
+
+
+@dataclass(frozen=True, slots=True)
+class KindDecision:
+    """The kind of one passage and why: the rule ("none": no cue strong enough, "mixed":
+    challenge and opportunity too close, "best": the stronger wins), a hint from the document's
+    structure (a list item, a "However," opener), both scores and their evidence."""
+
+    kind: str
+    rule: str
+    hint: str
+    challenge: float
+    opportunity: float
+    evidence: dict  # "challenge" | "opportunity" -> list of hits
+
+
+class KindReader:
+    """Reads the passages of one document in order, carrying lists and contrasts across them.
+
+    A passage that announces a list ("faces several challenges") and starts it ("First, ...")
+    makes the following "Second, ...", "And third, ..." passages the same kind; a passage
+    opened by "However," leans against the kind of the passage before it.
+    """
+
+    def __init__(self) -> None:
+        self.list_kind: str | None = None
+        self.list_from = ""
+        self.previous_kind: str | None = None
+        self.pending: str | None = None  # an announcement at the end of the previous passage
+
+    def read(self, doc: Doc, matches: list[Match]) -> KindDecision:
+        evidence = kind_evidence(doc, matches)
+        opener = _ordinal(doc.lower[:2]) if doc.words else None
+        bonus: dict[str, float] = {}
+        hint = ""
+        announced = _announcement(doc, evidence)
+        if opener is not None and (self.list_kind or self.pending):
+            if self.list_kind is None:
+                self.list_kind, self.list_from = self.pending, "the list announced before"
+            bonus[self.list_kind] = bonus.get(self.list_kind, 0.0) + 2.0
+            hint = f"item {doc.words[opener]!r} of {self.list_from}"
+        elif announced and _ordinal_after(doc, announced[1]) is not None:
+            self.list_kind, self.list_from = announced[0], f"{announced[2]!r}"
+            bonus[self.list_kind] = bonus.get(self.list_kind, 0.0) + 1.0
+            first = doc.words[_ordinal_after(doc, announced[1])]
+            hint = f"announces a list ({announced[2]!r}, then {first!r})"
+        else:
+            self.list_kind = None
+        self.pending = announced[0] if announced and _ordinal_after(doc, announced[1]) is None \
+            else None
+        if doc.words and doc.lower[0] in _CONTRAST_OPENERS and self.previous_kind in (
+                "challenge", "opportunity") and not bonus:
+            turned = other(self.previous_kind)
+            bonus[turned] = 1.0
+            hint = f"{doc.words[0]!r} turns from the previous {self.previous_kind}"
+        kind, rule, ch, op = decide_kind(evidence, bonus)
+        self.previous_kind = kind
+        return KindDecision(kind, rule, hint, ch, op, evidence)
+
+
+def kind_evidence(doc: Doc, matches: list[Match]) -> dict[str, list[Hit]]:
+    """The cues of each kind in the passage, weighed by where they stand."""
+    evidence: dict[str, list[Hit]] = {"challenge": [], "opportunity": []}
+    if not matches:
+        return evidence
+    words = doc.words
+    lower = doc.lower
+    n = len(words)
+    markers = _MARKERS.intersection(lower)
+    factor: list[float] | None = None
+    why: list[str] | None = None
+    if markers:
+        factor, why = [1.0] * n, [""] * n
+        _weigh_structure(doc, markers, factor, why)
+    problems = [m[0] for m in matches if m[2][0].target == "challenge" or len(m[2]) > 1]
+    may_negate = not _NEGATORS.isdisjoint(lower) or "n't" in doc.text
+    may_solve = bool(problems) and not _SOLVERS.isdisjoint(doc.stems)
+    for i, j, entries, note in matches:
+        if lower[i] == "concerned" and (i + 1 == n or lower[i + 1] not in _WORRIED_ABOUT):
+            continue  # "as far as trade is concerned", "the parties concerned"
+        for e in entries:
+            if e.target not in evidence:
+                continue
+            kind, weight = e.target, e.weight
+            notes = [e.note] if e.note else []
+            if factor is not None and why[i]:
+                weight *= factor[i]
+                notes.append(why[i])
+            neg = _negated(doc, i) if may_negate else None
+            solver = _solved(doc, i) if may_solve and kind == "challenge" and not neg \
+                else None
+            previous = lower[i - 1] if i else ""
+            if neg:
+                kind = other(kind)
+                weight *= 0.5
+                notes.append(f"negated by {neg!r}")
+            elif solver:
+                kind = "opportunity"
+                weight *= 0.5
+                notes.append(f"object of {solver!r}")
+            elif kind == "opportunity" and problems and lower[i] in _MODALS and any(
+                    i < p <= i + 3 for p in problems) and _same_clause(
+                    doc, i, next(p for p in problems if i < p <= i + 3)):
+                weight = 0.0
+                notes.append("modal of a problem (\"could fail\")")
+            elif kind == "opportunity" and (
+                    lower[i].endswith("ed") or previous.endswith("ed")
+                    or previous in _PERFECT or (i > 1 and lower[i - 2] in _PERFECT)) \
+                    and _past(words, lower, i, e.matched):
+                weight *= 0.3
+                notes.append("past: an achievement, not a prospect")
+            elif previous in _QUANTIFIERS or (
+                    previous == "of" and i > 1 and lower[i - 2] == "number"):
+                weight *= 2.0
+                notes.append(f"announced ({words[i - 1]} …)")
+            evidence[kind].append((i, j, e.matched, weight, "; ".join(notes)))
+    return evidence
+
+
+def _weigh_structure(doc: Doc, markers: set[str], factor: list[float],
+                     why: list[str]) -> None:
+    """Contrast and concession: which words count more, which less, and why."""
+    words = doc.words
+    lower = doc.lower
+    n = len(words)
+    sentence = doc.sentence
+    starts = doc.sentence_starts
+    # A sentence opened by "however"/"but" outweighs the sentences before it.
+    for si, start in enumerate(starts):
+        if si > 0 and start < n and lower[start] in _CONTRAST_OPENERS:
+            for k in range(0, start):
+                factor[k] *= 0.5
+                why[k] = why[k] or f"before {words[start]!r}"
+            end = starts[si + 1] if si + 1 < len(starts) else n
+            for k in range(start, end):
+                factor[k] *= 1.5
+                why[k] = why[k] or f"after {words[start]!r}"
+    for k in [k for k, w in enumerate(lower) if w in markers]:
+        w = lower[k]
+        if w in ("but", "however", "yet") and k > 0 and sentence[k - 1] == sentence[k]:
+            if w == "yet" and k + 1 < n and lower[k + 1] in ("to", "another"):
+                continue  # "yet to", not a contrast
+            sent = sentence[k]
+            j = k - 1
+            while j >= 0 and sentence[j] == sent:
+                factor[j] *= 0.5
+                why[j] = why[j] or f"before {words[k]!r}"
+                j -= 1
+            j = k + 1
+            while j < n and sentence[j] == sent:
+                factor[j] *= 1.5
+                why[j] = why[j] or f"after {words[k]!r}"
+                j += 1
+        # Concession: "despite X, Y" / "although X, Y": X counts little, Y counts more.
+        if w in _CONCESSIVE or (w == "spite" and k > 0 and lower[k - 1] == "in"):
+            if w == "while" and k > 0 and sentence[k - 1] == sentence[k]:
+                continue  # mid-sentence "while" mostly means "whereas" or "during"
+            if w == "spite":
+                k -= 1
+            cl = doc.clause[k]
+            sent = sentence[k]
+            j = k
+            while j < n and doc.clause[j] == cl:
+                factor[j] *= 0.3
+                why[j] = f"conceded ({words[k]})"
+                j += 1
+            if k == 0 or sentence[k - 1] != sent:  # the main clause follows
+                while j < n and sentence[j] == sent:
+                    factor[j] *= 1.3
+                    why[j] = why[j] or f"main clause after {words[k]!r}"
+                    j += 1
+
+
+def decide_kind(evidence: dict[str, list[Hit]], bonus: dict[str, float]
+                ) -> tuple[str, str, float, float]:
+    """(kind, rule, challenge score, opportunity score); rule is "none", "mixed" or "best"."""
+    scores = []
+    for kind in ("challenge", "opportunity"):
+        hits = evidence[kind]
+        total = bonus.get(kind, 0.0) if bonus else 0.0
+        if len(hits) == 1:
+            total += hits[0][3]
+        elif hits:
+            seen: set[str] = set()
+            for hit in hits:
+                if hit[2] in seen:
+                    total += hit[3] * 0.5  # a repeated cue adds half
+                else:
+                    seen.add(hit[2])
+                    total += hit[3]
+        scores.append(total)
+    ch, op = scores
+    high, low = (ch, op) if ch > op else (op, ch)
+    if high < KIND_MIN_SCORE:
+        return "context", "none", ch, op
+    if high - low < max(KIND_MIN_MARGIN, KIND_MIN_SHARE_MARGIN * high):
+        return "context", "mixed", ch, op
+    return ("challenge" if ch > op else "opportunity"), "best", ch, op
+
+
+def other(kind: str) -> str:
+    return "opportunity" if kind == "challenge" else "challenge"
+
+
+def _negated(doc: Doc, i: int) -> str | None:
+    """The negating word within three words before i, in the same clause ("not a risk")."""
+    lower = doc.lower
+    for k in range(i - 1, max(-1, i - 4), -1):
+        w = lower[k]
+        if w in _NEGATORS or w.endswith("n't"):
+            if w == "not" and k + 1 < len(lower) and lower[k + 1] in ("only", "just", "merely"):
+                return None
+            if w == "no" and k + 1 < len(lower) and lower[k + 1] in ("longer", "doubt"):
+                return None
+            return w if doc.clause[k] == doc.clause[i] else None
+    return None
+
+
+def _solved(doc: Doc, i: int) -> str | None:
+    """The solving verb within three words before i ("reduce the risks", "overcome obstacles")."""
+    stems = doc.stems
+    for k in range(i - 1, max(-1, i - 4), -1):
+        if stems[k] in _SOLVERS:
+            return doc.words[k] if doc.clause[k] == doc.clause[i] else None
+    return None
+
+
+def _past(words: list[str], lower: list[str], i: int, cue: str) -> bool:
+    """Whether an opportunity verb at i is told as done ("have strengthened", "helped deepen")."""
+    w = lower[i]
+    if w.endswith("ed") and not cue.lower().endswith("ed") and cue.lower() != w:
+        return True
+    for k in range(i - 1, max(-1, i - 3), -1):
+        if lower[k] in _PERFECT and k + 1 <= i and _participle(lower[k + 1]):
+            return True  # "have strengthened", not "has significant advantages"
+        if lower[k] in _MODALS or lower[k] == "to":
+            return False
+    return i > 0 and lower[i - 1].endswith("ed") and lower[i - 1] not in ("need", "united")
+
+
+def _participle(word: str) -> bool:
+    return word.endswith(("ed", "en", "wn", "ne", "ght", "lt")) or word in ("made", "led", "built")
+
+
+def _ordinal(first_words: list[str]) -> int | None:
+    """Index (0 or 1) of the list marker opening a passage: "Second, ..." or "And third, ..."."""
+    for k, w in enumerate(first_words):
+        if w in _ORDINALS:
+            return k
+        if w not in ("and", "then", "but"):
+            return None
+    return None
+
+
+def _announcement(doc: Doc, evidence) -> tuple[str, int, str] | None:
+    """A cue announced with a quantifier ("several challenges"): (kind, word index, words)."""
+    for kind in ("challenge", "opportunity"):
+        for i, j, _matched, _weight, note in evidence.get(kind, ()):
+            if "announced" in note:
+                return kind, i, " ".join(doc.words[i - 1:j])
+    return None
+
+
+def _same_clause(doc: Doc, a: int, b: int) -> bool:
+    return doc.clause[a] == doc.clause[b]
+
+
+def _ordinal_after(doc: Doc, index: int) -> int | None:
+    """Where a sentence after index opens a list ("First, ..."), if one does."""
+    for start in doc.sentence_starts:
+        if start > index and start < len(doc.words) and doc.lower[start] in (
+                "first", "firstly", "one"):
+            return start
+    return None

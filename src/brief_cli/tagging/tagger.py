@@ -1,0 +1,73 @@
+"""The tagger: the lexicon's matches turned into a passage's kind, sectors and actors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+from typing import Sequence
+
+from brief_cli.tagging.actors import find_actors, tagged_actors
+from brief_cli.tagging.explain import explain
+from brief_cli.tagging.kind import KindDecision, KindReader
+from brief_cli.tagging.lexicon import Lexicon
+from brief_cli.tagging.results import Tags
+from brief_cli.tagging.sectors import score_sectors
+from brief_cli.taxonomy import Taxonomy
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Everything the tagger worked out for one passage, for code that builds on it (a
+    learned model blending its own sector scores with these, a reviewer's view).
+
+    ``sector_scores`` has every sector with any evidence (tagged or not), best first;
+    ``kind`` holds the kind decision with both scores and their evidence hits;
+    ``tags.explanation`` gives the same in words, with character offsets.
+    """
+
+    tags: Tags
+    words: int
+    sector_scores: dict[str, float]
+    kind: KindDecision
+
+
+class Tagger:
+    """Tags passages with the taxonomy's kinds, sectors and actors (compiled once)."""
+
+    def __init__(self, taxonomy: Taxonomy, *, use_cache: bool = True):
+        self.taxonomy = taxonomy
+        self.lexicon = Lexicon(taxonomy, use_cache=use_cache)
+
+    def tag(self, text: str) -> Tags:
+        """Tag one passage on its own."""
+        return self.tag_passages([text])[0]
+
+    def tag_passages(self, texts: Sequence[str]) -> list[Tags]:
+        """Tag the passages of one document in reading order, using its structure.
+
+        A passage that announces a list ("faces several challenges") and starts it ("First,
+        ...") makes the following "Second, ...", "And third, ..." passages the same kind; a
+        passage opened by "However," leans against the kind of the passage before it.
+        """
+        return [analysis.tags for analysis in self.analyse(texts)]
+
+    def analyse(self, texts: Sequence[str]) -> list[Analysis]:
+        """Like ``tag_passages``, with the per-sector scores and the kind decision."""
+        lexicon = self.lexicon
+        reader = KindReader()
+        results: list[Analysis] = []
+        for text in texts:
+            doc = lexicon.doc(text)
+            sector_matches, kind_matches = lexicon.matches(doc)
+            sectors = score_sectors(doc, sector_matches)
+            decision = reader.read(doc, kind_matches)
+            actors = find_actors(doc, lexicon.actor_names, lexicon.actor_first,
+                                 lexicon.actor_kind)
+            tags = Tags(
+                kind=decision.kind,
+                sectors=tuple([row[0] for row in sectors if row[2]]),
+                actors=tagged_actors(actors),
+                _explain=partial(explain, doc, decision, sectors, actors))
+            results.append(Analysis(tags, len(doc.words),
+                                    {row[0]: row[1] for row in sectors}, decision))
+        return results
