@@ -11,7 +11,7 @@ from brief_cli.filters import Filters
 from brief_cli.index import open_index
 from brief_cli.search import search
 from brief_cli.taxonomy import load_taxonomy
-from conftest import write_corpus
+from helpers import write_corpus
 
 ARTICLES = {
     "zh-corridor": dict(

@@ -15,6 +15,7 @@ from brief_cli.ingest.ids import slugify, title_from_name, title_from_text
 from brief_cli.ingest.model import InputSource, Options, Outcome, Prepared
 from brief_cli.ingest.plain import parse_text
 from brief_cli.ingest.reading import looks_like_html, plain_markdown, read_source
+from brief_cli.lang import has_han
 from brief_cli.model import Article, Passage
 from brief_cli.taxonomy import Taxonomy
 
@@ -52,6 +53,10 @@ def prepare(source: InputSource, options: Options, *, today: date | None = None)
         source_name = "Unknown"
         notes.append("no source found (set one with --source)")
     article_id = options.article_id or slugify(title)
+    if not options.article_id and draft.language == "zh" and has_han(title):
+        from brief_cli.ingest.chinese import slug_of
+
+        article_id = slug_of(title)  # pinyin: an id anyone can type
     passages = tuple(
         Passage(id=f"p{i + 1:02d}", article_id=article_id, index=i, text=text, kind="context")
         for i, text in enumerate(draft.paragraphs))

@@ -9,6 +9,7 @@ from typing import Sequence
 
 from brief_cli.errors import UsageError
 from brief_cli.ingest.reading import squash
+from brief_cli.lang import has_han
 from brief_cli.taxonomy import SLUG_RE
 
 
@@ -33,6 +34,9 @@ def title_from_name(name: str) -> str:
 def title_from_text(paragraphs: Sequence[str]) -> str:
     if not paragraphs:
         return "Untitled"
+    if has_han(paragraphs[0]):  # Chinese: the first clause, without spaces to split on
+        first = re.split(r"[，。！？；：,;:]", paragraphs[0], maxsplit=1)[0]
+        return first[:24] + ("…" if len(first) > 24 else "")
     words = paragraphs[0].split()
     return " ".join(words[:8]).rstrip(",;:.") + ("…" if len(words) > 8 else "")
 

@@ -268,6 +268,12 @@ def is_author_note(text: str, authors: Sequence[str]) -> bool:
 def split_long(text: str, *, limit: int = MAX_PASSAGE_CHARS,
                target: int = TARGET_PASSAGE_CHARS) -> list[str]:
     """A paragraph far longer than a passage, cut at sentence boundaries into even parts."""
+    from brief_cli.lang import is_chinese
+
+    if is_chinese(text):
+        from brief_cli.ingest.chinese import split_long as split_chinese
+
+        return split_chinese(text)
     if len(text) <= limit:
         return [text]
     sentences = split_sentences(text)

@@ -12,6 +12,13 @@ def parse_text(text: str) -> Draft:
     """Read a plain-text (or Markdown) article: metadata from its header, paragraphs from
     its body."""
     lines = normalise(text).split("\n")
+    from brief_cli.lang import detect_language
+
+    if detect_language(text) == "zh":
+        from brief_cli.ingest.chinese import parse_chinese
+
+        draft = parse_chinese(lines)
+        return finish(draft, list(draft.dropped))
     header = read_header(lines)
     dropped = list(header.dropped)
     paragraphs = body_paragraphs(lines[header.body_start:], dropped)

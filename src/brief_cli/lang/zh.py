@@ -119,6 +119,13 @@ HEADER_KEYS = {
     "标题": "title", "字号": "furniture", "字体": "furniture", "浏览次数": "furniture",
     "阅读": "furniture", "点击": "furniture", "分享到": "furniture", "关键词": "keywords",
     "栏目": "section", "频道": "section", "分类": "section",
+    # Traditional-character pages (Taiwan, Hong Kong)
+    "來源": "source", "文章來源": "source", "本文來源": "source", "出處": "source",
+    "記者": "author", "發佈時間": "date", "發布時間": "date", "發表時間": "date",
+    "時間": "date", "更新時間": "date", "責任編輯": "editor", "編輯": "editor",
+    "責編": "editor", "審核": "editor", "校對": "editor", "原標題": "original_title",
+    "標題": "title", "字號": "furniture", "字體": "furniture", "關鍵詞": "keywords",
+    "欄目": "section", "頻道": "section",
 }
 _KEY_ALT = "|".join(sorted((re.escape(k) for k in HEADER_KEYS), key=len, reverse=True))
 _FIELD_RE = re.compile(rf"(?:^|(?<=[\s【\[（(|｜]))(?P<key>{_KEY_ALT})\s*[：:]\s*")
@@ -184,18 +191,22 @@ def _only_datetime(text: str) -> bool:
 
 _FURNITURE = (
     ("sharing buttons", re.compile(
-        r"^(?:【?(?:分享|分享到|转发|收藏|点赞|微信|微博|QQ空间|朋友圈|复制链接|推荐)[】:：]?\s*)+"
+        r"^(?:【?(?:分享|分享到|转发|轉發|收藏|点赞|按讚|微信|微博|QQ空间|朋友圈|复制链接|"
+        r"複製連結|推荐|推薦)[】:：]?\s*)+"
         r"(?:\S{0,12}\s*){0,8}$")),
     ("print/close links", re.compile(
         r"^(?:[【\[]?(?:打印|打印本页|打印此文|关闭|关闭窗口|关闭本页|返回顶部|返回|顶部|"
-        r"收藏本页|纠错|我要纠错|字号|字体|大|中|小|默认|保存|下载)[】\]]?[\s|｜/、]*){1,8}$")),
-    ("QR code note", re.compile(r"扫一扫|扫描二维码|扫码|二维码|长按识别")),
+        r"收藏本页|纠错|我要纠错|字号|字体|大|中|小|默认|保存|下载|列印|關閉|關閉視窗|"
+        r"回到頂部|字號|字體)[】\]]?[\s|｜/、]*){1,8}$")),
+    ("QR code note", re.compile(r"扫一扫|扫描二维码|扫码|二维码|长按识别|掃一掃|掃描|二維碼")),
     ("editor line", re.compile(r"^[（(【\[]?\s*(?:责任编辑|责编|编辑|审核|校对|值班编辑|"
-                               r"编审|签发)\s*[：:][^。！？]{0,40}[）)】\]]?$")),
+                               r"编审|签发|責任編輯|責編|編輯|審核|校對)\s*[：:][^。！？]{0,40}"
+                               r"[）)】\]]?$")),
     ("navigation", re.compile(r"^(?:上一篇|下一篇|上一页|下一页|相关阅读|相关新闻|相关链接|"
-                              r"延伸阅读|热点推荐|热门文章|推荐阅读|更多|更多精彩|首页)"
+                              r"延伸阅读|热点推荐|热门文章|推荐阅读|更多|更多精彩|首页|"
+                              r"上一頁|下一頁|相關閱讀|相關新聞|延伸閱讀|首頁)"
                               r"\s*[：:>》]?.{0,40}$")),
-    ("copyright", re.compile(r"版权所有|未经授权|不得转载|转载请注明|ICP[备证]|"
+    ("copyright", re.compile(r"版权所有|版權所有|未经授权|不得转载|转载请注明|ICP[备证]|"
                              r"网络传播视听节目许可证|违法和不良信息举报|公网安备|"
                              r"Copyright|©")),
     ("font-size menu", re.compile(r"^(?:字号|字体)\s*[：:]?\s*[大中小\s|｜/]+$")),
