@@ -7,13 +7,17 @@ an exit code here, in ``BriefGroup.invoke``, and nowhere else.
 
 from __future__ import annotations
 
+import difflib
 import enum
 import os
+import re
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, List, Optional
 
+import click
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from brief_cli import __version__
 from brief_cli.errors import BriefError, ExitCode
@@ -31,16 +35,56 @@ except ImportError:  # Python 3.8
     from typing_extensions import Annotated  # type: ignore
 
 
+class BriefCommand(TyperCommand):
+    """A command whose help and parsing follow the house style (see ``tidy_command``)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        tidy_command(self)
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, query_words_last(self, args, ctx.help_option_names))
+
+
+class BriefTyper(typer.Typer):
+    """``typer.Typer`` whose commands are ``BriefCommand`` unless they ask for another class."""
+
+    def command(self, name: Optional[str] = None, *, cls=None, **kwargs):
+        return super().command(name, cls=cls or BriefCommand, **kwargs)
+
+
 class BriefGroup(TyperGroup):
-    """Turns project errors into one line on stderr and their exit code."""
+    """The ``brief`` group: commands loaded on demand, errors in one style.
 
-    def list_commands(self, ctx: typer.Context) -> list[str]:
-        return list(self.commands)  # in the order they were defined, not alphabetical
+    Commands are listed in ``brief_cli.cli.COMMANDS`` (name -> module); a command's module is
+    imported only when that command runs, or when help or completion needs it. Project errors
+    (``BriefError``) and usage errors from the framework both become ``error: ...`` on stderr
+    with their exit code, here and nowhere else.
+    """
 
-    def get_command(self, ctx: typer.Context, cmd_name: str):
-        return with_raw_csv(super().get_command(ctx, cmd_name))
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        names = list(_registry())
+        return names + [n for n in self.commands if n not in names]
 
-    def invoke(self, ctx: typer.Context):
+    def get_command(self, ctx: click.Context, name: str) -> Optional[click.Command]:
+        command = self.commands.get(name)
+        if command is None and name in _registry():
+            command = _load_command(name, self.rich_markup_mode)
+            if command is not None:
+                self.commands[name] = command
+        return with_raw_csv(command)
+
+    def resolve_command(self, ctx: click.Context, args: list[str]):
+        try:
+            return super().resolve_command(ctx, args)
+        except click.UsageError as exc:
+            if args and not getattr(exc, "_brief_suggested", False):
+                close = difflib.get_close_matches(args[0], self.list_commands(ctx), n=3)
+                raise click.UsageError(f"unknown command {args[0]!r}" + _did_you_mean(close),
+                                       ctx=ctx) from None
+            raise
+
+    def invoke(self, ctx: click.Context):
         set_raw_csv(False)  # one process may run several commands (tests, completion)
         try:
             return super().invoke(ctx)
@@ -54,12 +98,54 @@ class BriefGroup(TyperGroup):
             else:
                 error_line(str(exc))
             raise typer.Exit(int(exc.exit_code)) from None
-        except KeyboardInterrupt:
-            raise typer.Exit(130) from None
         except BrokenPipeError:
             # The reader went away (`brief search x | head`): stop quietly, as ripgrep does.
             _silence_stdout()
             raise typer.Exit(0) from None
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True,
+             **extra):
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        try:
+            # without standalone mode, click returns the code of an Exit instead of raising it
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.exceptions.NoArgsIsHelpError as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.ClickException as exc:
+            from brief_cli.render.common import error_line, hint_line
+
+            message, hint = usage_message(exc)
+            error_line(message)
+            if hint:
+                hint_line(hint)
+            sys.exit(ExitCode.ERROR if isinstance(exc, click.UsageError) else exc.exit_code)
+        except click.exceptions.Exit as exc:
+            sys.exit(exc.exit_code)
+        except (click.Abort, KeyboardInterrupt):
+            sys.exit(130)
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+def _registry() -> dict[str, str]:
+    from brief_cli.cli import COMMANDS
+
+    return COMMANDS
+
+
+def _load_command(name: str, markup_mode) -> Optional[click.Command]:
+    """Import the module that defines command ``name`` and build that command alone."""
+    import importlib
+
+    from typer.main import get_command_from_info, get_command_name
+
+    importlib.import_module(f"brief_cli.cli.{_registry()[name]}")
+    for info in app.registered_commands:
+        if (info.name or get_command_name(info.callback.__name__)) == name:
+            return get_command_from_info(info, pretty_exceptions_short=True,
+                                         rich_markup_mode=markup_mode)
+    return None
 
 
 RAW_CSV_HELP = ("With --format csv, write every cell as it is. By default a cell that starts with "
@@ -110,8 +196,6 @@ def _raw_csv_option():
 
 
 def _silence_stdout() -> None:
-    import sys
-
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
@@ -119,7 +203,200 @@ def _silence_stdout() -> None:
         pass
 
 
-app = typer.Typer(
+# Usage errors --------------------------------------------------------------------------------
+
+def _did_you_mean(matches) -> str:
+    matches = list(matches)
+    if not matches:
+        return ""
+    return " (did you mean " + " or ".join(repr(m) for m in matches) + "?)"
+
+
+def _param_name(param: Optional[click.Parameter]) -> str:
+    if param is None:
+        return ""
+    if isinstance(param, click.Option):
+        longs = [o for o in param.opts if o.startswith("--")]
+        return (longs or param.opts)[0]
+    return param.human_readable_name
+
+
+def usage_message(exc: click.ClickException) -> tuple[str, Optional[str]]:
+    """One line (and an optional hint) for a framework error: no box, no internals."""
+    ctx = getattr(exc, "ctx", None)
+    command_path = ctx.command_path if ctx is not None else "brief"
+    help_hint = f"'{command_path} --help' lists what it takes"
+    if isinstance(exc, click.NoSuchOption):
+        options = []
+        if ctx is not None:
+            for p in ctx.command.params:
+                if isinstance(p, click.Option):
+                    options += p.opts + p.secondary_opts
+        close = list(exc.possibilities or ()) or difflib.get_close_matches(
+            exc.option_name, options, n=3, cutoff=0.7)
+        return f"unknown option {exc.option_name!r}" + _did_you_mean(sorted(close)), help_hint
+    if isinstance(exc, click.MissingParameter):
+        param = exc.param
+        if isinstance(param, click.Argument):
+            return f"missing argument {param.human_readable_name}", help_hint
+        return f"missing option {_param_name(param)}", help_hint
+    if isinstance(exc, click.BadParameter):
+        text = _clean(exc.message)
+        name = _param_name(exc.param)
+        return (f"{name}: {text}" if name else text), None
+    if isinstance(exc, click.BadOptionUsage) and "requires an argument" in exc.message:
+        return f"{exc.option_name} needs a value", None
+    if isinstance(exc, click.UsageError):
+        message = exc.format_message() if isinstance(exc, click.NoSuchCommand) else exc.message
+        if isinstance(exc, click.NoSuchCommand) or "unknown command" in message:
+            return _clean(message), "'brief --help' lists the commands"
+        return _clean(message), help_hint
+    return _clean(exc.format_message()), None
+
+
+def _clean(message: str) -> str:
+    message = message.strip().rstrip(".")
+    return message[:1].lower() + message[1:] if message[1:2].islower() else message
+
+
+# Help and parsing in the house style -----------------------------------------------------------
+
+class BoundedNumber(click.ParamType):
+    """A number with bounds that help does not decorate with ``[x>=0]``."""
+
+    def __init__(self, inner):
+        self.inner = inner
+        self.name = inner.name
+
+    def convert(self, value, param, ctx):
+        number_type = click.FLOAT if isinstance(self.inner, click.FloatRange) else click.INT
+        number = number_type.convert(value, param, ctx)
+        low, high = self.inner.min, self.inner.max
+        too_low = low is not None and (number <= low if self.inner.min_open else number < low)
+        too_high = high is not None and (number >= high if self.inner.max_open else number > high)
+        if (too_low or too_high) and self.inner.clamp:
+            return self.inner.convert(value, param, ctx)
+        if too_low and high is None:
+            self.fail(f"{number} is too small: it must be at least {low}", param, ctx)
+        if too_high and low is None:
+            self.fail(f"{number} is too large: it must be at most {high}", param, ctx)
+        if too_low or too_high:
+            self.fail(f"{number} is out of range: it must be from {low} to {high}", param, ctx)
+        return number
+
+    def shell_complete(self, ctx, param, incomplete):
+        return []
+
+
+class FriendlyChoice(click.Choice):
+    """click's Choice, failing with the closest choices instead of the whole list."""
+
+    def __init__(self, inner: click.Choice):
+        super().__init__(inner.choices, case_sensitive=inner.case_sensitive)
+
+    def convert(self, value, param, ctx):
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter:
+            names = [str(getattr(c, "value", c)) for c in self.choices]
+            close = difflib.get_close_matches(str(value).lower(), names, n=2, cutoff=0.5)
+            message = f"{str(value)!r} is not one of {', '.join(names)}" + _did_you_mean(close)
+            self.fail(message, param, ctx)
+
+
+def _reflow(text: Optional[str]) -> Optional[str]:
+    """Docstring paragraphs as single lines, so help wraps at the terminal's width and at word
+    boundaries only; indented lines (examples) are kept as they are."""
+    if not text:
+        return text
+    paragraphs = []
+    for block in re.split(r"\n\s*\n", text):
+        lines = block.splitlines()
+        if any(line.startswith("    ") for line in lines):
+            paragraphs.append("\n".join(lines))
+        else:
+            paragraphs.append(" ".join(line.strip() for line in lines))
+    return "\n\n".join(paragraphs)
+
+
+def optional_values(**flag_values: str):
+    """Decorator (below ``@app.command()``) for options whose value may be left out:
+    ``@optional_values(matrix="kind")`` makes ``--matrix`` alone mean ``--matrix kind``
+    (Typer does not pass click's ``flag_value`` on)."""
+    def mark(function):
+        function.__brief_optional_values__ = dict(flag_values)
+        return function
+    return mark
+
+
+def tidy_command(command: click.Command) -> None:
+    """House style for a command's help: paragraphs reflowed, ranges not spelled as ``[x>=0]``,
+    choices named by a metavar (``FORMAT``) with the values listed in the help text, and clear
+    errors for bad numbers and choices."""
+    if getattr(command, "_brief_tidy", False):
+        return
+    command._brief_tidy = True
+    command.help = _reflow(command.help)
+    optional = getattr(command.callback, "__brief_optional_values__", {})
+    for param in command.params:
+        if param.name in optional and isinstance(param, click.Option):
+            param.flag_value = optional[param.name]
+            param._flag_needs_value = True
+        if isinstance(param.type, (click.IntRange, click.FloatRange)):
+            param.type = BoundedNumber(param.type)
+        elif isinstance(param.type, click.Choice) and not isinstance(param.type, FriendlyChoice):
+            param.type = FriendlyChoice(param.type)
+            names = [str(getattr(c, "value", c)) for c in param.type.choices]
+            if param.metavar is None:
+                param.metavar = (param.name or "value").upper()
+            help_text = getattr(param, "help", None) or ""
+            if isinstance(param, click.Option) and not all(n in help_text for n in names):
+                param.help = (help_text.rstrip() + " " if help_text else "") + \
+                    "One of: " + ", ".join(names) + "."
+
+
+def query_words_last(command: click.Command, args: list[str],
+                     help_names: tuple = ("-h", "--help")) -> list[str]:
+    """Let ``-word`` exclude a word in a command that takes a QUERY: any ``-token`` that is not
+    one of the command's options becomes a query word (passed after ``--``), so
+    ``brief search solar -coal --sector energy`` works as documented."""
+    query = next((p for p in command.params if isinstance(p, click.Argument)
+                  and p.name == "query" and p.nargs == -1), None)
+    if query is None or not any(a.startswith("-") for a in args):
+        return args
+    takes_value, flags = set(), set(help_names)
+    for p in command.params:
+        if isinstance(p, click.Option):
+            names = p.opts + p.secondary_opts
+            if p.is_flag or p.count:
+                flags.update(names)
+            else:
+                takes_value.update(p.opts)
+    options, words = [], []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            words += args[i + 1:]
+            break
+        name = arg.split("=", 1)[0]
+        if arg.startswith("--") or name in flags or name in takes_value:
+            options.append(arg)
+            if name in takes_value and "=" not in arg:
+                if i + 1 == len(args):
+                    return args  # the value is missing: let the parser say so
+                options.append(args[i + 1])
+                i += 1
+        elif arg.startswith("-") and len(arg) > 2 and arg[:2] in takes_value \
+                and arg[2:].lstrip("=").isdigit():
+            options.append(arg)  # -n5, -C2: a short option glued to its number
+        else:
+            words.append(arg)
+        i += 1
+    return options + ["--"] + words if words else options
+
+
+app = BriefTyper(
     name="brief",
     cls=BriefGroup,
     help="Explore a corpus of policy articles and briefs: search passages, see where the "
@@ -205,7 +482,7 @@ StrictOpt = Annotated[bool, typer.Option(
     "--strict", rich_help_panel=_CORPUS_PANEL,
     help="Fail on any corpus problem instead of skipping broken articles with a warning.")]
 FormatOpt = Annotated[OutputFormat, typer.Option(
-    "--format", "-f", case_sensitive=False,
+    "--format", "-f", metavar="FORMAT", case_sensitive=False,
     help="Output format: a table on a terminal (tab-separated when piped), json, jsonl or csv.")]
 
 SectorOpt = Annotated[Optional[List[str]], typer.Option(

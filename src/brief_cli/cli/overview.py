@@ -11,7 +11,7 @@ import typer
 from brief_cli.cli.app import (
     ActorOpt, Annotated, ArticleOpt, CorpusOpt, FormatOpt, KindOpt, SectorOpt, SinceOpt,
     StrictOpt, TaxonomyOpt, UntilOpt, app, build_filters, complete_article_ids,
-    complete_sector_ids, load,
+    complete_sector_ids, load, optional_values,
 )
 from brief_cli.render.formats import OutputFormat
 
@@ -41,14 +41,15 @@ QueryOpt = Annotated[Optional[str], typer.Option(
 
 
 @app.command()
+@optional_values(matrix="kind")
 def sectors(
     sector: Annotated[Optional[str], typer.Argument(
         metavar="ID", autocompletion=complete_sector_ids, show_default=False,
         help="A sector id (or label): show its description and its passages by kind.")] = None,
-    matrix: Annotated[bool, typer.Option(
-        "--matrix", "-m",
-        help="Show a sector × kind crosstab; '--matrix cooccurrence' shows which sectors "
-             "appear together in the same passages.")] = False,
+    matrix: Annotated[Optional[str], typer.Option(
+        "--matrix", "-m", metavar="[TYPE]", show_default=False,
+        help="Show a crosstab instead of the list: 'kind' (the default: sectors × kinds) or "
+             "'cooccurrence' (which sectors appear together in the same passages).")] = None,
     sort: Annotated[SortKey, typer.Option(
         "--sort", case_sensitive=False,
         help="Sort by this column (numbers: largest first; id and label: A to Z).")
@@ -90,14 +91,16 @@ def sectors(
 
     corp, tax, _ = load(corpus, taxonomy, strict)
     matrix_kind = None
-    if matrix:
-        matrix_kind = "kind"
+    if matrix is not None:
+        matrix_kind = matrix.strip().lower()
+        if matrix_kind not in MATRIX_KINDS:
+            close = [k for k in MATRIX_KINDS if k.startswith(matrix_kind[:2])] if matrix_kind else []
+            raise UsageError(f"--matrix takes 'kind' or 'cooccurrence', not {matrix!r}",
+                             hint=f"did you mean {close[0]!r}?" if close else
+                             "to count within one sector, use --sector ID")
         if sector is not None:
-            if sector.strip().lower() not in MATRIX_KINDS:
-                raise UsageError(f"--matrix takes 'kind' or 'cooccurrence', not {sector!r}",
-                                 hint="to count within one sector, use --sector ID")
-            matrix_kind = sector.strip().lower()
-            sector = None
+            raise UsageError("--matrix counts every sector; it does not take a sector id",
+                             hint=f"use --sector {sector} to count within one sector")
     elif sector is not None and sector.strip().lower() in MATRIX_KINDS \
             and tax.sector(sector.strip().lower()) is None:
         raise UsageError(f"{sector!r} is not a sector", hint=f"did you mean '--matrix {sector}'?")

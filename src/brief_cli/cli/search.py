@@ -146,7 +146,7 @@ def search(
 
         brief search '"silk road"' kind:opportunity
 
-        brief search solar OR wind -coal --sector energy --since 2020
+        brief search solar OR wind -coal --sector clean-energy --since 2020
 
         brief search --kind challenge --format jsonl
     """

@@ -121,7 +121,7 @@ def retag(
 
         brief retag --dry-run --corpus my-briefs/
 
-        brief retag --article my-article --corpus my-briefs/
+        brief retag --article kazakhstan-bri-partner --dry-run
     """
     import os
 

@@ -105,6 +105,13 @@ def error_line(message: str) -> None:
     err().print(line, soft_wrap=True)
 
 
+def hint_line(message: str) -> None:
+    """A ``hint:`` line on stderr, after an error: what to do about it."""
+    line = Text("hint: ", style="cyan")
+    line.append(literal(message))
+    err().print(line, soft_wrap=True)
+
+
 def note(message: str) -> None:
     """Chatter for people (summaries, timings): stderr, dimmed."""
     err().print(Text(literal(message), style="dim"), soft_wrap=True)
