@@ -185,10 +185,21 @@ def _cache_file(path: Path) -> Path | None:
         stat = path.stat()
         code = Path(__file__).stat()  # a changed loader must not read an old entry
         key = (f"{__version__}|{code.st_size}|{code.st_mtime_ns}|{path.resolve()}"
-               f"|{stat.st_size}|{stat.st_mtime_ns}")
+               f"|{stat.st_size}|{stat.st_mtime_ns}|{_companion_stat(path)}")
     except OSError:
         return None
     return cache_dir() / "taxonomy" / (hashlib.sha1(key.encode()).hexdigest() + ".pickle")
+
+
+def _companion_stat(path: Path) -> str:
+    """Size and mtime of the Chinese terms file beside the taxonomy ("" when none)."""
+    from brief_cli.lang.terms import companion
+
+    try:
+        stat = companion(path).stat()
+    except OSError:
+        return ""
+    return f"{stat.st_size}|{stat.st_mtime_ns}"
 
 
 def _store(target: Path, taxonomy: Taxonomy) -> None:
@@ -219,7 +230,9 @@ def _load_taxonomy(path: Path) -> Taxonomy:
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
         raise TaxonomyError(f"{errors[0]}{more}", hint="fix the taxonomy file")
     assert taxonomy is not None
-    return taxonomy
+    from brief_cli.lang.terms import with_chinese_terms
+
+    return with_chinese_terms(taxonomy, path)  # taxonomy.zh.yaml beside it, if any
 
 
 def _str_list(doc: yamlio.Document, value, problems: list[Problem], *keys) -> tuple[str, ...]:

@@ -28,6 +28,10 @@ from brief_cli.tagging.sectors import (
     SECTOR_SCORE_PER_WORD, decide as decide_sectors, min_sector_score,
 )
 from brief_cli.tagging.tagger import Analysis, Tagger
+from brief_cli.tagging.tokens import register_tokeniser as _register
+from brief_cli.tagging.chinese import ChineseTokeniser as _Chinese, applies as _is_chinese
+
+_register(_is_chinese, _Chinese())
 
 __all__ = [
     "ActorMention", "Analysis", "Evidence", "Explanation", "FUZZY_CUTOFF", "FUZZY_MIN_LENGTH",

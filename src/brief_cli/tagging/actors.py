@@ -9,6 +9,7 @@ University") does not, nor does a name shared by several actors.
 
 from __future__ import annotations
 
+from brief_cli.lang import HAN_RE
 from brief_cli.tagging.results import Hit
 from brief_cli.tagging.tokens import Doc, fold_accents, normalise, words as _words
 from brief_cli.taxonomy import Taxonomy
@@ -92,7 +93,7 @@ def find_actors(doc: Doc, names: dict, first: dict, kinds: dict
             if ids is None:
                 continue
             how = kinds[key]
-            matched = " ".join(key)
+            matched = ("" if HAN_RE.match(key[0]) else " ").join(key)  # 中国, not 中 国
             if len(ids) == 1:
                 if how == "capital" and i > 0 and words[i - 1].lower() in _LOCATIVE:
                     hit = (i, i + length, matched, 0.0,

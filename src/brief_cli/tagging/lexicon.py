@@ -22,6 +22,7 @@ from brief_cli.tagging.actors import compile_actors
 from brief_cli.tagging.tokens import (
     MARK_FIRST, Doc, normalise, tokeniser_for, words as _words,
 )
+from brief_cli.lang import HAN_RE as _HAN
 from brief_cli.taxonomy import Taxonomy
 from brief_cli.text import stem as _stem
 
@@ -80,6 +81,14 @@ def _same_word(surface: str, stem: str, keyword_suffix: str) -> bool:
         return False  # a keyword given in the plural ("arms", "arts") needs its plural
     return bool(_LIGHT_SUFFIX.match(suffix)) and bool(_LIGHT_SUFFIX.match(keyword_suffix))
 
+
+
+def _word_count(key: tuple[str, ...]) -> int:
+    """Words in a compiled phrase. Chinese is compiled a character a token; a term of up to
+    three characters is one word (风险, 天然气), a longer one a phrase (一带一路)."""
+    if key and _HAN.match(key[0]):
+        return 1 if len(key) <= 3 else 2
+    return len(key)
 
 
 # Hits of a phrase in a passage: (first word, end word, entries, note).
@@ -150,7 +159,7 @@ class Lexicon:
                 key = self.key(phrase)
                 if phrase in sector.aliases or phrase in heads:
                     kind = "alias"
-                elif len(key) > 1:
+                elif _word_count(key) > 1:
                     kind = "phrase"
                 else:
                     kind = "word"
@@ -182,9 +191,10 @@ class Lexicon:
                 key = self.key(cue)
                 if len(key) == 1 and key[0] in _STRUCTURAL:
                     continue  # contrast and concession words act through the structure
-                weight = 1.5 if len(key) > 1 else 1.0
+                phrase = _word_count(key) > 1
+                weight = 1.5 if phrase else 1.0
                 self._add(key, Entry("kind", kind.id, cue, weight,
-                                     "phrase" if len(key) > 1 else "", self._forms(cue)))
+                                     "phrase" if phrase else "", self._forms(cue)))
 
     # tokens -----------------------------------------------------------------------------
     def doc(self, text: str) -> Doc:
