@@ -6,6 +6,7 @@ against the taxonomy (and the corpus, for article ids) so a typo is an error wit
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -22,10 +23,11 @@ class Filters:
     articles: tuple[str, ...] = ()
     since: date | None = None
     until: date | None = None
+    languages: tuple[str, ...] = ()  # article languages: "zh", "en"
 
     def __bool__(self) -> bool:
         return bool(self.sectors or self.kinds or self.actors or self.articles
-                    or self.since or self.until)
+                    or self.since or self.until or self.languages)
 
     def merge(self, other: Filters) -> Filters:
         """Both sets of filters (values of one field add up; the tighter date wins)."""
@@ -35,7 +37,7 @@ class Filters:
         until = min((d for d in (self.until, other.until) if d), default=None)
         return Filters(both(self.sectors, other.sectors), both(self.kinds, other.kinds),
                        both(self.actors, other.actors), both(self.articles, other.articles),
-                       since, until)
+                       since, until, both(self.languages, other.languages))
 
     def resolved(self, taxonomy: Taxonomy, article_ids: list[str] | None = None) -> Filters:
         """The same filters with every value checked and made canonical (ids)."""
@@ -54,6 +56,7 @@ class Filters:
             kinds=tuple(dict.fromkeys(taxonomy.require_kind(k) for k in self.kinds)),
             actors=tuple(dict.fromkeys(taxonomy.require_actor(a) for a in self.actors)),
             articles=tuple(dict.fromkeys(articles)),
+            languages=tuple(dict.fromkeys(check_language(v) for v in self.languages)),
         )
 
     def accepts_article(self, article: Article) -> bool:
@@ -62,6 +65,8 @@ class Filters:
         if self.since and article.published < self.since:
             return False
         if self.until and article.published > self.until:
+            return False
+        if self.languages and language_code(article.language) not in self.languages:
             return False
         return True
 
@@ -77,7 +82,7 @@ class Filters:
     def describe(self) -> dict[str, object]:
         """The filters in use, for front matter and JSON output."""
         out: dict[str, object] = {}
-        for key in ("sectors", "kinds", "actors", "articles"):
+        for key in ("sectors", "kinds", "actors", "articles", "languages"):
             if getattr(self, key):
                 out[key] = list(getattr(self, key))
         if self.since:
@@ -85,6 +90,23 @@ class Filters:
         if self.until:
             out["until"] = self.until.isoformat()
         return out
+
+
+def language_code(value: str | None) -> str:
+    """The two-letter code of a language as articles record it ('zh-CN' -> 'zh')."""
+    return (value or "").strip().lower().replace("_", "-").split("-")[0]
+
+
+_LANGUAGE_NAMES = {"chinese": "zh", "english": "en", "中文": "zh", "汉语": "zh", "英文": "en"}
+
+
+def check_language(value: str) -> str:
+    """A --language value as a two-letter code: 'zh', 'en', 'zh-CN', 'chinese'."""
+    text = value.strip().lower()
+    code = _LANGUAGE_NAMES.get(text) or language_code(text)
+    if not re.fullmatch(r"[a-z]{2,3}", code):
+        raise UsageError(f"--language takes a language code like zh or en; got {value!r}")
+    return code
 
 
 def parse_date(value: str, option: str) -> date:

@@ -5,7 +5,7 @@
     solar OR wind            either word
     -coal  /  NOT coal       exclude passages with the word
     invest*                  a prefix
-    sector:energy kind:challenge actor:china article:ID since:2020 until:2024-06
+    sector:energy kind:challenge actor:china article:ID since:2020 until:2024-06 lang:zh
                              inline filters (the same as --sector, --kind ...)
 
 Every string parses: unbalanced quotes close at the end, punctuation that is not part of the
@@ -37,6 +37,7 @@ FIELDS = {
     "actor": "actors", "actors": "actors",
     "article": "articles", "articles": "articles",
     "since": "since", "until": "until",
+    "lang": "languages", "language": "languages",
 }
 
 
@@ -228,7 +229,8 @@ def parse(text: str) -> Query:
     """
     clauses: list[list[Term]] = []
     excluded: list[Term] = []
-    values: dict[str, list[str]] = {"sectors": [], "kinds": [], "actors": [], "articles": []}
+    values: dict[str, list[str]] = {"sectors": [], "kinds": [], "actors": [], "articles": [],
+                                    "languages": []}
     since: date | None = None
     until: date | None = None
     pending_or = False
@@ -271,5 +273,5 @@ def parse(text: str) -> Query:
                          hint="search for fewer words")
     filters = Filters(sectors=tuple(values["sectors"]), kinds=tuple(values["kinds"]),
                       actors=tuple(values["actors"]), articles=tuple(values["articles"]),
-                      since=since, until=until)
+                      since=since, until=until, languages=tuple(values["languages"]))
     return Query(text or "", tuple(tuple(c) for c in clauses), tuple(excluded), filters)

@@ -215,6 +215,18 @@ def _filter_parts(index: Index, filters: Filters, prep: _Prepared) -> None:
             prep.empty = True
         parts.append("(" + (" OR ".join("rowid BETWEEN ? AND ?" for _ in ranges) or "0") + ")")
         params += [x for r in ranges for x in r]
+    if filters.languages:
+        from brief_cli.filters import language_code
+        from brief_cli.index import PASSAGE_BITS
+
+        values = [r[0] for r in con.execute("SELECT DISTINCT language FROM articles")
+                  if language_code(r[0]) in filters.languages]
+        if not values:
+            prep.empty = True
+        marks = ",".join("?" * len(values)) or "NULL"
+        parts.append(f"(rowid >> {PASSAGE_BITS}) IN "
+                     f"(SELECT slot FROM articles WHERE language IN ({marks}))")
+        params += values
     prep.cond = " AND ".join(parts) or "1"
     prep.cond_params = params
 

@@ -30,7 +30,9 @@ from brief_cli.model import KINDS, Article, Corpus, Passage
 from brief_cli.sectors import Matrix, kind_matrix
 from brief_cli.selection import Selected, Selection
 from brief_cli.taxonomy import Taxonomy, closest
-from brief_cli.text import STOP_WORDS, fold, split_sentences, stem, words
+from brief_cli.lang import HAN_RE, has_han
+from brief_cli.text import STOP_WORDS, fold, stem, words
+from brief_cli.text import split_sentences as _split_english
 
 DAMPING = 0.85
 REDUNDANCY = 0.6  # a key sentence this similar (cosine) to a better one is left out
@@ -136,14 +138,36 @@ class CorpusDigest:
 
 # Tokens and vectors ------------------------------------------------------------------------
 
+def split_sentences(text: str) -> list[str]:
+    """Sentences of a passage: the Chinese splitter (。！？；…) for Chinese text."""
+    if has_han(text):
+        from brief_cli.lang import is_chinese
+
+        if is_chinese(text):
+            from brief_cli.lang.zh import split_sentences as split_chinese
+
+            return split_chinese(text)
+    return _split_english(text)
+
+
 def content_words(text: str) -> list[tuple[str, str]]:
-    """(stem, word) for every word that carries meaning: no stop words, numbers or letters."""
+    """(stem, word) for every word that carries meaning: no stop words, numbers or letters.
+
+    Chinese text is cut into words by the segmenter (the word is its own stem); Chinese stop
+    words and single characters, mostly function words, are left out."""
     out = []
-    for w in words(text):
+    tokens = words(text) if not has_han(text) else _chinese_words(text)
+    for w in tokens:
         s = _content_stem(w)
         if s is not None:
             out.append((s, w))
     return out
+
+
+def _chinese_words(text: str) -> list[str]:
+    from brief_cli.lang.segment import cut
+
+    return cut(text)
 
 
 @lru_cache(maxsize=200_000)
@@ -151,6 +175,12 @@ def _content_stem(word: str) -> str | None:
     """The stem of a word that carries meaning, else None (cached: words repeat a lot)."""
     if len(word) < 2 or word[0].isdigit():
         return None
+    if HAN_RE.match(word):
+        from brief_cli.lang.zh import STOP_WORDS as CHINESE_STOP_WORDS
+
+        if word in CHINESE_STOP_WORDS or any(c.isdigit() for c in word):
+            return None
+        return word
     base = fold(word).replace("\u2019", "'").removesuffix("'s")
     if base in STOP_WORDS or base in EXTRA_STOP_WORDS:
         return None
@@ -303,7 +333,9 @@ def sector_keywords(taxonomy: Taxonomy, sector_id: str) -> tuple[tuple[str, ...]
                                if t))
 
 
-def _names(stems: Sequence[str], phrase: tuple[str, ...]) -> bool:
+def _names(stems: Sequence[str], phrase: tuple[str, ...], sentence: str = "") -> bool:
+    if phrase and HAN_RE.match(phrase[0]):  # Chinese: the characters anywhere in the sentence
+        return "".join(phrase) in sentence
     n = len(phrase)
     return any(tuple(stems[i:i + n]) == phrase for i in range(len(stems) - n + 1))
 
@@ -333,7 +365,7 @@ def gist(passage: Passage, idf: dict[str, float] | None = None,
         if weight_sum:
             every = [stem(w) for w in words(sents[i])]
             named = sum(w for w, k in zip(weights, keywords)
-                        if k and any(_names(every, phrase) for phrase in k))
+                        if k and any(_names(every, phrase, sents[i]) for phrase in k))
             score += SECTOR_BONUS * named / weight_sum
         score = round(score, 12)
         if score > best_score:

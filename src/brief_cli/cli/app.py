@@ -508,9 +508,15 @@ UntilOpt = Annotated[Optional[str], typer.Option(
     help="Only articles published on or before DATE (YYYY-MM-DD, YYYY-MM or YYYY).")]
 
 
+LanguageOpt = Annotated[Optional[List[str]], typer.Option(
+    "--language", "--lang", metavar="CODE", rich_help_panel=_FILTER_PANEL,
+    help="Only articles in this language: zh, en ... (repeatable).")]
+
+
 def build_filters(sector: Optional[List[str]] = None, kind: Optional[List[str]] = None,
                   actor: Optional[List[str]] = None, article: Optional[List[str]] = None,
-                  since: Optional[str] = None, until: Optional[str] = None) -> "Filters":
+                  since: Optional[str] = None, until: Optional[str] = None,
+                  language: Optional[List[str]] = None) -> "Filters":
     """Filters from the shared options (values are checked later, by the core)."""
     from brief_cli.filters import Filters, parse_date
 
@@ -519,6 +525,7 @@ def build_filters(sector: Optional[List[str]] = None, kind: Optional[List[str]] 
         articles=tuple(article or ()),
         since=parse_date(since, "--since") if since else None,
         until=parse_date(until, "--until") if until else None,
+        languages=tuple(language or ()),
     )
 
 

@@ -9,7 +9,7 @@ import typer
 
 from brief_cli.cli.app import (
     ActorOpt, Annotated, ArticleOpt, CorpusOpt, KindOpt, SectorOpt, SinceOpt, StrictOpt,
-    TaxonomyOpt, UntilOpt, app, build_filters, load,
+    LanguageOpt, TaxonomyOpt, UntilOpt, app, build_filters, load,
 )
 
 
@@ -50,6 +50,7 @@ def export(
     article: ArticleOpt = None,
     since: SinceOpt = None,
     until: UntilOpt = None,
+    language: LanguageOpt = None,
     corpus: CorpusOpt = None,
     taxonomy: TaxonomyOpt = None,
     strict: StrictOpt = False,
@@ -76,7 +77,7 @@ def export(
     from brief_cli.render.common import note
     from brief_cli.selection import select_passages
 
-    filters = build_filters(sector, kind, actor, article, since, until)
+    filters = build_filters(sector, kind, actor, article, since, until, language)
     words = " ".join(query or ())
     if highlight and not words.strip():
         raise UsageError("--highlight needs a query", hint="give the words to highlight as QUERY")

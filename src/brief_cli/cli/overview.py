@@ -10,7 +10,7 @@ import typer
 
 from brief_cli.cli.app import (
     ActorOpt, Annotated, ArticleOpt, CorpusOpt, FormatOpt, KindOpt, SectorOpt, SinceOpt,
-    StrictOpt, TaxonomyOpt, UntilOpt, app, build_filters, complete_article_ids,
+    LanguageOpt, StrictOpt, TaxonomyOpt, UntilOpt, app, build_filters, complete_article_ids,
     complete_sector_ids, load, optional_values,
 )
 from brief_cli.render.formats import OutputFormat
@@ -63,6 +63,7 @@ def sectors(
     article: ArticleOpt = None,
     since: SinceOpt = None,
     until: UntilOpt = None,
+    language: LanguageOpt = None,
     corpus: CorpusOpt = None,
     taxonomy: TaxonomyOpt = None,
     strict: StrictOpt = False,
@@ -106,7 +107,7 @@ def sectors(
         raise UsageError(f"{sector!r} is not a sector", hint=f"did you mean '--matrix {sector}'?")
     if sector is not None:
         sector = tax.require_sector(sector)  # a typo fails before any search runs
-    filters = build_filters(sector_filter, kind, actor, article, since, until)
+    filters = build_filters(sector_filter, kind, actor, article, since, until, language)
     selection = _select(corp, tax, query, filters)
     if sector is not None:
         detail = core.sector_detail(selection, tax, sector)
@@ -173,6 +174,7 @@ def summary(
     article: ArticleOpt = None,
     since: SinceOpt = None,
     until: UntilOpt = None,
+    language: LanguageOpt = None,
     corpus: CorpusOpt = None,
     taxonomy: TaxonomyOpt = None,
     strict: StrictOpt = False,
@@ -203,7 +205,7 @@ def summary(
 
     corp, tax, _ = load(corpus, taxonomy, strict)
     wanted = core.require_articles(corp, articles or [])
-    filters = build_filters(sector, kind, actor, article, since, until)
+    filters = build_filters(sector, kind, actor, article, since, until, language)
     selection = _select(corp, tax, query, filters)
     described = _describe(selection)
     if wanted:

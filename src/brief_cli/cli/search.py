@@ -9,7 +9,7 @@ import typer
 
 from brief_cli.cli.app import (
     ActorOpt, Annotated, ArticleOpt, CorpusOpt, FormatOpt, KindOpt, SectorOpt, SinceOpt,
-    StrictOpt, TaxonomyOpt, UntilOpt, app, build_filters,
+    LanguageOpt, StrictOpt, TaxonomyOpt, UntilOpt, app, build_filters,
 )
 from brief_cli.render.formats import OutputFormat
 
@@ -109,6 +109,7 @@ def search(
     article: ArticleOpt = None,
     since: SinceOpt = None,
     until: UntilOpt = None,
+    language: LanguageOpt = None,
     exact: Annotated[bool, typer.Option(
         "--exact", "-e", help="No typo tolerance: search the words exactly as typed.")] = False,
     limit: Annotated[int, typer.Option(
@@ -159,7 +160,7 @@ def search(
     from brief_cli.search import search as run_search
 
     started = time.perf_counter()
-    filters = build_filters(sector, kind, actor, article, since, until)
+    filters = build_filters(sector, kind, actor, article, since, until, language)
     text = " ".join(query or ())
 
     def work(index, get_taxonomy):

@@ -25,12 +25,14 @@ from typing import Any
 
 from rich.text import Text
 
+from brief_cli.lang import has_han
 from brief_cli.render.common import (
     Column, OutputFormat, emit_rows, is_terminal, kind_text, lit, literal, out, to_json,
 )
 from brief_cli.search import Counts, Hit, SearchResult
 
 SNIPPET_CHARS = 160
+_ZH_CUTS = "，。；！？、："
 MATCH_STYLE = "bold black on yellow"
 
 
@@ -41,6 +43,9 @@ def snippet(text: str, spans: tuple[tuple[int, int], ...], width: int = SNIPPET_
     """The part of text around its best match (the window holding the most matches), cut at
     word boundaries, with "…" where it was cut; spans shifted into the snippet."""
     text = " ".join(text.split()) if "\n" in text or "  " in text else text
+    chinese = has_han(text)
+    if chinese:
+        width //= 2  # a Chinese character takes two cells of the terminal
     if len(text) <= width:
         return text, tuple(s for s in spans if s[1] <= len(text))
     start = 0
@@ -55,12 +60,22 @@ def snippet(text: str, spans: tuple[tuple[int, int], ...], width: int = SNIPPET_
     end = min(len(text), start + width)
     if end == len(text):
         start = max(0, end - width)
-    if start > 0:
-        space = text.find(" ", start, start + 20)
-        start = space + 1 if space >= 0 else start
-    if end < len(text):
-        space = text.rfind(" ", end - 20, end)
-        end = space if space > start else end
+    if chinese:  # cut after a Chinese punctuation mark near the edges, if there is one
+        if start > 0:
+            marks = [text.find(m, start, start + 12) for m in _ZH_CUTS]
+            found = [m for m in marks if m >= 0]
+            start = min(found) + 1 if found else start
+        if end < len(text):
+            found = [text.rfind(m, end - 12, end) for m in _ZH_CUTS]
+            best = max(found)
+            end = best + 1 if best > start else end
+    else:
+        if start > 0:
+            space = text.find(" ", start, start + 20)
+            start = space + 1 if space >= 0 else start
+        if end < len(text):
+            space = text.rfind(" ", end - 20, end)
+            end = space if space > start else end
     prefix = "…" if start > 0 else ""
     suffix = "…" if end < len(text) else ""
     shift = len(prefix) - start
