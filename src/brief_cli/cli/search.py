@@ -173,7 +173,10 @@ def search(
         around = None
         if context and result.hits:
             around = {h.rowid: neighbours(index, h, context) for h in result.hits}
-        return result, around
+        names = None
+        if full and result.hits and any(h.actors for h in result.hits):
+            names = get_taxonomy().actor_name  # people read names; machine output keeps ids
+        return result, around, names
 
     if count:
         counts, labels = _with_index(corpus, taxonomy, strict, work)
@@ -188,14 +191,14 @@ def search(
              f"article{'s' * (n_articles != 1)} · "
              f"{(time.perf_counter() - started) * 1000:.0f} ms")
         return
-    result, around = _with_index(corpus, taxonomy, strict, work)
+    result, around, names = _with_index(corpus, taxonomy, strict, work)
     if not result.total:
         if fmt in (OutputFormat.json, OutputFormat.jsonl, OutputFormat.csv):
             render_hits(result, fmt)
         note(nothing_line(result))
         raise typer.Exit(1)
     if result.hits:
-        render_hits(result, fmt, full=full, context=around)
+        render_hits(result, fmt, full=full, context=around, actor_name=names)
     out().file.flush()
     note(summary_line(result, time.perf_counter() - started))
 

@@ -97,56 +97,6 @@ def highlighted(text: str, spans: tuple[tuple[int, int], ...], style: str | None
     return out_text
 
 
-class Snippet:
-    """A snippet cell: plain text when piped, highlighted Text in a table."""
-
-    def __init__(self, text: str, spans: tuple[tuple[int, int], ...], dim: bool = False):
-        self.text, self.spans, self.dim = text, spans, dim
-
-    def __str__(self) -> str:
-        return self.text
-
-    def rich(self) -> Text:
-        return highlighted(self.text, self.spans, "dim" if self.dim else None)
-
-
-def _snippet_cell(value: Any) -> Text:
-    return value.rich() if isinstance(value, Snippet) else lit(str(value or ""))
-
-
-def _dim_or(style: str):
-    def render(value: Any) -> Text:
-        if isinstance(value, _Dim):
-            return Text(literal(value.text), style="dim")
-        return Text(literal(str(value or "")), style=style)
-    return render
-
-
-class _Dim:
-    def __init__(self, text: str):
-        self.text = text
-
-    def __str__(self) -> str:
-        return self.text
-
-
-def _kind_cell(value: Any) -> Text:
-    if isinstance(value, _Dim):
-        return Text(value.text, style="dim")
-    return kind_text(str(value))
-
-
-HIT_COLUMNS = [
-    Column("rank", "#", justify="right", style="dim", no_wrap=True),
-    Column("id", "passage", style="cyan", min_width=12, render=_dim_or("cyan")),
-    Column("title", "article", ratio=1, min_width=12, min_terminal=130, render=_dim_or("")),
-    Column("kind", "kind", no_wrap=True, render=_kind_cell),
-    Column("sectors", "sectors", style="magenta", min_width=15, max_width=16,
-           min_terminal=90, render=_dim_or("magenta")),
-    Column("snippet", "snippet", ratio=3, render=_snippet_cell),
-]
-
-
 # Records -----------------------------------------------------------------------------------
 
 def hit_record(hit: Hit, context: tuple[list[Hit], list[Hit]] | None = None) -> dict:
@@ -190,10 +140,19 @@ def _csv_record(record: dict) -> dict:
 
 # Hits --------------------------------------------------------------------------------------
 
+INDENT = 4  # snippet indent under a hit's header line in the block layout
+TABLE_SNIPPET_MIN = 70  # a table is used only when its snippet column gets this many cells
+
+
 def render_hits(result: SearchResult, fmt: OutputFormat, *, full: bool = False,
-                context: dict[int, tuple[list[Hit], list[Hit]]] | None = None) -> None:
+                context: dict[int, tuple[list[Hit], list[Hit]]] | None = None,
+                actor_name=None) -> None:
+    """Hits in the chosen format. On a terminal: a table when the snippet column gets enough
+    room beside the ids, otherwise (the usual case with long ids) one block per hit, a header
+    line and the snippet at full width below it, as a search engine or ripgrep shows them."""
     fmt = OutputFormat(fmt)
     hits = result.hits
+    actor_name = actor_name or (lambda a: a)
     if fmt in (OutputFormat.json, OutputFormat.jsonl, OutputFormat.csv):
         records = [hit_record(h, context.get(h.rowid) if context is not None else None)
                    for h in hits]
@@ -202,26 +161,151 @@ def render_hits(result: SearchResult, fmt: OutputFormat, *, full: bool = False,
         emit_rows(records, [Column(k, k) for k in RECORD_KEYS], fmt)
         return
     if full:
-        _render_full(hits, context)
+        _render_full(hits, context, actor_name)
         return
-    rows = []
+    console = out()
+    if not is_terminal(console):
+        _render_plain(hits, context)
+        return
+    if context is None and _table_fits(hits, console.width):
+        _render_table(hits, console.width)
+    else:
+        _render_blocks(hits, context, console)
+
+
+def _snippet_chars(width: int) -> int:
+    """About three lines of snippet at the width the block layout gives it."""
+    return max(SNIPPET_CHARS, min(320, 3 * (width - INDENT)))
+
+
+def _table_fits(hits, width: int) -> bool:
+    from rich.cells import cell_len
+
+    rank = len(str(max(h.rank for h in hits)))
+    ids = max(cell_len(h.uid) for h in hits)
+    kinds = max(len(h.kind) for h in hits)
+    sectors = min(16, max((cell_len(", ".join(h.sectors)) for h in hits), default=0))
+    used = rank + ids + kinds + sectors + 4 * 3  # three cells between four columns
+    return width - used >= TABLE_SNIPPET_MIN
+
+
+def _render_table(hits, width: int) -> None:
+    from rich.table import Table
+
+    table = Table(header_style="bold", pad_edge=False, expand=True, box=None, padding=(0, 1))
+    table.add_column("#", justify="right", style="dim", no_wrap=True)
+    table.add_column("passage", style="cyan", no_wrap=True)
+    table.add_column("kind", no_wrap=True)
+    table.add_column("sectors", style="magenta", max_width=16)
+    table.add_column("snippet", ratio=1)
+    for h in hits:
+        text, spans = snippet(h.text, h.spans)
+        table.add_row(str(h.rank), lit(h.uid, "cyan"), kind_text(h.kind),
+                      lit(", ".join(h.sectors), "magenta"), highlighted(text, spans))
+    out().print(table)
+
+
+def _fit(text: Text, width: int) -> Text:
+    """Text cut to width cells with an ellipsis, never wrapped."""
+    text = text.copy()
+    text.truncate(max(1, width), overflow="ellipsis")
+    return text
+
+
+def hit_header(h: Hit, width: int, rank_width: int) -> list[Text]:
+    """A hit's header: rank, full passage id, kind and sectors (moved to a second line when
+    the id leaves no room), then the article's title, source and date when there is room."""
+    from rich.cells import cell_len
+
+    lines = []
+    first = Text(f"{h.rank:>{rank_width}}", style="bold")
+    first.append("  ")
+    first.append(literal(h.uid), style="bold cyan")
+    tags = Text()
+    tags.append_text(kind_text(h.kind))
+    if h.sectors:
+        tags.append("  ")
+        tags.append(literal(", ".join(h.sectors)), style="magenta")
+    if h.typo:
+        tags.append("  (typo match)", style="dim")
+    pad = " " * (rank_width + 2)
+    if cell_len(first.plain) + 2 + cell_len(tags.plain) <= width:
+        first.append("  ")
+        first.append_text(tags)
+        lines.append(first)
+    else:
+        lines.append(_fit(first, width))
+        lines.append(_fit(Text(pad) + tags, width))
+    about = Text(pad)
+    about.append(h.published.isoformat(), style="dim")  # first: a long title must not hide it
+    about.append("  ")
+    about.append(literal(h.title))
+    about.append(f" · {literal(h.source)}", style="dim")
+    if width >= 60:
+        lines.append(_fit(about, width))
+    return lines
+
+
+def _render_blocks(hits, context, console) -> None:
+    from rich.padding import Padding
+    from rich.table import Table
+
+    width = console.width
+    rank_width = len(str(max(h.rank for h in hits)))
+    chars = _snippet_chars(width)
+    for n, h in enumerate(hits):
+        if n:
+            console.print()
+        for line in hit_header(h, width, rank_width):
+            console.print(line, no_wrap=True, overflow="ellipsis")
+        before, after = context.get(h.rowid, ([], [])) if context is not None else ([], [])
+        if not (before or after):
+            text, spans = snippet(h.text, h.spans, chars)
+            console.print(Padding(highlighted(text, spans), (0, 0, 0, rank_width + 2)))
+            continue
+        # -C: the hit among its neighbours, each labelled with its passage id, as grep -C
+        # labels lines with their numbers; the hit's own label is bold, neighbours are dim.
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(no_wrap=True, justify="right")
+        grid.add_column(ratio=1)
+        for c in before:
+            text, _ = snippet(c.text, (), chars)
+            grid.add_row(Text(c.passage_id, style="dim"), lit(text, "dim"))
+        text, spans = snippet(h.text, h.spans, chars)
+        grid.add_row(Text(h.passage_id, style="bold"), highlighted(text, spans))
+        for c in after:
+            text, _ = snippet(c.text, (), chars)
+            grid.add_row(Text(c.passage_id, style="dim"), lit(text, "dim"))
+        console.print(Padding(grid, (0, 0, 0, rank_width + 2)))
+
+
+PLAIN_HEADER = ("#", "passage", "article", "kind", "sectors", "snippet")
+
+
+def _render_plain(hits, context) -> None:
+    """Piped: one tab-separated row a hit, every column filled; with -C a leading column says
+    whether the row is the hit or a neighbour before or after it (rank is the hit's)."""
+    w = out().file.write
+    with_role = context is not None
+    w("\t".join((("role",) if with_role else ()) + PLAIN_HEADER) + "\n")
+
+    def row(role: str, rank: int, p: Hit, spans) -> None:
+        text, _ = snippet(p.text, spans)
+        cells = [str(rank), p.uid, p.title, p.kind, ", ".join(p.sectors), text]
+        cells = [literal(" ".join(c.split())) for c in cells]
+        w("\t".join(([role] if with_role else []) + cells) + "\n")
+
     for h in hits:
         before, after = context.get(h.rowid, ([], [])) if context is not None else ([], [])
-        rows += [_context_row(c) for c in before]
-        text, spans = snippet(h.text, h.spans)
-        rows.append({"rank": h.rank, "id": h.uid, "title": h.title, "kind": h.kind,
-                     "sectors": ", ".join(h.sectors), "snippet": Snippet(text, spans)})
-        rows += [_context_row(c) for c in after]
-    emit_rows(rows, HIT_COLUMNS, fmt)
+        for c in before:
+            row("before", h.rank, c, ())
+        row("hit", h.rank, h, h.spans)
+        for c in after:
+            row("after", h.rank, c, ())
+    out().file.flush()
 
 
-def _context_row(hit: Hit) -> dict:
-    text, spans = snippet(hit.text, ())
-    return {"rank": "", "id": _Dim(hit.uid), "title": _Dim(""), "kind": _Dim(hit.kind),
-            "sectors": _Dim(", ".join(hit.sectors)), "snippet": Snippet(text, (), dim=True)}
-
-
-def _tags_line(hit: Hit) -> Text:
+def _tags_line(hit: Hit, actor_name) -> Text:
     line = Text()
     line.append_text(kind_text(hit.kind))
     if hit.sectors:
@@ -229,11 +313,13 @@ def _tags_line(hit: Hit) -> Text:
         line.append(literal(", ".join(hit.sectors)), style="magenta")
     if hit.actors:
         line.append("  actors: ", style="dim")
-        line.append(literal(", ".join(hit.actors)), style="yellow")
+        line.append(literal(", ".join(actor_name(a) for a in hit.actors)), style="yellow")
     return line
 
 
-def _render_full(hits: tuple[Hit, ...], context) -> None:
+def _render_full(hits: tuple[Hit, ...], context, actor_name) -> None:
+    """Whole passages. Scores are not shown: BM25 numbers mean nothing to a reader (and are
+    near zero for common words); the rank says the order, and JSON keeps the score."""
     from rich.console import Group
     from rich.panel import Panel
 
@@ -243,39 +329,38 @@ def _render_full(hits: tuple[Hit, ...], context) -> None:
         for h in hits:
             before, after = context.get(h.rowid, ([], [])) if context is not None else ([], [])
             for c in before:
-                w(f"  [{c.index + 1}] {c.uid}\n  {literal(c.text)}\n")
-            score = f" score {h.score:.3f}" if h.score is not None else ""
+                w(f"  (before) {c.uid}\n  {literal(c.text)}\n")
             tags = [h.kind] + (["sectors: " + ", ".join(h.sectors)] if h.sectors else []) + \
-                (["actors: " + ", ".join(h.actors)] if h.actors else [])
-            w(f"{h.rank}. {h.uid} ({literal('; '.join(tags))}){score}\n")
+                (["actors: " + ", ".join(actor_name(a) for a in h.actors)] if h.actors else [])
+            w(f"{h.rank}. {h.uid} ({literal('; '.join(tags))})\n")
             w(f"   {literal(h.title)} · {literal(h.source)} · {h.published.isoformat()}\n")
             w(literal(h.text) + "\n")
             for c in after:
-                w(f"  [{c.index + 1}] {c.uid}\n  {literal(c.text)}\n")
+                w(f"  (after) {c.uid}\n  {literal(c.text)}\n")
             w("\n")
         console.file.flush()
         return
+    width = console.width
     for h in hits:
         before, after = context.get(h.rowid, ([], [])) if context is not None else ([], [])
         for c in before:
-            console.print(_context_panel(c))
+            console.print(_context_panel(c, width))
         head = Text()
         head.append(literal(h.title), style="bold")
         head.append(f"  {literal(h.source)} · {h.published.isoformat()}", style="dim")
-        body = Group(head, Text(""), highlighted(h.text, h.spans), Text(""), _tags_line(h))
-        title = Text(f" {h.rank}. {h.uid} ", style="bold")
-        subtitle = Text(f" score {h.score:.3f} ", style="dim") if h.score is not None else None
-        console.print(Panel(body, title=title, title_align="left", subtitle=subtitle,
-                            subtitle_align="right", border_style="cyan"))
+        body = Group(head, Text(""), highlighted(h.text, h.spans), Text(""),
+                     _tags_line(h, actor_name))
+        title = _fit(Text(f" {h.rank}. {literal(h.uid)} ", style="bold"), width - 6)
+        console.print(Panel(body, title=title, title_align="left", border_style="cyan"))
         for c in after:
-            console.print(_context_panel(c))
+            console.print(_context_panel(c, width))
 
 
-def _context_panel(hit: Hit):
+def _context_panel(hit: Hit, width: int):
     from rich.panel import Panel
 
-    return Panel(lit(hit.text, "dim"), title=Text(f" {hit.index + 1}. {hit.uid} ", style="dim"),
-                 title_align="left", border_style="dim")
+    title = _fit(Text(f" {literal(hit.uid)} · neighbour ", style="dim"), width - 6)
+    return Panel(lit(hit.text, "dim"), title=title, title_align="left", border_style="dim")
 
 
 def summary_line(result: SearchResult, elapsed: float) -> str:
