@@ -52,15 +52,15 @@ def passage_record(passage: Passage, taxonomy: Taxonomy) -> dict:
 
 
 ARTICLE_COLUMNS = [
-    Column("id", "id", style="cyan", ratio=2, min_width=12),
+    Column("id", "id", style="cyan", min_width=12),
     Column("title", "title", ratio=3, min_width=16),
-    Column("source", "source", ratio=1, min_terminal=100),
-    Column("published", "date", no_wrap=True, min_width=10),
-    Column("authors", "authors", ratio=2, min_terminal=120),
+    Column("source", "source", ratio=1, drop=4),
+    Column("published", "date", no_wrap=True, min_width=10, drop=1),
+    Column("authors", "authors", ratio=2, drop=5),
     Column("passages", "pass.", justify="right", no_wrap=True, min_width=5),
     Column("challenges", "chal.", justify="right", style="red", no_wrap=True, min_width=5),
     Column("opportunities", "opp.", justify="right", style="green", no_wrap=True, min_width=4),
-    Column("main_sectors", "main sectors", ratio=2, min_width=10),
+    Column("main_sectors", "main sectors", ratio=2, min_width=10, drop=3),
 ]
 
 
@@ -152,12 +152,12 @@ def _plain_article(article: Article, passages: list[Passage], taxonomy: Taxonomy
 
 
 PROBLEM_COLUMNS = [
-    Column("file", "file", style="cyan", ratio=2),
+    Column("file", "file", style="cyan"),
     Column("line", "line", justify="right"),
     Column("column", "col", justify="right", min_terminal=100),
     Column("severity", "severity", min_terminal=90),
     Column("message", "problem", ratio=3),
-    Column("hint", "hint", ratio=2, style="dim"),
+    Column("hint", "hint", ratio=2, style="dim", drop=1),
 ]
 
 

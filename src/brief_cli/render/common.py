@@ -129,8 +129,11 @@ class Column:
     ratio: int | None = None
     max_width: int | None = None
     min_width: int | None = None
-    overflow: str = "fold"  # long ids and paths wrap rather than lose characters
+    # a word wider than its column is cut with "…", never broken across lines (ids, file
+    # names and sector ids are copied and scanned whole; the full value is in plain/JSON output)
+    overflow: str = "ellipsis"
     min_terminal: int = 0  # narrower terminals leave this column out of the table
+    drop: int = 0  # when the table does not fit, columns with the highest drop go first (0: kept)
     render: Callable[[Any], Text | str] | None = None  # table cell for the value
 
 
@@ -206,8 +209,9 @@ def emit_rows(rows: list[dict[str, Any]], columns: list[Column], fmt: OutputForm
             cells = (_plain_cell(row.get(c.key)) for c in columns)
             console.file.write("\t".join(cells) + "\n")
     else:
-        shown = [c for c in columns if console.width >= c.min_terminal]
-        console.print(build_table(rows, shown, title=title, caption=caption))
+        shown = fit_columns(rows, columns, console.width)
+        console.print(build_table(rows, shown, title=title, caption=caption,
+                                  width=console.width))
     console.file.flush()
 
 
@@ -216,13 +220,67 @@ def _plain_cell(value: Any) -> str:
     return literal(" ".join(text.split()))
 
 
+# Columns that hold one token each (ids, file names): never wrapped, cut with "…" at most.
+TOKEN_KEYS = frozenset({"id", "file", "input", "passage", "article", "sector", "path", "uid"})
+
+
+def _cell_words(value: Any) -> list[str]:
+    if isinstance(value, (list, tuple)):
+        value = ", ".join(_flat(v) for v in value)
+    text = value.plain if isinstance(value, Text) else _flat(value)
+    return text.split() or [""]
+
+
+def token_width(width: int) -> int:
+    """The most cells an id column takes in a table this wide (longer ids are cut with …)."""
+    return max(16, int(width * 0.35))
+
+
+def _natural_min(rows: list[dict[str, Any]], c: Column, width: int) -> int:
+    """The narrowest a column can be and still read well: no word cut, ids up to their cap,
+    free text (ratio columns) at least 20 cells."""
+    from rich.cells import cell_len
+
+    header = max((cell_len(w) for w in c.header.split()), default=0)
+    longest = max((cell_len(w) for row in rows for w in _cell_words(row.get(c.key))), default=0)
+    if c.no_wrap or c.key in TOKEN_KEYS:
+        longest = min(longest, c.max_width or token_width(width))
+    elif c.ratio:
+        longest = max(min(longest, 24), 20)
+    need = max(header, min(longest, 40), c.min_width or 0)
+    return min(need, c.max_width) if c.max_width else need
+
+
+def fit_columns(rows: list[dict[str, Any]], columns: list[Column], width: int) -> list[Column]:
+    """The columns a table at this width shows: ``min_terminal`` first, then, while the
+    narrowest table without cut words is wider than the terminal, the column with the highest
+    ``drop`` goes."""
+    shown = [c for c in columns if width >= c.min_terminal]
+    rows = list(rows)
+
+    def need(cols):
+        return sum(_natural_min(rows, c, width) + 3 for c in cols) + 1
+
+    while need(shown) > width:
+        candidates = [c for c in shown if c.drop > 0]
+        if not candidates:
+            break
+        shown.remove(max(candidates, key=lambda c: c.drop))
+    return shown
+
+
 def build_table(rows: Iterable[dict[str, Any]], columns: list[Column], *,
-                title: str | None = None, caption: str | None = None) -> Table:
+                title: str | None = None, caption: str | None = None,
+                width: int | None = None) -> Table:
     table = Table(title=title, caption=caption, header_style="bold", title_justify="left",
                   expand=any(c.ratio for c in columns), pad_edge=False)
     for c in columns:
-        table.add_column(c.header, style=c.style, justify=c.justify, no_wrap=c.no_wrap,
-                         ratio=c.ratio, max_width=c.max_width, min_width=c.min_width,
+        token = c.no_wrap or c.key in TOKEN_KEYS
+        max_width = c.max_width
+        if token and width and not max_width:
+            max_width = token_width(width)  # a long id must not starve the other columns
+        table.add_column(c.header, style=c.style, justify=c.justify, no_wrap=token,
+                         ratio=c.ratio, max_width=max_width, min_width=c.min_width,
                          overflow=c.overflow)
     for row in rows:
         cells = []

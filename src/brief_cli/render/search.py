@@ -482,8 +482,9 @@ def render_index(stats, refresh, fmt: OutputFormat) -> None:
         {"what": "files", "value": f"{stats.files:,}" + (
             f" ({stats.broken} skipped: broken or duplicate)" if stats.broken else "")},
         {"what": "size", "value": _size(stats.bytes)},
-        {"what": "index", "value": done},
+        {"what": "status", "value": done},
         {"what": "path", "value": _home(stats.path) if stats.path else "(in memory)"},
     ]
-    emit_rows(rows, [Column("what", "index", style="bold"), Column("value", "", ratio=1)], fmt)
+    emit_rows(rows, [Column("what", "", style="bold"), Column("value", "", ratio=1)], fmt,
+              title="Search index")
 
