@@ -114,10 +114,10 @@ def parse_date(value: str, option: str) -> date:
     text = value.strip()
     try:
         if len(text) == 4 and text.isdigit():
-            return date(int(text), 1, 1) if option != "--until" else date(int(text), 12, 31)
+            return date(int(text), 1, 1) if not option.endswith("until") else date(int(text), 12, 31)
         if len(text) == 7 and text[4] == "-":
             year, month = int(text[:4]), int(text[5:])
-            if option != "--until":
+            if not option.endswith("until"):
                 return date(year, month, 1)
             import calendar
             return date(year, month, calendar.monthrange(year, month)[1])

@@ -177,6 +177,16 @@ def _prepare(index: Index, text: str, filters: Filters, taxonomy: TaxonomySource
     return prep
 
 
+def prepare(index: Index, query: str, filters: Filters = Filters(), *,
+            taxonomy: TaxonomySource, exact: bool = False,
+            article_ids: list[str] | None = None) -> _Prepared:
+    """A query made ready to run, for commands that need every match rather than a page
+    (trends, compare, kwic): ``rowids()`` gives the SQL of every match, ``filters`` the resolved
+    filters, ``corrections`` the typo fixes, ``empty`` whether the filters alone leave nothing.
+    Raises like ``search``."""
+    return _prepare(index, query, filters, taxonomy, exact, article_ids)
+
+
 def _filter_parts(index: Index, filters: Filters, prep: _Prepared) -> None:
     from brief_cli.index import SLOT_LIMIT, slot_range, tag_token
 

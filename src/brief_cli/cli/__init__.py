@@ -21,6 +21,9 @@ COMMANDS: dict[str, str] = {
     "tag": "tagging",
     "retag": "tagging",
     "eval": "tagging",
+    "compare": "analysis",
+    "trends": "analysis",
+    "kwic": "analysis",
 }
 
 __all__ = ["COMMANDS", "app", "main"]

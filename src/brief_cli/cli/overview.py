@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import enum
+from pathlib import Path
 from typing import List, Optional
 
 import typer
@@ -68,6 +69,10 @@ def sectors(
     taxonomy: TaxonomyOpt = None,
     strict: StrictOpt = False,
     fmt: FormatOpt = OutputFormat.table,
+    chart: Annotated[Optional[Path], typer.Option(
+        "--chart", metavar="FILE",
+        help="Also write the sector table as a bar chart by kind: FILE.svg, FILE.png or "
+             "FILE.pdf (needs the charts extra: pip install 'brief-cli[charts]').")] = None,
 ) -> None:
     """Count passages by sector and kind: where the challenges and opportunities lie.
 
@@ -85,11 +90,21 @@ def sectors(
         brief sectors --matrix
 
         brief sectors --matrix cooccurrence --format csv
+
+        brief sectors --chart sectors.svg
     """
     from brief_cli import sectors as core
     from brief_cli.errors import NothingFound, UsageError
     from brief_cli.render import sectors as render
 
+    if chart is not None:
+        if matrix or sector is not None:
+            raise UsageError("--chart draws the sector table",
+                             hint="leave out --matrix and the sector ID")
+        from brief_cli.charts import check_target, require_backend
+
+        check_target(chart)
+        require_backend()
     corp, tax, _ = load(corpus, taxonomy, strict)
     matrix_kind = None
     if matrix is not None:
@@ -128,6 +143,13 @@ def sectors(
     else:
         table = core.sector_counts(selection, tax, sort=sort.value, include_empty=show_all)
         render.render_sector_table(table, fmt, title=f"{len(table.rows)} sectors · {title}")
+        if chart is not None:
+            from brief_cli.charts import sectors_chart
+            from brief_cli.render.common import note
+
+            described = _describe(selection)
+            heading = "Passages by sector and kind" + (f" ({described})" if described else "")
+            note(f"chart written to {sectors_chart(table, chart, title=heading)}")
 
 
 def _select(corpus, taxonomy, query, filters):

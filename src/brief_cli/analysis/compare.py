@@ -1,0 +1,295 @@
+"""Two sides of a corpus side by side: sector and kind shares with a test of each difference,
+distinctive terms, what only one side has, and passages that show the biggest differences.
+
+- Shares: a side's passages carrying a sector (or of a kind) over its passages. Each
+  difference is tested with a two-proportion z-test (pooled); with many sectors tested at
+  once, p-values are Holm-adjusted and a difference counts as significant below 0.05.
+- Terms: content-word stems (stop words left out), counted on each side. A term is
+  distinctive for a side when it is relatively more frequent there, with Dunning's
+  log-likelihood G2 >= 3.84 (p < 0.05); the effect size is Hardie's Log Ratio (1 = twice as
+  frequent). Sides larger than ``TERM_SAMPLE`` passages are counted on an evenly spread sample
+  of that many passages, and the result says so.
+- Representative passages: for the biggest significant sector differences, the passages of
+  the side that has more of the sector, ranked by how many of that side's distinctive terms
+  they contain.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from brief_cli.errors import UsageError
+from brief_cli.filters import Filters
+from brief_cli.model import KINDS
+
+from brief_cli.analysis import stats
+from brief_cli.analysis.source import Row, Subset, select_rows, texts
+
+if TYPE_CHECKING:
+    from brief_cli.index import Index
+    from brief_cli.search import TaxonomySource
+    from brief_cli.taxonomy import Taxonomy
+
+TERM_SAMPLE = 20_000
+ALPHA = 0.05
+MIN_TERM_COUNT = 3  # a distinctive term is used at least this often on its side
+
+
+@dataclass(frozen=True)
+class SideSpec:
+    """What a side is: a name to show, a query (with inline filters) and filters."""
+
+    name: str
+    query: str = ""
+    filters: Filters = field(default_factory=Filters)
+    rest: bool = False  # everything the shared filters select that the other side does not
+
+
+@dataclass(frozen=True)
+class Side:
+    name: str
+    query: str
+    filters: Filters  # resolved
+    passages: int
+    articles: int
+    words: int  # content words counted for terms
+    sampled: int  # passages whose words were counted (== passages unless sampled)
+
+
+@dataclass(frozen=True)
+class ShareDiff:
+    """One sector, kind or actor on both sides. ``diff`` is a_share - b_share."""
+
+    key: str
+    label: str
+    a_count: int
+    b_count: int
+    a_share: float
+    b_share: float
+    z: float
+    p: float
+    p_adjusted: float
+
+    @property
+    def diff(self) -> float:
+        return self.a_share - self.b_share
+
+    @property
+    def significant(self) -> bool:
+        return self.p_adjusted < ALPHA
+
+
+@dataclass(frozen=True)
+class KeyTerm:
+    """A term more frequent on ``side`` than on the other side."""
+
+    term: str  # its most frequent spelling
+    stem: str
+    side: str  # "a" or "b"
+    a_count: int
+    b_count: int
+    a_per_10k: float  # per 10,000 content words
+    b_per_10k: float
+    g2: float
+    log_ratio: float  # positive: more on side a
+
+
+@dataclass(frozen=True)
+class Example:
+    """Passages of one side that show one difference."""
+
+    key: str  # sector id
+    label: str
+    side: str
+    uids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    a: Side
+    b: Side
+    overlap: int  # passages on both sides
+    sectors: tuple[ShareDiff, ...]  # biggest absolute difference first
+    kinds: tuple[ShareDiff, ...]  # challenge, opportunity, context
+    actors: tuple[ShareDiff, ...]  # biggest absolute difference first (top ones)
+    terms_a: tuple[KeyTerm, ...]
+    terms_b: tuple[KeyTerm, ...]
+    only_a_sectors: tuple[tuple[str, int], ...]
+    only_b_sectors: tuple[tuple[str, int], ...]
+    only_a_actors: tuple[tuple[str, int], ...]
+    only_b_actors: tuple[tuple[str, int], ...]
+    examples: tuple[Example, ...]
+    filters: Filters = field(default_factory=Filters)  # shared by both sides
+
+    @property
+    def identical(self) -> bool:
+        return self.overlap == self.a.passages == self.b.passages
+
+
+def compare(index: Index, a: SideSpec, b: SideSpec, *, taxonomy: TaxonomySource,
+            labels: Taxonomy | None = None, shared: Filters = Filters(), terms: int = 10,
+            actors: int = 10, examples: int = 3, exact: bool = False) -> Comparison:
+    """Compare side a with side b (see the module docstring). A side left empty is an error
+    (NothingFound), as comparing with nothing says nothing."""
+    from brief_cli.errors import NothingFound
+
+    if a.rest and b.rest:
+        raise UsageError("only one side can be 'the rest'")
+    sides = {}
+    for key, spec in (("a", a), ("b", b)):
+        if spec.rest:
+            continue
+        sides[key] = select_rows(index, spec.query, shared.merge(spec.filters),
+                                 taxonomy=taxonomy, exact=exact)
+    for key, spec in (("a", a), ("b", b)):
+        if spec.rest:
+            other = sides["b" if key == "a" else "a"]
+            everything = select_rows(index, "", shared, taxonomy=taxonomy)
+            taken = {r.rowid for r in other.rows}
+            sides[key] = Subset(tuple(r for r in everything.rows if r.rowid not in taken),
+                                "", everything.filters)
+    for key, spec in (("a", a), ("b", b)):
+        if not sides[key].rows:
+            raise NothingFound(f"side {key.upper()} ({spec.name}) has no passages",
+                               hint="check its query and filters with: brief search ...")
+    return build(index, sides["a"], sides["b"], a.name, b.name, labels=labels, shared=shared,
+                 terms=terms, actors=actors, examples=examples)
+
+
+def build(index: Index | None, sa: Subset, sb: Subset, name_a: str, name_b: str, *,
+          labels: Taxonomy | None = None, shared: Filters = Filters(), terms: int = 10,
+          actors: int = 10, examples: int = 3) -> Comparison:
+    na, nb = len(sa.rows), len(sb.rows)
+    overlap = len({r.rowid for r in sa.rows} & {r.rowid for r in sb.rows})
+
+    def sector_label(k: str) -> str:
+        s = labels.sector(k) if labels is not None else None
+        return s.label if s else k
+
+    def actor_label(k: str) -> str:
+        return labels.actor_name(k) if labels is not None else k
+
+    sec_a, sec_b = _count(sa.rows, "sectors"), _count(sb.rows, "sectors")
+    act_a, act_b = _count(sa.rows, "actors"), _count(sb.rows, "actors")
+    kind_a, kind_b = _count(sa.rows, "kind"), _count(sb.rows, "kind")
+    sector_rows = _diffs(sec_a, sec_b, na, nb, sector_label)
+    sector_rows.sort(key=lambda d: (-abs(round(d.diff, 12)), d.key))
+    kind_rows = _diffs(kind_a, kind_b, na, nb, lambda k: k, keys=list(KINDS))
+    actor_rows = _diffs(act_a, act_b, na, nb, actor_label)
+    actor_rows.sort(key=lambda d: (-abs(round(d.diff, 12)), d.key))
+    words_a, stems_a, spell, sampled_a = _term_counts(index, sa.rows)
+    words_b, stems_b, spell_b, sampled_b = _term_counts(index, sb.rows)
+    for s, forms in spell_b.items():
+        spell.setdefault(s, Counter()).update(forms)
+    terms_a, terms_b = _key_terms(stems_a, stems_b, words_a, words_b, spell, terms)
+    side_a = Side(name_a, sa.query, sa.filters, na, sa.articles, words_a, sampled_a)
+    side_b = Side(name_b, sb.query, sb.filters, nb, sb.articles, words_b, sampled_b)
+    only = lambda mine, theirs, label: tuple(  # noqa: E731
+        (label(k), n) for k, n in sorted(mine.items(), key=lambda kv: (-kv[1], kv[0]))
+        if n and not theirs.get(k))
+    ex = _examples(index, sa.rows, sb.rows, sector_rows, terms_a, terms_b, examples)
+    return Comparison(
+        side_a, side_b, overlap, tuple(sector_rows), tuple(kind_rows),
+        tuple(actor_rows[:actors]), terms_a, terms_b,
+        only(sec_a, sec_b, lambda k: k), only(sec_b, sec_a, lambda k: k),
+        only(act_a, act_b, lambda k: k), only(act_b, act_a, lambda k: k), ex, shared)
+
+
+def _count(rows: tuple[Row, ...], what: str) -> Counter[str]:
+    c: Counter[str] = Counter()
+    if what == "kind":
+        c.update(r.kind for r in rows)
+        return c
+    for r in rows:
+        c.update(set(getattr(r, what)))
+    return c
+
+
+def _diffs(ca: Counter, cb: Counter, na: int, nb: int, label, keys=None) -> list[ShareDiff]:
+    keys = keys if keys is not None else sorted(set(ca) | set(cb))
+    tested = [stats.two_proportion_z(ca.get(k, 0), na, cb.get(k, 0), nb) for k in keys]
+    adjusted = stats.holm([p for _, p in tested])
+    return [ShareDiff(k, label(k), ca.get(k, 0), cb.get(k, 0),
+                      ca.get(k, 0) / na if na else 0.0, cb.get(k, 0) / nb if nb else 0.0,
+                      z, p, pa)
+            for k, (z, p), pa in zip(keys, tested, adjusted)]
+
+
+def _sample(rows: tuple[Row, ...], size: int) -> tuple[Row, ...]:
+    if len(rows) <= size:
+        return rows
+    step = len(rows) / size
+    return tuple(rows[int(i * step)] for i in range(size))
+
+
+def _term_counts(index: Index | None, rows: tuple[Row, ...]):
+    """(content words, stem counts, spellings by stem, passages counted)."""
+    from brief_cli.summary import _content_stem  # the same content words as summaries
+    from brief_cli.text import words
+
+    chosen = _sample(rows, TERM_SAMPLE)
+    if index is None:
+        return 0, Counter(), {}, 0
+    body = texts(index, (r.rowid for r in chosen))
+    # One tokenizer pass over the joined texts: Counter and findall run in C.
+    surface = Counter(words("\n".join(body.values())))
+    stems: Counter[str] = Counter()
+    spell: dict[str, Counter[str]] = {}
+    for word, n in surface.items():
+        s = _content_stem(word)
+        if s is None:
+            continue
+        stems[s] += n
+        spell.setdefault(s, Counter())[word] += n
+    return sum(stems.values()), stems, spell, len(chosen)
+
+
+def _spelling(forms: Counter[str]) -> str:
+    return min(forms.items(), key=lambda kv: (-kv[1], not kv[0].islower(), kv[0]))[0]
+
+
+def _key_terms(ca: Counter, cb: Counter, c: int, d: int, spell, limit: int):
+    found: dict[str, list[KeyTerm]] = {"a": [], "b": []}
+    if c == 0 or d == 0:
+        return (), ()
+    for s in set(ca) | set(cb):
+        a, b = ca.get(s, 0), cb.get(s, 0)
+        if a / c == b / d:
+            continue
+        side = "a" if a / c > b / d else "b"
+        if (a if side == "a" else b) < MIN_TERM_COUNT:
+            continue
+        g2 = stats.log_likelihood(a, b, c, d)
+        if g2 < stats.G2_P05:
+            continue
+        found[side].append(KeyTerm(_spelling(spell[s]), s, side, a, b, a / c * 10_000,
+                                   b / d * 10_000, g2, stats.log_ratio(a, b, c, d)))
+    out = []
+    for side in ("a", "b"):
+        ranked = sorted(found[side], key=lambda t: (-round(t.g2, 9), t.term.casefold(), t.stem))
+        out.append(tuple(ranked[:limit]))
+    return out[0], out[1]
+
+
+def _examples(index, rows_a, rows_b, sector_rows, terms_a, terms_b, n: int):
+    """Up to three biggest significant sector differences, each with n passages."""
+    if n <= 0 or index is None:
+        return ()
+    from brief_cli.summary import content_words
+
+    out = []
+    for d in [d for d in sector_rows if d.significant and d.diff][:3]:
+        side = "a" if d.diff > 0 else "b"
+        rows = rows_a if side == "a" else rows_b
+        key_stems = {t.stem for t in (terms_a if side == "a" else terms_b)}
+        candidates = [r for r in rows if d.key in r.sectors][:2000]
+        body = texts(index, (r.rowid for r in candidates))
+        scored = []
+        for r in candidates:
+            stems_here = {s for s, _ in content_words(body.get(r.rowid, ""))}
+            scored.append((-len(stems_here & key_stems), r.rowid, r.uid))
+        scored.sort()
+        out.append(Example(d.key, d.label, side, tuple(u for _, _, u in scored[:n])))
+    return tuple(out)
