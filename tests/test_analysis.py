@@ -435,3 +435,19 @@ def test_bundled_corpus_commands(run):
         for columns in (80, 120):
             result = ok(terminal(run, *args, columns=columns))
             check_width(result.stdout, columns)
+
+
+def test_article_patterns(run, corpus_dir):
+    data = as_json(run, "compare", "kz-*", "cn-*", "--corpus", corpus_dir)
+    assert (data["a"]["passages"], data["b"]["passages"]) == (5, 5)
+    assert data["a"]["name"] == "kz-*"
+    options = as_json(run, "compare", "--a-article", "kz-202[0]", "--b-article", "cn-*",
+                      "--corpus", corpus_dir)
+    assert (options["a"]["passages"], options["b"]["passages"]) == (3, 5)
+    rows = as_json(run, "kwic", "railway", "--article", "cn-2023", "--article", "kz-*",
+                   "--corpus", corpus_dir)
+    assert {r["id"] for r in rows} == {"cn-2023#p02", "cn-2023#p03"}
+    rows = as_json(run, "trends", "--article", "cn-*", "--of", "kinds", "--corpus", corpus_dir)
+    assert sum(r["count"] for r in rows) == 5
+    none = run("trends", "--article", "zz-*", "--corpus", corpus_dir)
+    assert none.exit_code == 2 and "no article id matches 'zz-*'" in none.stderr

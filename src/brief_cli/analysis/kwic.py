@@ -83,6 +83,9 @@ def kwic(index: Index, query: str, filters: Filters = Filters(), *,
     if not parse(query or "").clauses:
         raise UsageError("give a word or phrase to look for",
                          hint='for example: brief kwic debt, or brief kwic "silk road"')
+    from brief_cli.analysis.source import expand_articles
+
+    filters = expand_articles(filters, index.article_ids())
     result = search(index, query, filters, taxonomy=taxonomy, exact=True, limit=None)
     hits = sorted(result.hits, key=lambda h: h.rowid)  # corpus order, not rank
     lines: list[Line] = []

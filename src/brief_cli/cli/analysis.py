@@ -236,8 +236,8 @@ def kwic(
 
 SideAOpt = Annotated[Optional[str], typer.Argument(
     metavar="A", show_default=False,
-    help="Side A: an article id, or a search query with inline filters "
-         "('actor:kazakhstan', 'debt since:2020').")]
+    help="Side A: an article id or pattern ('kaz-*'), or a search query with inline "
+         "filters ('actor:kazakhstan', 'debt since:2020').")]
 SideBOpt = Annotated[Optional[str], typer.Argument(
     metavar="B", show_default=False,
     help="Side B, the same way \\[default: the rest of the corpus, under the shared filters].")]
@@ -303,9 +303,10 @@ def compare(
 ) -> None:
     """Compare two sides: sector and kind shares, distinctive terms, what only one side has.
 
-    A side is an article id, a search query with inline filters, or the --a-*/--b-* options
-    (they add up with the query); the shared filters (--sector, --since ...) apply to both
-    sides. With no side B, A is compared with the rest of the corpus.
+    A side is an article id or id pattern ('kaz-*'), a search query with inline filters, or
+    the --a-*/--b-* options (they add up with the query); the shared filters (--sector,
+    --since ...) apply to both sides. With no side B, A is compared with the rest of the corpus.
+    --article values may be patterns too, here and in trends and kwic.
 
     Each share difference is tested with a two-proportion z-test, Holm-adjusted over the
     sectors (* when p < 0.05). Distinctive terms are ranked by log-likelihood (G2 >= 3.84,
@@ -366,18 +367,24 @@ def _spec(text, filters, article_ids):
     from brief_cli.analysis.compare import SideSpec
     from brief_cli.filters import Filters
 
+    from brief_cli.analysis.source import is_pattern
+
     text = (text or "").strip()
     parts = []
     query = ""
-    if text in article_ids:
+    as_articles = text in article_ids or (is_pattern(text) and " " not in text
+                                          and ":" not in text)
+    if as_articles:
         filters = filters.merge(Filters(articles=(text,)))
     elif text:
         query = text
     if text:
         parts.append(text)
     described = filters.describe()
-    if text in article_ids:
-        described.pop("articles", None)
+    if as_articles:
+        described["articles"] = [a for a in described["articles"] if a != text]
+        if not described["articles"]:
+            del described["articles"]
     parts += [f"{k.rstrip('s')}:{','.join(v) if isinstance(v, list) else v}"
               for k, v in described.items()]
     return SideSpec(" ".join(parts), query, filters)

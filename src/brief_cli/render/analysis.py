@@ -53,8 +53,11 @@ def _pct(x: float) -> str:
 
 def _filters_text(query: str, filters) -> str:
     parts = [f"query {query!r}"] if query else []
-    parts += [f"{k}: {', '.join(v) if isinstance(v, list) else v}"
-              for k, v in filters.describe().items()]
+    for key, value in filters.describe().items():
+        if isinstance(value, list):
+            shown = value if len(value) <= 3 else value[:2] + [f"… ({len(value)} in all)"]
+            value = ", ".join(shown)
+        parts.append(f"{key}: {value}")
     return "; ".join(parts)
 
 
@@ -370,7 +373,7 @@ def _compare_terminal(c: Comparison, console) -> None:
     console.print()
     console.print(Text("Sector shares (of each side's passages)", style="bold"))
     label_w = min(22, max([len(d.label) for d in c.sectors] + [6]))
-    fixed = label_w + 6 + 6 + 8 + 7 + 3 + 6  # label, A%, B%, diff, p, sig, gaps
+    fixed = label_w + 6 + 6 + 6 + 6 + 3 + 2 * 6 + 1  # label, A, B, A−B, p, stars, gaps, axis
     half = max(4, min(20, (width - fixed) // 2))
     top = max([max(d.a_share, d.b_share) for d in c.sectors] + [0.0])
     table = Table(box=None, header_style="bold", pad_edge=False, show_edge=False)
