@@ -25,7 +25,7 @@ _OUTPUT = "Output"
 ChartOpt = Annotated[Optional[Path], typer.Option(
     "--chart", metavar="FILE", rich_help_panel=_OUTPUT,
     help="Also write a chart for a report: FILE.svg, FILE.png or FILE.pdf (needs the charts "
-         "extra: pip install 'brief-cli[charts]'). An existing file is replaced.")]
+         "extra: pip install 'brief-cli\\[charts]'). An existing file is replaced.")]
 ExactOpt = Annotated[bool, typer.Option(
     "--exact", "-e", help="No typo tolerance: match the query's words exactly as typed.")]
 QueryArg = Annotated[Optional[List[str]], typer.Argument(

@@ -72,7 +72,7 @@ def sectors(
     chart: Annotated[Optional[Path], typer.Option(
         "--chart", metavar="FILE",
         help="Also write the sector table as a bar chart by kind: FILE.svg, FILE.png or "
-             "FILE.pdf (needs the charts extra: pip install 'brief-cli[charts]').")] = None,
+             "FILE.pdf (needs the charts extra: pip install 'brief-cli\\[charts]').")] = None,
 ) -> None:
     """Count passages by sector and kind: where the challenges and opportunities lie.
 
@@ -98,7 +98,7 @@ def sectors(
     from brief_cli.render import sectors as render
 
     if chart is not None:
-        if matrix or sector is not None:
+        if matrix is not None or sector is not None:
             raise UsageError("--chart draws the sector table",
                              hint="leave out --matrix and the sector ID")
         from brief_cli.charts import check_target, require_backend
