@@ -186,15 +186,15 @@ def build(index: Index | None, sa: Subset, sb: Subset, name_a: str, name_b: str,
     terms_a, terms_b = _key_terms(stems_a, stems_b, words_a, words_b, spell, terms)
     side_a = Side(name_a, sa.query, sa.filters, na, sa.articles, words_a, sampled_a)
     side_b = Side(name_b, sb.query, sb.filters, nb, sb.articles, words_b, sampled_b)
-    only = lambda mine, theirs, label: tuple(  # noqa: E731
-        (label(k), n) for k, n in sorted(mine.items(), key=lambda kv: (-kv[1], kv[0]))
-        if n and not theirs.get(k))
+    def only(mine: Counter, theirs: Counter) -> tuple[tuple[str, int], ...]:
+        return tuple((k, n) for k, n in sorted(mine.items(), key=lambda kv: (-kv[1], kv[0]))
+                     if n and not theirs.get(k))
+
     ex = _examples(index, sa.rows, sb.rows, sector_rows, terms_a, terms_b, examples)
     return Comparison(
         side_a, side_b, overlap, tuple(sector_rows), tuple(kind_rows),
         tuple(actor_rows[:actors]), terms_a, terms_b,
-        only(sec_a, sec_b, lambda k: k), only(sec_b, sec_a, lambda k: k),
-        only(act_a, act_b, lambda k: k), only(act_b, act_a, lambda k: k), ex, shared)
+        only(sec_a, sec_b), only(sec_b, sec_a), only(act_a, act_b), only(act_b, act_a), ex, shared)
 
 
 def _count(rows: tuple[Row, ...], what: str) -> Counter[str]:
