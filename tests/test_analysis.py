@@ -451,3 +451,22 @@ def test_article_patterns(run, corpus_dir):
     assert sum(r["count"] for r in rows) == 5
     none = run("trends", "--article", "zz-*", "--corpus", corpus_dir)
     assert none.exit_code == 2 and "no article id matches 'zz-*'" in none.stderr
+
+
+def test_chinese_kwic_and_compare_terms(run, tmp_path):
+    articles = {
+        "zh-a": dict(published="2024-01-01", language="zh", passages=[
+            {"text": "中国和哈萨克斯坦共建一带一路。一带一路合作成效显著。", "kind": "opportunity"},
+            {"text": "债务风险上升，风险需要化解。", "kind": "challenge"}]),
+        "zh-b": dict(published="2024-02-01", language="zh", passages=[
+            {"text": "风险和债务风险都在增加，风险很大。", "kind": "challenge"}]),
+    }
+    corpus = write_corpus(tmp_path / "zh", articles)
+    rows = as_json(run, "kwic", "一带一路", "--corpus", corpus)
+    assert [(r["id"], r["match"]) for r in rows] == [("zh-a#p01", "一带一路")] * 2
+    assert rows[1]["left"].endswith("。") and rows[1]["right"].startswith("合作")
+    result = ok(terminal(run, "kwic", "一带一路", "--corpus", corpus, columns=80))
+    check_width(result.stdout, 80)
+    data = as_json(run, "compare", "--a-kind", "challenge", "--b-kind", "opportunity",
+                   "--corpus", corpus)
+    assert data["terms_a"][0]["term"] == "风险" and data["terms_a"][0]["a_count"] == 5

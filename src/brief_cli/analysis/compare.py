@@ -226,15 +226,20 @@ def _sample(rows: tuple[Row, ...], size: int) -> tuple[Row, ...]:
 
 def _term_counts(index: Index | None, rows: tuple[Row, ...]):
     """(content words, stem counts, spellings by stem, passages counted)."""
-    from brief_cli.summary import _content_stem  # the same content words as summaries
+    from brief_cli.lang import has_han
+    from brief_cli.summary import _chinese_words, _content_stem  # summaries' content words
     from brief_cli.text import words
 
     chosen = _sample(rows, TERM_SAMPLE)
     if index is None:
         return 0, Counter(), {}, 0
     body = texts(index, (r.rowid for r in chosen))
-    # One tokenizer pass over the joined texts: Counter and findall run in C.
-    surface = Counter(words("\n".join(body.values())))
+    chinese = [t for t in body.values() if has_han(t)]
+    # One tokenizer pass over the joined texts: Counter and findall run in C. Chinese text is
+    # cut into words by the segmenter first, as summaries do.
+    surface = Counter(words("\n".join(t for t in body.values() if not has_han(t))))
+    for text in chinese:
+        surface.update(_chinese_words(text))
     stems: Counter[str] = Counter()
     spell: dict[str, Counter[str]] = {}
     for word, n in surface.items():

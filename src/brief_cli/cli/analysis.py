@@ -13,8 +13,8 @@ from typing import List, Optional
 import typer
 
 from brief_cli.cli.app import (
-    ActorOpt, Annotated, ArticleOpt, CorpusOpt, FormatOpt, KindOpt, SectorOpt, SinceOpt,
-    StrictOpt, TaxonomyOpt, UntilOpt, app, build_filters, complete_article_ids,
+    ActorOpt, Annotated, ArticleOpt, CorpusOpt, FormatOpt, KindOpt, LanguageOpt, SectorOpt,
+    SinceOpt, StrictOpt, TaxonomyOpt, UntilOpt, app, build_filters, complete_article_ids,
     complete_kinds, complete_sector_ids,
 )
 from brief_cli.render.formats import OutputFormat
@@ -99,6 +99,7 @@ def trends(
     article: ArticleOpt = None,
     since: SinceOpt = None,
     until: UntilOpt = None,
+    language: LanguageOpt = None,
     fmt: FormatOpt = OutputFormat.table,
     chart: ChartOpt = None,
     corpus: CorpusOpt = None,
@@ -128,7 +129,7 @@ def trends(
     from brief_cli.render import analysis as render
 
     _chart_check(chart)
-    filters = build_filters(sector, kind, actor, article, since, until)
+    filters = build_filters(sector, kind, actor, article, since, until, language)
     text = " ".join(query or ())
     what = of.value if of else None
     if top is None and (what == "actors"):
@@ -177,6 +178,7 @@ def kwic(
     article: ArticleOpt = None,
     since: SinceOpt = None,
     until: UntilOpt = None,
+    language: LanguageOpt = None,
     fmt: FormatOpt = OutputFormat.table,
     corpus: CorpusOpt = None,
     taxonomy: TaxonomyOpt = None,
@@ -210,7 +212,7 @@ def kwic(
 
     started = time.perf_counter()
     parse_sort(sort)  # a bad key fails before the index is opened
-    filters = build_filters(sector, kind, actor, article, since, until)
+    filters = build_filters(sector, kind, actor, article, since, until, language)
     text = " ".join(query)
 
     def work(index, get_taxonomy):
@@ -292,6 +294,7 @@ def compare(
     article: ArticleOpt = None,
     since: SinceOpt = None,
     until: UntilOpt = None,
+    language: LanguageOpt = None,
     fmt: Annotated[CompareFormat, typer.Option(
         "--format", "-f", case_sensitive=False,
         help="table (on a terminal; plain text when piped), json, csv or md (Markdown).")
@@ -329,7 +332,7 @@ def compare(
     from brief_cli.render import analysis as render
 
     _chart_check(chart)
-    shared = build_filters(sector, kind, actor, article, since, until)
+    shared = build_filters(sector, kind, actor, article, since, until, language)
     from brief_cli.filters import Filters, parse_date
 
     def side_filters(actors, sectors, kinds, articles, s, u, name):
