@@ -36,8 +36,8 @@ SAMPLE_CHARS = 20000
 
 
 def has_han(text: str) -> bool:
-    """Whether the text holds at least one Chinese character."""
-    return HAN_RE.search(text) is not None
+    """Whether the text holds at least one Chinese character (ASCII text costs nothing)."""
+    return not text.isascii() and HAN_RE.search(text) is not None
 
 
 def is_han(ch: str) -> bool:
