@@ -129,3 +129,26 @@ def test_incremental_update_of_a_chinese_article(tmp_path, taxonomy):
         r = find(ix, taxonomy, "中亚班列")
         assert uids(r) == ["zh-corridor#p01"] and marked(r.hits[0]) == ["中亚班列"]
         assert find(ix, taxonomy, "中欧班列").total == 0
+
+
+def test_a_one_word_query_needs_no_segmenter(tmp_path, taxonomy):
+    import subprocess
+    import sys
+
+    root = write_corpus(tmp_path / "c", ARTICLES)
+    with open_index(root, taxonomy.path, lambda: taxonomy):
+        pass  # built here, so the process below only searches
+    code = (
+        "import sys\n"
+        "from brief_cli import config\n"
+        "from brief_cli.filters import Filters\n"
+        "from brief_cli.index import open_index\n"
+        "from brief_cli.search import search\n"
+        "from brief_cli.taxonomy import load_taxonomy\n"
+        "t = load_taxonomy(config.bundled_taxonomy_path())\n"
+        f"ix = open_index({str(root)!r}, t.path, lambda: t)\n"
+        "hits = [search(ix, q, Filters(), taxonomy=t).total for q in sys.argv[1:]]\n"
+        "print(hits, 'rjieba' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code, "人工智能", "中欧班列"],
+                         capture_output=True, text=True, check=True).stdout.strip()
+    assert out == "[1, 1] False"

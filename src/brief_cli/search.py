@@ -165,6 +165,7 @@ def _prepare(index: Index, text: str, filters: Filters, taxonomy: TaxonomySource
         merged = merged.resolved(_taxonomy(taxonomy), article_ids if merged.articles else None)
     prep = _Prepared(parsed, merged)
     _filter_parts(index, merged, prep)
+    _known_chinese_words(index, parsed)
     if parsed.clauses:
         if not exact:
             _correct(index, parsed, prep)
@@ -239,6 +240,21 @@ def _filter_parts(index: Index, filters: Filters, prep: _Prepared) -> None:
         params += values
     prep.cond = " AND ".join(parts) or "1"
     prep.cond_params = params
+
+
+def _known_chinese_words(index: Index, parsed: Query) -> None:
+    """Chinese query tokens that are words of the index need no segmenter (see
+    ``lang.segment.known_words``)."""
+    tokens = {tok for term in [*parsed.terms(), *parsed.excluded] if term.chinese
+              for tok in term.tokens}
+    if not tokens:
+        return
+    from brief_cli.lang.segment import known_words
+
+    folded = {tok: _fold(tok) for tok in tokens}
+    known = [tok for tok, word in folded.items() if index.con.execute(
+        "SELECT 1 FROM words WHERE len = ? AND word = ?", (len(word), word)).fetchone()]
+    known_words(known)
 
 
 MAX_PREFIX_WORDS = 64

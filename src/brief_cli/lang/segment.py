@@ -131,8 +131,19 @@ def display_text(indexed: str) -> str:
     return indexed.replace(SEP, "") if SEP in indexed else indexed
 
 
+# Query tokens known to be words of the index being searched (see ``known_words``).
+_KNOWN: set[str] = set()
+
+
+def known_words(words) -> None:
+    """Tell ``query_words`` which query tokens the index holds as words: the segmenter cut
+    them so in the passages, so they are searched as such without loading it (a Chinese query
+    of one word then costs no segmenter start-up)."""
+    _KNOWN.update(words)
+
+
 def query_words(token: str) -> list[str]:
     """A query token cut the way the index cut the passages (``一带一路`` -> its words)."""
-    if not has_han(token):
+    if not has_han(token) or token in _KNOWN:
         return [token]
     return cut(token) or [token]
