@@ -45,6 +45,18 @@ class BriefCommand(TyperCommand):
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         return super().parse_args(ctx, query_words_last(self, args, ctx.help_option_names))
 
+    def invoke(self, ctx: click.Context):
+        if self.name not in PAGED_COMMANDS:
+            return super().invoke(ctx)
+        from brief_cli.render.common import paged
+
+        with paged():
+            return super().invoke(ctx)
+
+
+# Commands whose long output goes through the pager on a terminal (never an interactive one).
+PAGED_COMMANDS = {"search", "show", "articles", "sectors", "summary", "validate", "index"}
+
 
 class BriefTyper(typer.Typer):
     """``typer.Typer`` whose commands are ``BriefCommand`` unless they ask for another class."""
@@ -415,11 +427,21 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+def _no_pager(value: bool) -> None:
+    from brief_cli.render.common import disable_pager
+
+    disable_pager(bool(value))
+
+
 @app.callback()
 def _root(
     version: Annotated[Optional[bool], typer.Option(
         "--version", "-V", callback=_version, is_eager=True,
         help="Show the version and exit.")] = None,
+    no_pager: Annotated[bool, typer.Option(
+        "--no-pager", callback=_no_pager, expose_value=False,
+        help="Never page long output (by default it goes through $BRIEF_PAGER, $PAGER or "
+             "'less -FRX' when it does not fit the terminal).")] = False,
 ) -> None:
     """Explore a corpus of policy articles and briefs: search passages, see where the
     challenges and opportunities lie, summarise, and export cited excerpts.

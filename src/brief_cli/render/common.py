@@ -16,6 +16,7 @@ import json
 import os
 import re
 import sys
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Callable, Iterable
@@ -86,6 +87,84 @@ def err() -> Console:
 def reset_consoles() -> None:
     global _stdout, _stderr
     _stdout = _stderr = None
+
+
+# Pager ---------------------------------------------------------------------------------------
+
+_pager_off = False
+
+
+def disable_pager(off: bool = True) -> None:
+    """``--no-pager``: print straight to the terminal."""
+    global _pager_off
+    _pager_off = off
+
+
+def pager_command() -> str | None:
+    """The pager, chosen as git chooses it: $BRIEF_PAGER, then $PAGER, then ``less -FRX``; an
+    empty value or ``cat`` means no pager."""
+    for name in ("BRIEF_PAGER", "PAGER"):
+        value = os.environ.get(name)
+        if value is not None:
+            value = value.strip()
+            return None if value in ("", "cat") else value
+    return "less -FRX"
+
+
+@contextmanager
+def paged():
+    """Send what is printed on stdout inside the block through the pager, when stdout is a
+    real terminal and the output is longer than the screen (colours kept: less gets -R)."""
+    console = out()
+    command = pager_command()
+    real_terminal = console.is_terminal and _isatty(sys.stdout)
+    if _pager_off or command is None or not real_terminal:
+        yield
+        return
+    notes = err()
+    console.begin_capture()
+    notes.begin_capture()  # stderr lines (hit counts, timings) follow the output, as unpaged
+    try:
+        yield
+    finally:
+        text = console.end_capture()
+        after = notes.end_capture()
+        _show(text, command, console.height)
+        if after:
+            sys.stderr.write(after)
+            sys.stderr.flush()
+
+
+def _isatty(stream) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _show(text: str, command: str, height: int) -> None:
+    import subprocess
+
+    if text.count("\n") < height:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    env = dict(os.environ)
+    env.setdefault("LESS", "FRX")  # as git: quit if one screen, keep colours, leave the screen
+    env.setdefault("LV", "-c")
+    try:
+        # through the shell, as git runs its pager, so that "less -S" or "bat -p" work as typed
+        pager = subprocess.Popen(command, shell=True, stdin=subprocess.PIPE, env=env)
+    except OSError:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    try:
+        pager.stdin.write(text.encode(sys.stdout.encoding or "utf-8", "replace"))
+        pager.stdin.close()
+    except BrokenPipeError:  # the reader quit the pager early: that is fine
+        pass
+    pager.wait()
 
 
 def is_terminal(console: Console | None = None) -> bool:
