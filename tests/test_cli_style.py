@@ -171,3 +171,8 @@ def test_minus_word_excludes(run, small_corpus):
     assert "tourism-note" in found.stdout and "tourism-note" not in excluded.stdout
     glued = run("search", "pipeline", "-n1", "--corpus", small_corpus, "-f", "jsonl")
     assert glued.exit_code == 0 and len(glued.stdout.splitlines()) == 1
+
+
+def test_arguments_keep_their_help(run):
+    text = _help(run, "search", 120)
+    assert "Words to find" in text and "QUERY" in text
