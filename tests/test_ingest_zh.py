@@ -144,3 +144,37 @@ def test_a_chinese_html_page():
     assert draft.title == "中哈能源合作迈上新台阶"
     assert len(draft.paragraphs) == 3
     assert draft.paragraphs[0].startswith("中哈两国共建“一带一路”")
+
+
+def test_a_newspaper_page_with_its_own_source_line_and_author_note():
+    text = ("深化中哈合作　共创美好未来\n《 人民日报 》（ 2024年07月05日 第 03 版）\n\n"
+            "　　两国在能源、交通、农业等领域合作成果丰硕。\n"
+            "　　双方应进一步深化合作，挖掘新领域合作潜力。\n"
+            "　　（作者为某研究院研究员）\n\n责编：王五\n")
+    draft = parse_text(text)
+    assert (draft.source, draft.published) == ("人民日报", date(2024, 7, 5))
+    assert draft.author_note == "作者为某研究院研究员"
+    assert draft.paragraphs == ("两国在能源、交通、农业等领域合作成果丰硕。",
+                                "双方应进一步深化合作，挖掘新领域合作潜力。")
+
+
+def test_a_speech_with_its_date_place_and_speaker_under_the_title():
+    text = ("在中哈商务理事会上的讲话\n（2024年7月5日，阿斯塔纳）\n王小明\n\n"
+            "尊敬的总统先生，\n女士们，先生们，朋友们：\n\n很高兴同大家见面。双方是友好邻邦。\n\n"
+            "过去一年，双边贸易额创历史新高。\n\n谢谢大家。\n")
+    draft = parse_text(text)
+    assert draft.title == "在中哈商务理事会上的讲话"
+    assert draft.published == date(2024, 7, 5) and draft.authors == ("王小明",)
+    # The salutation opens the first paragraph; "谢谢大家。" closes the last.
+    assert draft.paragraphs == (
+        "尊敬的总统先生，女士们，先生们，朋友们：很高兴同大家见面。双方是友好邻邦。",
+        "过去一年，双边贸易额创历史新高。谢谢大家。")
+
+
+def test_a_wire_story_dateline_gives_source_and_reporter():
+    text = ("新华社阿斯塔纳7月5日电（记者张三）双方就深化能源和交通合作交换意见。\n"
+            "哈方愿同中方加强互联互通。\n【纠错】 【责任编辑：李四】\n")
+    draft = parse_text(text)
+    assert (draft.source, draft.authors) == ("新华社", ("张三",))
+    assert draft.paragraphs[0].startswith("新华社阿斯塔纳7月5日电（记者张三）")  # text kept
+    assert [d.reason for d in draft.dropped] == ["page links"]

@@ -31,7 +31,10 @@ _EN_KEY = re.compile(
     r"^(?P<key>title|source|publisher|date|published|url|link|author|authors|by|section|"
     r"category|language)\s*[:：]\s*(?P<value>.+)$", re.I)
 _URL = re.compile(r"^<?(?P<url>https?://\S+?)>?$", re.I)
-_LEAD_IN = re.compile(r"^.{1,16}[：:，,]$")
+_LEAD_IN = re.compile(r"^.{1,40}[：:]$|^.{1,16}[，,]$")
+_SPEAKER = re.compile(r"^[\u4e00-\u9fff·]{2,6}$")
+_AUTHOR_NOTE = re.compile(r"^[（(](?:作者|本文作者)(?:为|是|系|单位|简介)")
+TINY = 6  # a paragraph this short ("谢谢大家。") closes the one before it
 HEADER_LINES = 15
 
 
@@ -88,7 +91,7 @@ def read_header(lines: Sequence[str]) -> tuple[_Meta, int]:
         if reason is not None:
             meta.dropped.append(Dropped(reason, text))
             continue
-        header = zh.read_header_line(text)
+        header = zh.read_header_line(text) or zh.read_source_line(text)
         if header is not None:
             _merge_header(meta, header)
             meta.dropped.append(Dropped("header line", text))
@@ -110,6 +113,10 @@ def read_header(lines: Sequence[str]) -> tuple[_Meta, int]:
             continue
         if meta.title is None and _title_like(text):
             meta.title = text
+            continue
+        if meta.title is not None and not meta.authors and _SPEAKER.match(text):
+            meta.authors = (text,)  # the speaker's name under a speech's title
+            meta.dropped.append(Dropped("header line", text))
             continue
         i -= 1
         break
@@ -153,6 +160,9 @@ def settle(paragraphs: list[str], dropped: list[Dropped]) -> list[str]:
     out: list[str] = []
     carry = ""
     for text in paragraphs:
+        if _AUTHOR_NOTE.match(text):
+            dropped.append(Dropped("author note", text))
+            continue
         if not re.search(r"[^\W\d_]", text):
             dropped.append(Dropped("stray fragment", text))
             continue
@@ -161,6 +171,9 @@ def settle(paragraphs: list[str], dropped: list[Dropped]) -> list[str]:
             continue
         if _LEAD_IN.match(text):
             carry += text
+            continue
+        if len(text) <= TINY and out and not carry:
+            out[-1] += text
             continue
         out.append(carry + text)
         carry = ""
@@ -178,8 +191,16 @@ def parse_chinese(lines: Sequence[str]) -> Draft:
     dropped = list(meta.dropped)
     body = body_lines(lines[start:], dropped, meta)
     paragraphs = settle(zh.paragraphs(body), dropped)
+    note = next((d.text for d in dropped if d.reason == "author note"), None)
+    dropped = [d for d in dropped if d.reason != "author note"]
+    if paragraphs:
+        wire = zh.read_dateline(paragraphs[0])
+        if wire is not None:
+            meta.source = meta.source or wire.source
+            meta.authors = meta.authors or wire.authors
     return Draft(title=meta.title, source=meta.source, section=meta.section,
                  authors=meta.authors, published=meta.published, url=meta.url, language="zh",
+                 author_note=note.strip("（）()") if note else None,
                  paragraphs=tuple(paragraphs), dropped=tuple(dropped))
 
 

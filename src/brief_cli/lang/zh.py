@@ -181,6 +181,38 @@ def read_header_line(line: str) -> HeaderLine | None:
     return out
 
 
+# 《 人民日报 》（ 2024年07月05日 第 03 版）: the paper, the date and the page.
+_PAPER_LINE = re.compile(r"^《\s*(?P<source>[^》]{2,20}?)\s*》\s*[（(]\s*(?P<rest>[^）)]*)[）)]$")
+# （2024年7月5日，阿斯塔纳）: the date (and place) of a speech under its title.
+_BRACKET_DATE = re.compile(r"^[（(](?P<rest>[^）)]{6,40})[）)]$")
+# 新华社阿斯塔纳7月5日电（记者张三） opening a wire story.
+_DATELINE = re.compile(r"^(?P<agency>新华社|中新社|中新网|人民网|央视网|中国新闻社|新華社|中央社)"
+                       r"(?P<place>[^\s，。（(]{0,12}?)(?P<date>\d{1,2}月\d{1,2}日)?电"
+                       r"(?:[（(](?:记者|記者)?\s*(?P<authors>[^）)]{1,30})[）)])?")
+
+
+def read_source_line(line: str) -> HeaderLine | None:
+    """A newspaper's own line (《 人民日报 》（ 2024年07月05日 第 03 版）) or a bracketed date
+    under a speech's title (（2024年7月5日，阿斯塔纳）), as header fields; else None."""
+    text = line.strip()
+    m = _PAPER_LINE.match(text)
+    if m and find_date(m["rest"]):
+        return HeaderLine(source=m["source"].strip(), published=parse_date(m["rest"]))
+    m = _BRACKET_DATE.match(text)
+    if m and find_date(m["rest"]) and len(DATE_RE.sub("", m["rest"])) <= 20:
+        return HeaderLine(published=parse_date(m["rest"]))
+    return None
+
+
+def read_dateline(paragraph: str) -> HeaderLine | None:
+    """The agency and reporters of a wire story's opening dateline (the text stays)."""
+    m = _DATELINE.match(paragraph.strip())
+    if not m:
+        return None
+    authors = tuple(n for n in _NAME_SPLIT.split(m["authors"] or "") if n)
+    return HeaderLine(source=m["agency"], authors=authors)
+
+
 def _only_datetime(text: str) -> bool:
     rest = DATE_RE.sub("", text)
     rest = _ISO_RE.sub("", rest)
@@ -210,6 +242,7 @@ _FURNITURE = (
                              r"网络传播视听节目许可证|违法和不良信息举报|公网安备|"
                              r"Copyright|©")),
     ("font-size menu", re.compile(r"^(?:字号|字体)\s*[：:]?\s*[大中小\s|｜/]+$")),
+    ("page links", re.compile(r"^(?:[【\[][^】\]]{0,24}[】\]]\s*)+$")),
 )
 
 
