@@ -386,17 +386,25 @@ def _round(value: float | None) -> float | None:
 
 
 def eval_record(report: EvalReport) -> dict[str, Any]:
+    """The report as JSON; a part the labels do not cover (no kinds, no sectors) is null."""
+    micro = report.sectors_micro
     return {
         "passages": report.passages, "articles": report.articles,
-        "kind": {"accuracy": _round(report.kind_accuracy), "kappa": _round(report.kappa),
-                 "confusion": report.confusion,
-                 "per_kind": [prf_record("kind", r) for r in report.kinds]},
-        "sectors": {"micro": prf_record("sectors", report.sectors_micro),
-                    "macro_f1": _round(report.sectors_macro_f1),
-                    "per_sector": [prf_record("sector", r) for r in report.sectors]},
-        "actors": {"micro": prf_record("actors", report.actors_micro)},
+        "kind": None if report.kind_accuracy is None else {
+            "accuracy": _round(report.kind_accuracy), "kappa": _round(report.kappa),
+            "confusion": report.confusion,
+            "per_kind": [prf_record("kind", r) for r in report.kinds]},
+        "sectors": None if micro is None else {
+            "micro": prf_record("sectors", micro),
+            "macro_f1": _round(report.sectors_macro_f1),
+            "macro_f1_min10": _round(report.macro_f1(10)),
+            "no_sector": report.unsectored,
+            "per_sector": [prf_record("sector", r) for r in report.sectors]},
+        "actors": None if report.actors_micro is None else {
+            "micro": prf_record("actors", report.actors_micro)},
         "disagreements": [
-            {"id": d.passage, "reviewed_kind": d.reviewed_kind, "tagged_kind": d.tagged_kind,
+            {"id": d.passage, "reviewed_kind": d.reviewed_kind or None,
+             "tagged_kind": d.tagged_kind,
              "missing_sectors": list(d.missing_sectors), "extra_sectors": list(d.extra_sectors),
              "missing_actors": list(d.missing_actors), "extra_actors": list(d.extra_actors)}
             for d in report.disagreements],
@@ -416,12 +424,39 @@ PRF_COLUMNS = [
 def _rows(report: EvalReport) -> list[dict[str, Any]]:
     rows = [prf_record("kind", r) for r in report.kinds]
     rows += [prf_record("sector", r) for r in report.sectors]
-    rows.append(prf_record("sectors", report.sectors_micro))
-    rows.append(prf_record("actors", report.actors_micro))
+    if report.sectors_micro is not None:
+        rows.append(prf_record("sectors", report.sectors_micro))
+    if report.actors_micro is not None:
+        rows.append(prf_record("actors", report.actors_micro))
     return rows
 
 
-def render_eval(report: EvalReport, fmt: OutputFormat, *, disagreements: bool = False) -> None:
+def _summary(report: EvalReport, what: str) -> list[tuple[str, str]]:
+    unit = "article" if what == "reviewed" else "document"
+    summary = [(f"{what} passages", f"{report.passages} in {report.articles} "
+                                    f"{unit}{'s' * (report.articles != 1)}")]
+    if report.kind_accuracy is not None:
+        summary += [("kind accuracy", _score(report.kind_accuracy)),
+                    ("kind Cohen's kappa", _score(report.kappa))]
+    micro = report.sectors_micro
+    if micro is not None:
+        summary += [
+            ("sectors micro P / R / F1", " / ".join(_score(v) for v in (
+                micro.precision, micro.recall, micro.f1))),
+            ("sectors macro F1", _score(report.sectors_macro_f1))]
+        if report.macro_f1(10) is not None and any(r.support < 10 for r in report.sectors):
+            summary.append(("… over sectors with ≥10", _score(report.macro_f1(10))))
+        if report.unsectored:
+            summary.append(("labelled, tagged no sector", str(report.unsectored)))
+    if report.actors_micro is not None:
+        summary.append(("actors P / R / F1", " / ".join(_score(v) for v in (
+            report.actors_micro.precision, report.actors_micro.recall,
+            report.actors_micro.f1))))
+    return summary
+
+
+def render_eval(report: EvalReport, fmt: OutputFormat, *, disagreements: bool = False,
+                title: str = "reviewed") -> None:
     console = out()
     if fmt is OutputFormat.json:
         console.file.write(to_json(eval_record(report)) + "\n")
@@ -429,40 +464,36 @@ def render_eval(report: EvalReport, fmt: OutputFormat, *, disagreements: bool = 
     if fmt in (OutputFormat.jsonl, OutputFormat.csv):
         emit_rows(_rows(report), PRF_COLUMNS, fmt)
         return
-    summary = [
-        ("reviewed passages", f"{report.passages} in {report.articles} "
-                              f"article{'s' * (report.articles != 1)}"),
-        ("kind accuracy", _score(report.kind_accuracy)),
-        ("kind Cohen's kappa", _score(report.kappa)),
-        ("sectors micro P / R / F1", " / ".join(_score(v) for v in (
-            report.sectors_micro.precision, report.sectors_micro.recall,
-            report.sectors_micro.f1))),
-        ("sectors macro F1", _score(report.sectors_macro_f1)),
-        ("actors P / R / F1", " / ".join(_score(v) for v in (
-            report.actors_micro.precision, report.actors_micro.recall,
-            report.actors_micro.f1))),
-    ]
+    summary = _summary(report, title)
     if not is_terminal(console):
         w = console.file.write
         for key, value in summary:
             w(f"{key}\t{value}\n")
-        w("\nconfusion (rows reviewed, columns tagged)\t" + "\t".join(KINDS) + "\n")
-        for gold in KINDS:
-            w(gold + "\t" + "\t".join(str(report.confusion[gold][k]) for k in KINDS) + "\n")
+        if report.confusion:
+            w(f"\nconfusion (rows {title}, columns tagged)\t" + "\t".join(KINDS) + "\n")
+            for gold in KINDS:
+                w(gold + "\t" + "\t".join(str(report.confusion[gold][k]) for k in KINDS)
+                  + "\n")
         w("\n")
         emit_rows(_rows(report), PRF_COLUMNS, fmt)
         if disagreements:
             w("\n")
             emit_rows(_disagreement_rows(report), DISAGREEMENT_COLUMNS, fmt)
         return
-    table = Table(title="Tagger vs reviewed tags", title_justify="left", show_header=False,
+    table = Table(title=f"Tagger vs {title} tags", title_justify="left", show_header=False,
                   box=None, pad_edge=False)
     table.add_column(style="bold")
     table.add_column()
     for key, value in summary:
         table.add_row(key, value)
     console.print(table)
-    confusion = Table(title="Kind confusion (rows: reviewed, columns: tagger)",
+    if not report.confusion:
+        emit_rows(_rows(report), PRF_COLUMNS, fmt, title="Precision, recall and F1")
+        if disagreements:
+            emit_rows(_disagreement_rows(report), DISAGREEMENT_COLUMNS, fmt,
+                      title="Disagreements")
+        return
+    confusion = Table(title=f"Kind confusion (rows: {title}, columns: tagger)",
                       title_justify="left", header_style="bold", pad_edge=False)
     confusion.add_column("reviewed \\ tagged")
     for k in KINDS:
@@ -488,7 +519,7 @@ def _disagreement_rows(report: EvalReport) -> list[dict[str, Any]]:
     for d in report.disagreements:
         rows.append({
             "id": d.passage,
-            "kind": d.reviewed_kind if d.reviewed_kind == d.tagged_kind
+            "kind": d.reviewed_kind if d.reviewed_kind in ("", d.tagged_kind)
             else f"{d.reviewed_kind} -> {d.tagged_kind}",
             "sectors": " ".join([f"-{s}" for s in d.missing_sectors]
                                 + [f"+{s}" for s in d.extra_sectors]),
