@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from brief_cli.tagging.kind import (
-    KIND_MIN_MARGIN, KIND_MIN_SCORE, KIND_MIN_SHARE_MARGIN, KindDecision, other,
+    KIND_MIN_MARGIN, KIND_MIN_SCORE, KIND_MIN_SHARE_MARGIN, STRONG_CUE, KindDecision, other,
 )
 from brief_cli.tagging.results import (
     ActorMention, Evidence, Explanation, Hit, KindScore, SectorScore,
@@ -31,6 +31,10 @@ def _kind_rule(kind: str, rule: str, hint: str, ch: float, op: float) -> str:
     """The kind decision in words."""
     if rule == "none":
         text = f"no kind cue reaches {KIND_MIN_SCORE:g} (challenge {ch:.3g}, opportunity {op:.3g})"
+    elif rule == "weak":
+        stronger = "challenge" if ch > op else "opportunity"
+        text = (f"{stronger} {max(ch, op):.3g} rests on weak cues only (none ≥ {STRONG_CUE:g} "
+                f"that carries a judgement): context")
     elif rule == "mixed":
         margin = max(KIND_MIN_MARGIN, KIND_MIN_SHARE_MARGIN * max(ch, op))
         text = (f"challenge {ch:.3g} and opportunity {op:.3g} are within {margin:.3g}: "

@@ -20,6 +20,7 @@ from brief_cli.text import stem as _stem
 KIND_MIN_SCORE = 1.0
 KIND_MIN_MARGIN = 0.5  # challenge and opportunity evidence this close: the passage is context
 KIND_MIN_SHARE_MARGIN = 0.15  # ... or this close relative to the stronger (long, mixed passages)
+STRONG_CUE = 0.9  # the winning kind needs one cue this strong that is not a weak cue
 
 # Words that turn a following cue around within a few words ("not a risk", "no obstacle").
 _NEGATORS = frozenset("not no never without nor neither cannot hardly barely lack lacks "
@@ -31,8 +32,8 @@ eliminate lower prevent avoid manage handle curb cut minimise minimize offset cu
 diminish limit defuse settle end fix bridge close narrow counteract combat confront beat
 eradicate meet withstand""".split())
 # Sentence openers that favour what follows over what came before.
-_CONTRAST_OPENERS = frozenset("however but yet nevertheless nonetheless still that said "
-                              "conversely".split())
+# ("That said" opens a contrast; "That" alone does not, nor "Still" as an adverb of time.)
+_CONTRAST_OPENERS = frozenset("however but yet nevertheless nonetheless conversely".split())
 # Openers of a conceded clause: its evidence counts little ("despite the obstacles, ...").
 _CONCESSIVE = frozenset("despite although though notwithstanding while whilst albeit".split())
 _MARKERS = _CONTRAST_OPENERS | _CONCESSIVE | {"spite"}
@@ -43,6 +44,11 @@ _QUANTIFIERS = frozenset("several many numerous various multiple some two three 
                          "few key major serious main significant big huge biggest greatest "
                          "considerable number".split())
 _PERFECT = frozenset("has have had having".split())
+_DENIALS = frozenset("deny denies denied denying dismiss dismissed dismisses rejected rejects "
+                     "refuted refutes rebuffed downplayed".split())
+_BE = frozenset("am is are be been being remain remains feel".split())
+_NOUN_ENDINGS = ("ment", "ments", "tion", "tions", "ity", "ities", "ship", "ships", "ance",
+                 "ence", "ness", "al", "als")
 _WORRIED_ABOUT = frozenset("about over that by at with for".split())  # "concerned about ..."
 _MODALS = frozenset("can could should may might must will would".split())
 
@@ -105,6 +111,15 @@ class KindReader:
         return KindDecision(kind, rule, hint, ch, op, evidence)
 
 
+# Cues that lean a passage's way without carrying it alone: they count half.
+WEAK_CUES = frozenset("""
+together jointly mutual mutually cooperation establish build building launch launched achievement
+achievements peace stability stable just fair support supports help helps progress dialogue reform
+reforms reforming advance advancing contribute contribution partnership convention agreement treaty
+initiative assistance aid grant relief gain gains hope positive effective efficient sustainable
+achieve""".split()) | {"establishment of", "set up", "access to"}
+
+
 def kind_evidence(doc: Doc, matches: list[Match]) -> dict[str, list[Hit]]:
     """The cues of each kind in the passage, weighed by where they stand."""
     evidence: dict[str, list[Hit]] = {"challenge": [], "opportunity": []}
@@ -119,17 +134,38 @@ def kind_evidence(doc: Doc, matches: list[Match]) -> dict[str, list[Hit]]:
     if markers:
         factor, why = [1.0] * n, [""] * n
         _weigh_structure(doc, markers, factor, why)
+    # A denial reports a claim without taking it up: "officials denied a takeover", "far from a
+    # debt crisis". Its sentence's cues count little.
+    denied: dict[int, str] = {}
+    if not _DENIALS.isdisjoint(lower) or "far" in lower:
+        sentence = doc.sentence
+        for k, w in enumerate(lower):
+            if w in _DENIALS or (w == "far" and k + 1 < n and lower[k + 1] == "from"):
+                denied.setdefault(sentence[k], words[k] if w != "far" else "far from")
     problems = [m[0] for m in matches if m[2][0].target == "challenge" or len(m[2]) > 1]
     may_negate = not _NEGATORS.isdisjoint(lower) or "n't" in doc.text
     may_solve = bool(problems) and not _SOLVERS.isdisjoint(doc.stems)
     for i, j, entries, note in matches:
         if lower[i] == "concerned" and (i + 1 == n or lower[i + 1] not in _WORRIED_ABOUT):
             continue  # "as far as trade is concerned", "the parties concerned"
+        # A cue inside a name ("Belt and Road Initiative", "Forum on ... Cooperation") is none.
+        in_name = i > 0 and words[i][:1].isupper() and (
+            words[i - 1][:1].isupper() or (j < n and words[j][:1].isupper())
+            or lower[i - 1] in ("and", "of", "on", "for"))
         for e in entries:
             if e.target not in evidence:
                 continue
             kind, weight = e.target, e.weight
             notes = [e.note] if e.note else []
+            if in_name:
+                weight = 0.0
+                notes.append("in a name")
+            elif denied and doc.sentence[i] in denied:
+                weight *= 0.3
+                notes.append(f"reported denial ({denied[doc.sentence[i]]!r})")
+            elif e.matched in WEAK_CUES:
+                weight *= 0.5
+                notes.append("weak cue")
             if factor is not None and why[i]:
                 weight *= factor[i]
                 notes.append(why[i])
@@ -242,7 +278,11 @@ def decide_kind(evidence: dict[str, list[Hit]], bonus: dict[str, float]
         return "context", "none", ch, op
     if high - low < max(KIND_MIN_MARGIN, KIND_MIN_SHARE_MARGIN * high):
         return "context", "mixed", ch, op
-    return ("challenge" if ch > op else "opportunity"), "best", ch, op
+    kind = "challenge" if ch > op else "opportunity"
+    if not (bonus and bonus.get(kind)) and not any(
+            hit[3] >= STRONG_CUE and "weak cue" not in hit[4] for hit in evidence[kind]):
+        return "context", "weak", ch, op  # only leanings: narrative, not a judgement
+    return kind, "best", ch, op
 
 
 def other(kind: str) -> str:
@@ -275,6 +315,8 @@ def _solved(doc: Doc, i: int) -> str | None:
 def _past(words: list[str], lower: list[str], i: int, cue: str) -> bool:
     """Whether an opportunity verb at i is told as done ("have strengthened", "helped deepen")."""
     w = lower[i]
+    if i > 0 and lower[i - 1] in _BE:
+        return False  # "we are encouraged", "is committed": a state, not a deed
     if w.endswith("ed") and not cue.lower().endswith("ed") and cue.lower() != w:
         return True
     for k in range(i - 1, max(-1, i - 3), -1):
@@ -282,6 +324,8 @@ def _past(words: list[str], lower: list[str], i: int, cue: str) -> bool:
             return True  # "have strengthened", not "has significant advantages"
         if lower[k] in _MODALS or lower[k] == "to":
             return False
+    if w.endswith(_NOUN_ENDINGS):
+        return False  # "stated commitment", "renewed partnership": a noun, not a verb
     return i > 0 and lower[i - 1].endswith("ed") and lower[i - 1] not in ("need", "united")
 
 

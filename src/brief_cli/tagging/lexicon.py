@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 
 from brief_cli.tagging.actors import compile_actors
+from brief_cli.tagging.senses import SENSES
 from brief_cli.tagging.tokens import (
     MARK_FIRST, Doc, normalise, tokeniser_for, words as _words,
 )
@@ -168,12 +169,21 @@ class Lexicon:
                 for word in _words(phrase):
                     if len(word) >= FUZZY_MIN_LENGTH and word.isalpha():
                         self.vocab_words.setdefault(word.lower(), self.stem(word))
+        # Idioms: longer than the keywords inside them, so they win the match; evidence for
+        # the sector they name, or (target "") for none.
+        sector_ids = {s.id for s in taxonomy.sectors}
+        for phrase, target in SENSES.items():
+            if target and target not in sector_ids:
+                target = ""
+            self._add(self.key(phrase), Entry("sector", target, phrase,
+                                              WEIGHTS["word"] if target else 0.0, "idiom",
+                                              self._forms(phrase)))
         # A keyword that names several sectors is evidence for each, but less for any one.
         # (Only the same words: "hospital" and "hospitality" share a stem, not a keyword.)
         for key, entries in self.phrases.items():
             owners: dict[tuple, set[str]] = {}
             for e in entries:
-                if e.category == "sector":
+                if e.category == "sector" and e.note != "idiom":
                     owners.setdefault(e.forms, set()).add(e.target)
             if all(len(sectors) == 1 for sectors in owners.values()):
                 continue
@@ -182,7 +192,7 @@ class Lexicon:
                       round(e.weight / len(owners[e.forms]), 3),
                       (e.note + ", " if e.note else "") +
                       f"shared by {len(owners[e.forms])} sectors", e.forms)
-                if e.category == "sector" and len(owners[e.forms]) > 1 else e
+                if e.category == "sector" and len(owners.get(e.forms, ())) > 1 else e
                 for e in entries]
 
     def _compile_kinds(self, taxonomy: Taxonomy) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from brief_cli.tagging.lexicon import Match
 from brief_cli.tagging.results import Hit
 from brief_cli.tagging.tokens import Doc
+from brief_cli.text import stem as _stem
 
 # Tuning knobs, named so the explanation can quote them.
 # A sector needs a score of 1 in a short passage (one keyword names its topic) rising to 2 at
@@ -22,7 +23,11 @@ SECTOR_SCORE_PER_WORD = 1 / 80  # added to the minimum for each word beyond 25
 NAME_FACTOR = 0.5  # a keyword inside a capitalised name ("Hainan University", "Silk Road")
 SECTOR_MIN_SHARE = 0.25  # of the passage's strongest sector: incidental mentions drop out
 ATTRIBUTION_FACTOR = 0.0
-_ATTRIBUTION = frozenset(("said", "says", "told", "according", "argued", "added", "noted"))
+_ATTRIBUTION = frozenset(("said", "says", "told", "according", "argued", "added", "noted",
+                          "wrote", "explained", "stated", "claimed", "insisted", "remarked"))
+# Words that open a clause describing a speaker: "a professor at", "the director of", "who ..."
+_DESCRIBES = frozenset("a an the who whose which one former senior chief head director "
+                       "professor spokesperson spokesman spokeswoman analyst".split())
 
 # A sector's row: (id, score, tagged, why not: "minimum" | "share" | "", hits)
 SectorRow = tuple
@@ -44,9 +49,11 @@ def decide(scores: dict[str, float], words: int) -> dict[str, str]:
             for sector, score in scores.items()}
 
 
-def score_sectors(doc: Doc, matches: list[Match]) -> list[SectorRow]:
-    """Every sector with evidence, best first: (id, score, tagged, why not, hits)."""
-    per: dict[str, list[Hit]] = {}
+def score_sectors(doc: Doc, matches: list[Match], extra: dict[str, list[Hit]] | None = None
+                  ) -> list[SectorRow]:
+    """Every sector with evidence, best first: (id, score, tagged, why not, hits). ``extra``
+    adds evidence found otherwise (diplomacy from the passage's structure)."""
+    per: dict[str, list[Hit]] = {k: list(v) for k, v in extra.items()} if extra else {}
     words = doc.words
     n = len(words)
     for i, j, entries, note in matches:
@@ -56,6 +63,8 @@ def score_sectors(doc: Doc, matches: list[Match]) -> list[SectorRow]:
             factor = NAME_FACTOR
             note = (note + ", " if note else "") + "in a name"
         for e in entries:
+            if not e.target:
+                continue  # an idiom that names no sector ("road map")
             per.setdefault(e.target, []).append(
                 (i, j, e.matched, e.weight * factor, e.note + ", " + note if note and e.note
                  else e.note or note))
@@ -94,8 +103,10 @@ def score_sectors(doc: Doc, matches: list[Match]) -> list[SectorRow]:
 
 def _discount_attribution(doc: Doc, per: dict[str, list[Hit]]) -> dict[str, list[Hit]]:
     """Keywords in an attribution ("..., said Ann Lee, a professor at the university") describe
-    the speaker, not the topic: from a clause-opening "said"/"according to" to the sentence end
-    they do not count."""
+    the speaker, not the topic: from a clause-opening "said"/"according to" to the end of its
+    clause, and on through the clauses that describe the speaker ("a professor at ..."), they do
+    not count; so does a description before the verb ("Ann Lee, a professor at ..., told").
+    A clause that goes on with the topic (", or have trade deficits") counts again."""
     lower = doc.lower
     clause = doc.clause
     sentence = doc.sentence
@@ -109,8 +120,22 @@ def _discount_attribution(doc: Doc, per: dict[str, list[Hit]]) -> dict[str, list
             continue
         j = k
         while j < n and sentence[j] == sentence[k]:
+            if clause[j] != clause[j - 1] and j > k and lower[j] not in _DESCRIBES:
+                break  # the sentence goes on with its topic
             marked.add(j)
             j += 1
+        # "Luke Patey, a senior researcher at the institute ..., told VOA"
+        start = k
+        while start > 0 and clause[start - 1] == clause[k]:
+            start -= 1
+        before = start - 1
+        if before > 0 and sentence[before] == sentence[k]:
+            first = before
+            while first > 0 and clause[first - 1] == clause[before]:
+                first -= 1
+            if lower[first] in ("a", "an", "the", "who") and first > 0 \
+                    and doc.words[first - 1][:1].isupper():
+                marked.update(range(first, before + 1))
     if not marked:
         return per
     out: dict[str, list[Hit]] = {}
@@ -121,3 +146,44 @@ def _discount_attribution(doc: Doc, per: dict[str, list[Hit]]) -> dict[str, list
             else (i, j, matched, weight, note)
             for i, j, matched, weight, note in hits]
     return out
+
+
+# Diplomacy from structure: states (or an international organisation) and a word of relation
+# between them, "Kazakhstan calls for a peaceful resolution ... around the Iranian nuclear
+# programme", "China welcomes the progress made in reforming the United Nations".
+DIPLOMACY = "diplomacy"
+STRUCTURE_WEIGHT = 1.0
+_RELATION_STEMS = frozenset(_stem(w) for w in """
+relation relationship ties tie agreement agree talks
+visit meet met meeting summit dialogue negotiate negotiation support welcome welcomes urge call
+calls sign signed accord alliance ally engage engagement presence influence rivalry tension
+dispute pressure sanction condemn recognise recognize friendship jointly mutual bilateral
+multilateral counterpart delegation host invite mediate resolution treaty pledge commit
+commitment assist assistance aid donor represent reform proposal propose initiative
+intervention interference sovereignty neighbour neighbor neighbouring neighboring ambition
+diplomatic solidarity stance position peaceful conflict war dominance grievance""".split())
+
+
+def structure_hits(doc: Doc, actors, actor_types: dict[str, str], matches: list[Match] = ()
+                   ) -> dict[str, list[Hit]]:
+    """Diplomacy evidence from two or more states, or an international organisation, named
+    with a word of relation or action (weight ``STRUCTURE_WEIGHT``). "Cooperation in energy"
+    is about energy: cooperation, partners and joint work are not relation words here; and a
+    relation word that is already a diplomacy keyword ("ties") does not count twice."""
+    keyword_at = {i for i, _j, entries, _n in matches
+                  if any(e.target == DIPLOMACY for e in entries)}
+    counted = [(actor, hits) for actor, hits in actors if any(h[3] > 0 for h in hits)]
+    if not counted:
+        return {}
+    countries = [a for a, _ in counted if actor_types.get(a) == "country"]
+    organisations = [a for a, _ in counted if actor_types.get(a) != "country"]
+    if len(countries) < 2 and not organisations:
+        return {}
+    stems = doc.stems
+    for k, st in enumerate(stems):
+        if st in _RELATION_STEMS and k not in keyword_at:
+            names = ", ".join(a for a, _ in counted[:3])
+            return {DIPLOMACY: [(k, k + 1, f"{doc.words[k]} ({names})", STRUCTURE_WEIGHT,
+                                 "structure: states or an international organisation "
+                                 "and a word of relation")]}
+    return {}

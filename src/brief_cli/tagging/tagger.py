@@ -11,7 +11,7 @@ from brief_cli.tagging.explain import explain
 from brief_cli.tagging.kind import KindDecision, KindReader
 from brief_cli.tagging.lexicon import Lexicon
 from brief_cli.tagging.results import Tags
-from brief_cli.tagging.sectors import score_sectors
+from brief_cli.tagging.sectors import score_sectors, structure_hits
 from brief_cli.taxonomy import Taxonomy
 
 
@@ -37,6 +37,7 @@ class Tagger:
     def __init__(self, taxonomy: Taxonomy, *, use_cache: bool = True):
         self.taxonomy = taxonomy
         self.lexicon = Lexicon(taxonomy, use_cache=use_cache)
+        self.actor_types = {a.id: a.type for a in taxonomy.actors}
 
     def tag(self, text: str) -> Tags:
         """Tag one passage on its own."""
@@ -59,10 +60,12 @@ class Tagger:
         for text in texts:
             doc = lexicon.doc(text)
             sector_matches, kind_matches = lexicon.matches(doc)
-            sectors = score_sectors(doc, sector_matches)
-            decision = reader.read(doc, kind_matches)
             actors = find_actors(doc, lexicon.actor_names, lexicon.actor_first,
                                  lexicon.actor_kind)
+            sectors = score_sectors(doc, sector_matches,
+                                    structure_hits(doc, actors, self.actor_types,
+                                                   sector_matches))
+            decision = reader.read(doc, kind_matches)
             tags = Tags(
                 kind=decision.kind,
                 sectors=tuple([row[0] for row in sectors if row[2]]),
