@@ -152,3 +152,26 @@ def test_a_one_word_query_needs_no_segmenter(tmp_path, taxonomy):
     out = subprocess.run([sys.executable, "-c", code, "人工智能", "中欧班列"],
                          capture_output=True, text=True, check=True).stdout.strip()
     assert out == "[1, 1] False"
+
+
+TRADITIONAL = {
+    "tw-note": dict(title="中哈合作", published="2024-07-06", language="zh", passages=[
+        {"text": "兩國共建「一帶一路」取得豐碩成果，中歐班列開行數量持續增長。"},
+    ]),
+    "cn-note": dict(title="中哈合作", published="2024-07-07", language="zh", passages=[
+        {"text": "两国共建“一带一路”取得丰硕成果。"},
+    ]),
+}
+
+
+def test_simplified_and_traditional_find_each_other(tmp_path, taxonomy):
+    pytest.importorskip("opencc", reason="the zh extra (OpenCC) folds the two scripts")
+    root = write_corpus(tmp_path / "t", TRADITIONAL)
+    with open_index(root, taxonomy.path, lambda: taxonomy) as ix:
+        for query in ("一带一路", "一帶一路"):
+            r = find(ix, taxonomy, query)
+            assert sorted(uids(r)) == ["cn-note#p01", "tw-note#p01"], query
+            shown = {h.uid: marked(h) for h in r.hits}
+            # The text is shown as written, with the match on its own characters.
+            assert shown == {"tw-note#p01": ["一帶一路"], "cn-note#p01": ["一带一路"]}
+        assert uids(find(ix, taxonomy, "中欧班列")) == ["tw-note#p01"]

@@ -44,7 +44,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator
 
 from brief_cli.errors import FileProblem, Problem
-from brief_cli.lang.segment import SEGMENTER_VERSION, char_text, index_text
+from brief_cli.lang.segment import char_text, index_text, index_version
 
 if TYPE_CHECKING:
     from brief_cli.model import Article
@@ -308,7 +308,7 @@ def _check(con: sqlite3.Connection, path: Path, expect: dict[str, str]) -> None:
 
 
 def _expect(root: Path | None, taxonomy_fp: str) -> dict[str, str]:
-    return {"schema": SCHEMA_VERSION, "tokenizer": TOKENIZER, "segmenter": SEGMENTER_VERSION,
+    return {"schema": SCHEMA_VERSION, "tokenizer": TOKENIZER, "segmenter": index_version(),
             "root": str(Path(root).resolve()) if root is not None else "",
             "taxonomy": taxonomy_fp}
 

@@ -71,13 +71,13 @@ class Term:
         if not self.chinese:
             quoted = '"' + " ".join(self.tokens).replace('"', '""') + '"'
             return quoted + "*" if self.prefix else quoted
-        from brief_cli.lang.segment import query_words
+        from brief_cli.lang.segment import query_chars, query_words
 
         words = [w for t in self.tokens for w in query_words(t)]
         quoted = '"' + " ".join(words).replace('"', '""') + '"' + ("*" if self.prefix else "")
         if not all(HAN_RUN_RE.fullmatch(t) for t in self.tokens):
             return f"text : {quoted}"  # mixed ("5G网络"): words only
-        chars = " ".join(c for t in self.tokens for c in t)
+        chars = " ".join(c for t in self.tokens for c in query_chars(t))
         return f'(text : {quoted} OR cjk : "{chars}")'
 
     def __str__(self) -> str:

@@ -23,11 +23,47 @@ HAN_RANGES = (
     "\U00020000-\U0002ebef"  # Extensions B-F (and I)
     "\U00030000-\U000323af"  # Extensions G-H
 )
-HAN_RE = re.compile(f"[{HAN_RANGES}]")
-HAN_RUN_RE = re.compile(f"[{HAN_RANGES}]+")
-_KANA_RE = re.compile("[\u3040-\u30ff\u31f0-\u31ff]")
-_HANGUL_RE = re.compile("[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
-_LATIN_RE = re.compile(r"[A-Za-z\u00c0-\u024f]")
+
+
+class _LazyPattern:
+    """A regular expression compiled on first use: classes of large Unicode ranges take
+    milliseconds to compile, which every command would pay at start-up."""
+
+    __slots__ = ("_source", "_compiled")
+
+    def __init__(self, source: str):
+        self._source = source
+        self._compiled: re.Pattern | None = None
+
+    def _get(self) -> re.Pattern:
+        if self._compiled is None:
+            self._compiled = re.compile(self._source)
+        return self._compiled
+
+    def search(self, *args):
+        return self._get().search(*args)
+
+    def match(self, *args):
+        return self._get().match(*args)
+
+    def fullmatch(self, *args):
+        return self._get().fullmatch(*args)
+
+    def findall(self, *args):
+        return self._get().findall(*args)
+
+    def finditer(self, *args):
+        return self._get().finditer(*args)
+
+    def sub(self, *args):
+        return self._get().sub(*args)
+
+
+HAN_RE = _LazyPattern(f"[{HAN_RANGES}]")
+HAN_RUN_RE = _LazyPattern(f"[{HAN_RANGES}]+")
+_KANA_RE = _LazyPattern("[\u3040-\u30ff\u31f0-\u31ff]")
+_HANGUL_RE = _LazyPattern("[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
+_LATIN_RE = _LazyPattern(r"[A-Za-z\u00c0-\u024f]")
 
 # Share of Chinese characters among letters above which a text is Chinese. A Chinese article
 # quotes English names and numbers; an English article quotes a Chinese name now and then.

@@ -21,6 +21,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from brief_cli.lang import HAN_RE, HAN_RUN_RE, has_han, is_han
+from brief_cli.lang.script import simplified
 
 # Written between words in the indexed text: an invisible separator (Unicode category Cf),
 # which the unicode61 tokenizer treats as white space. It is dropped again before display.
@@ -32,6 +33,14 @@ BARRIER = "\ue010"
 # Bumped whenever segmentation changes (dictionary words below, the segmenter): the search
 # index records it and rebuilds when it differs.
 SEGMENTER_VERSION = "rjieba-1"
+
+
+def index_version() -> str:
+    """What the index's Chinese columns depend on: the segmenter, and whether traditional
+    characters are folded to simplified (OpenCC installed)."""
+    from brief_cli.lang.script import available
+
+    return SEGMENTER_VERSION + ("+t2s" if available() else "")
 
 # Policy vocabulary the stock dictionary cuts in pieces ("一带一路" -> 一带 / 一路). As whole
 # words they are found as words and counted as terms.
@@ -116,7 +125,7 @@ def char_text(text: str) -> str:
     last = len(text) - 1
     for i, ch in enumerate(text):
         if is_han(ch):
-            out.append(ch + SEP)
+            out.append(simplified(ch) + SEP)
         elif ch.isspace():
             out.append(" ")
         elif i < last and is_han(text[i + 1]):
@@ -124,6 +133,11 @@ def char_text(text: str) -> str:
         else:
             out.append(BARRIER)
     return "".join(out)
+
+
+def query_chars(token: str) -> list[str]:
+    """A query token's characters as the character column holds them (simplified)."""
+    return [simplified(c) for c in token]
 
 
 def display_text(indexed: str) -> str:
