@@ -9,7 +9,7 @@ import shutil
 import stat
 import subprocess
 import sys
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -33,6 +33,18 @@ from brief_cli.text import strip_controls
 from helpers import write_corpus
 
 GENERATED = datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
+
+
+@pytest.fixture(autouse=True)
+def utc(monkeypatch):
+    """Front matter holds local time (as note tools read it): run the tests in UTC."""
+    import time
+
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
 
 # Rendering -----------------------------------------------------------------------------------
 
@@ -325,12 +337,18 @@ def test_document_grouped_by_article_in_full(loaded):
     assert doc == """\
 ---
 title: 'Excerpts: kind opportunity'
-generated: '2026-01-02T03:04:05Z'
-query: null
-filters:
-  kinds:
-  - opportunity
+date: 2026-01-02
+generated: 2026-01-02T03:04:05
+tags:
+- opportunity
+- clean-energy
+- culture
+- tourism
+kind:
+- opportunity
 group_by: article
+source:
+- Test Review
 corpus: test-corpus
 excerpts: 2
 articles: 2
@@ -486,10 +504,10 @@ def test_front_matter_is_valid_yaml_with_awkward_values(loaded):
     meta = front(doc)
     assert meta == {
         "title": "Notes: \"quoted\" 'single' #hash --- [list] {map} & *star* ...",
-        "generated": "2026-01-02T03:04:05Z", "query": None,
-        "filters": {"sectors": ["energy"], "kinds": ["challenge"]},
-        "group_by": "article", "corpus": "test-corpus", "excerpts": 1, "articles": 1,
-        "generator": "brief 0.1.0"}
+        "date": date(2026, 1, 2), "generated": datetime(2026, 1, 2, 3, 4, 5),
+        "tags": ["challenge", "energy"], "sector": ["energy"], "kind": ["challenge"],
+        "group_by": "article", "source": ["Test Review"], "corpus": "test-corpus",
+        "excerpts": 1, "articles": 1, "generator": "brief 0.1.0"}
     assert headings(doc, 1) == [r"Notes: \"quoted\" 'single' \#hash --- \[list\] {map} & \*star\* ..."
                                 .replace('\\"', '"')]
     assert shown_text(render(body(doc))).startswith(
@@ -507,7 +525,7 @@ def test_query_selection_with_highlight(loaded):
     assert "> Dependency on a single pipeline is a risk for the **region**." in doc
     meta = front(doc)
     assert meta["query"] == "region"
-    assert meta["corrections"] == {"regon": ["region"]}
+    assert meta["corrections"] == ["regon -> region"]
     assert meta["title"] == "Excerpts: “region”"
     plain = build_markdown(selection, taxonomy, highlight=False, generated=GENERATED)
     assert "**region**" not in plain
@@ -754,7 +772,7 @@ def test_export_query_passes_exact_through(run, small_corpus):
     assert fuzzy.exit_code == 0, fuzzy.stderr
     assert fuzzy.stderr == "searched pipeline (for pipeljne)\n"
     assert "> Dependency on a single **pipeline** is a risk for the region." in fuzzy.stdout
-    assert front(fuzzy.stdout)["corrections"] == {"pipeljne": ["pipeline"]}
+    assert front(fuzzy.stdout)["corrections"] == ["pipeljne -> pipeline"]
     exact = run("export", "pipeljne", "--corpus", small_corpus, "--exact")
     assert exact.exit_code == 1
     assert exact.stdout == ""

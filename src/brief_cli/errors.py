@@ -67,6 +67,10 @@ class CorpusError(BriefError):
     """The corpus cannot be used (missing folder; or, under --strict, any broken article)."""
 
 
+class MissingDependency(BriefError):
+    """An optional extra that a command needs is not installed (the hint says how to)."""
+
+
 class NothingFound(BriefError):
     """A search or filter ran and matched nothing."""
 

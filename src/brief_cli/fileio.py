@@ -12,7 +12,13 @@ from brief_cli.errors import FileProblem
 
 def atomic_write_text(path: Path, text: str, *, force: bool = False,
                       what: str = "file") -> Path:
-    """Write text to path through a temporary file in the same folder, then rename it.
+    """Write text (UTF-8) to path safely: see ``atomic_write_bytes``."""
+    return atomic_write_bytes(path, text.encode("utf-8"), force=force, what=what)
+
+
+def atomic_write_bytes(path: Path, data: bytes, *, force: bool = False,
+                       what: str = "file") -> Path:
+    """Write bytes to path through a temporary file in the same folder, then rename it.
 
     Refuses to replace an existing file unless ``force``. An interruption leaves either the old
     file or none, never a partial one. Raises FileProblem with a one-line reason.
@@ -28,7 +34,6 @@ def atomic_write_text(path: Path, text: str, *, force: bool = False,
         raise FileProblem(f"folder {str(folder)!r} does not exist", hint="create it first")
     if not folder.is_dir():
         raise FileProblem(f"{str(folder)!r} is not a folder")
-    data = text.encode("utf-8")
     tmp_name = None
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
