@@ -18,15 +18,54 @@ from typing import Iterable, Sequence
 
 from brief_cli.text import strip_controls
 
-# Escaped wherever they stand: each can start emphasis, code, a link, raw HTML, a heading, a
-# blockquote, a table, strikethrough or (in Obsidian and other note tools) math. Also "&" before
-# what could be an entity, and doubled "=" and "%" (Obsidian's ==highlight== and %%comment%%).
-# (The leading lookahead lets the regex engine skip quiet text fast.)
-_ACTIVE = re.compile(
-    r"(?=[\\`*_\[\]<>#|~$&=%])(?:[\\`*_\[\]<>#|~$]|&(?=[A-Za-z#])|={2,}|%{2,})")
-# Escaped as the first character of a line: list bullets, setext underlines, thematic breaks.
-_LINE_START = frozenset("-+=")
-_ORDERED_LIST = re.compile(r"\d{1,9}[.)]")
+# The characters that can mean something in CommonMark, GitHub's tables and strikethrough,
+# Pandoc's Markdown (citations, math, sub- and superscripts, fenced divs, fancy lists) or note
+# tools such as Obsidian (tags, ==highlights==, %%comments%%, wikilinks, callouts, math). Each
+# is escaped only where it could take effect (``_needs_escape``), so that the source of a note
+# stays readable; with highlighting, where ** are inserted next to them, all are escaped.
+_CANDIDATES = re.compile(r"[\\`*_\[\]<>#|~$&=%@^:]")
+# Always escaped where they stand (the rest depend on their neighbours).
+_ALWAYS = frozenset("\\`*~^")
+# Escaped as the first character of a line: list bullets, setext underlines, thematic breaks,
+# blockquotes, tables and line blocks, Pandoc's definition lists and fenced divs.
+_LINE_START = frozenset("-+=>|:#*")
+# An ordered list marker: 1. 1) and Pandoc's (1) a. A) iv. (its delimiter is escaped).
+_ORDERED_LIST = re.compile(r"\(?(?:\d{1,9}|[A-Za-z]|[ivxlcdmIVXLCDM]{1,8})[.)](?=\s|$)")
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{0,31});")
+_OPENS_AFTER_BRACKET = frozenset("[!^@")
+_LINK_AFTER_BRACKET = frozenset("([{:]")
+
+
+def _needs_escape(line: str, i: int, strict: bool) -> bool:
+    """Whether line[i] (a _CANDIDATES character) could be read as markup where it stands."""
+    c = line[i]
+    if c in _ALWAYS or (i == 0 and c in _LINE_START):
+        return True
+    before = line[i - 1] if i else ""
+    after = line[i + 1] if i + 1 < len(line) else ""
+    if c == "&":
+        return _ENTITY.match(line, i) is not None
+    if c in "=%":  # ==highlight== and %%comment%%: only doubled
+        return before == c or after == c
+    if c == "@":  # a Pandoc citation (@key, [@key]); an e-mail address is safe
+        return not before.isalnum()
+    if strict:
+        return c != ":"
+    if c == "_":  # inside a word, _ can neither open nor close emphasis
+        return not (before.isalnum() and after.isalnum())
+    if c == "[":  # wikilinks, callouts, footnotes, citations
+        return after in _OPENS_AFTER_BRACKET
+    if c == "]":  # links, images, reference definitions, spans, wikilinks
+        return after in _LINK_AFTER_BRACKET or after == "]"
+    if c == "<":  # raw HTML, autolinks and comments need a non-space after <
+        return after != "" and not after.isspace()
+    if c == "#":  # a heading at the start of a line, a tag after a space
+        return not before.isalnum()
+    if c == "$":  # math needs a closing $ after a non-space and not before a digit
+        return before != "" and not before.isspace() and not after.isdigit()
+    return False  # > | : in the middle of a line
+
+
 _LINE_BREAKS = re.compile(r"\r\n|[\r\u2028\u2029]")
 _SAFE_URL = re.compile(r"https?://[^\s<>`\\\x00-\x1f\x7f]+", re.ASCII)
 
@@ -59,21 +98,20 @@ def _clean_with_index(text: str) -> tuple[str, list[int]]:
     return "".join(chars), index
 
 
-def _escape_line(line: str, runs: Sequence[tuple[int, int]] = ()) -> str:
-    """One line, every Markdown-active character escaped, each (start, end) run in **."""
+def _escape_line(line: str, runs: Sequence[tuple[int, int]] = (), strict: bool = False) -> str:
+    """One line, every Markdown-active character escaped, each (start, end) run in **.
+
+    strict: escape every character that could be active next to an inserted ** (highlighting)."""
+    strict = strict or bool(runs)
+    marks = [m.start() for m in _CANDIDATES.finditer(line)
+             if _needs_escape(line, m.start(), strict)]
     ordered = _ORDERED_LIST.match(line)
-    if not runs:
-        escaped = _ACTIVE.sub(_backslashed, line)
-        if ordered:
-            return escaped[:ordered.end() - 1] + "\\" + escaped[ordered.end() - 1:]
-        if line[0] in _LINE_START and escaped[0] != "\\":
-            return "\\" + escaped
-        return escaped
-    marks = [i for m in _ACTIVE.finditer(line) for i in range(m.start(), m.end())]
-    if line[0] in _LINE_START and not (marks and marks[0] == 0):
+    if ordered:  # "1." or "(a)" would start a list: escape the delimiter
+        marks = sorted({*marks, ordered.end() - 1})
+    elif line[0] in "-+=>|:#*" and not (marks and marks[0] == 0):
         marks.insert(0, 0)
-    if ordered:  # "1." or "1)" would start a list: escape the dot (the digits are never marked)
-        marks.insert(0, ordered.end() - 1)
+    if not marks and not runs:
+        return line
     # At one position, a ** goes before an escape: a run ends just before the marked character.
     events = sorted([(p, 1, "\\") for p in marks]
                     + [(p, 0, "**") for run in runs for p in run])
@@ -84,10 +122,6 @@ def _escape_line(line: str, runs: Sequence[tuple[int, int]] = ()) -> str:
         last = position
     pieces.append(line[last:])
     return "".join(pieces)
-
-
-def _backslashed(match: re.Match) -> str:
-    return "".join("\\" + c for c in match.group())
 
 
 def _runs(line: str, bold: Sequence[bool]) -> list[tuple[int, int]]:
@@ -152,7 +186,7 @@ def _escape_lines(text: str, spans: Iterable[tuple[int, int]] = ()) -> list[str]
             if bold is not None:
                 first = offset + len(raw) - len(raw.lstrip(" \t"))
                 runs = _runs(line, bold[first:first + len(line)])
-            out.append(_escape_line(line, runs))
+            out.append(_escape_line(line, runs, strict=bold is not None))
         offset += len(raw) + 1
     while out and out[-1] == "":
         out.pop()
