@@ -221,6 +221,10 @@ def test_cite_and_bib_usage_errors(run, small_corpus, tmp_path):
     clash = run("export", "--corpus", small_corpus, "--bib", tmp_path / "r.json", "--cite", "text")
     assert clash.exit_code == 2 and "--bib goes with --cite pandoc" in clash.stderr
     assert not (tmp_path / "r.json").exists()
+    same = run("export", "--corpus", small_corpus, "--bib", tmp_path / "a.json", "-o",
+               tmp_path / "a.json")
+    assert same.exit_code == 2 and "same file" in same.stderr
+    assert not (tmp_path / "a.json").exists()
 
 
 # Obsidian --------------------------------------------------------------------------------------

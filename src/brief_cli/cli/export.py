@@ -130,6 +130,10 @@ def export(
     if bib is not None and Path(bib).suffix.lower() not in (".json", ".bib"):
         raise UsageError(f"--bib {bib!r}: unknown bibliography format",
                          hint="name the file .json (CSL-JSON) or .bib (BibTeX)")
+    if bib is not None and not to_stdout and (
+            Path(bib).expanduser().resolve() == Path(output).expanduser().resolve()):
+        raise UsageError("--bib and -o name the same file",
+                         hint="give the bibliography its own name")
     if cite is not None and fmt is not ExportFormat.md:
         raise UsageError("--cite applies to Markdown only", hint="leave it out, or use -f md")
     if bib is not None and cite is CiteStyle.text:

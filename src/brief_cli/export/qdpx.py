@@ -271,7 +271,8 @@ def build_project(articles: Iterable[Article], taxonomy: Taxonomy, *, name: str,
                               {"targetGUID": code_guid(group, code_id)})
         for var_name, var_type, value in _variable_values(article):
             holder = ET.SubElement(source, f"{{{ns}}}VariableValue")
-            ET.SubElement(holder, f"{{{ns}}}VariableRef", {"targetGUID": guid("variable", var_name)})
+            ET.SubElement(holder, f"{{{ns}}}VariableRef",
+                          {"targetGUID": guid("variable", var_name)})
             tag = "DateValue" if var_type == "Date" else "TextValue"
             ET.SubElement(holder, f"{{{ns}}}{tag}").text = xml_text(value)
     return Project(_serialise(root, ns), files)
