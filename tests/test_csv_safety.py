@@ -94,6 +94,8 @@ COMMANDS = [
     ("sectors", "energy"),
     ("tag", "--why", "=SUM(A1) is a risk to trade and the oil pipeline"),
     ("retag", "--dry-run"),
+    ("kwic", "pipeline"),
+    ("trends",),
 ]
 
 
@@ -123,6 +125,13 @@ def test_search_csv_neutralises_passage_text_and_title(run, formula_corpus):
     raw = run("search", "pipeline", "--corpus", formula_corpus, "-f", "csv", "--raw-csv")
     assert "=1+1 is what the pipeline report said about trade." in {
         r["text"] for r in csv.DictReader(io.StringIO(raw.stdout))}
+
+
+def test_kwic_contexts_that_start_like_formulas_are_neutralised(run, formula_corpus):
+    result = run("kwic", "pipeline", "--corpus", formula_corpus, "-f", "csv")
+    assert result.exit_code == 0, result.stderr
+    lefts = [r["left"] for r in csv.DictReader(io.StringIO(result.stdout))]
+    assert any(left.startswith("'-5 degrees") for left in lefts)
 
 
 def test_raw_csv_does_not_leak_into_the_next_command(run, formula_corpus):
