@@ -50,12 +50,12 @@ def export(
              "chooses the format when --format is not given (.docx, .qdpx, .qdc, else "
              "Markdown). '-' or no -o writes to stdout.")] = None,
     fmt: Annotated[Optional[ExportFormat], typer.Option(
-        "--format", "-f", case_sensitive=False, show_default=False, metavar="md|docx|qdpx|qdc",
+        "--format", "-f", case_sensitive=False, show_default=False, metavar="FORMAT",
         help="md: Markdown with YAML front matter; docx: a Word document; qdpx: a REFI-QDA "
              "project (NVivo, ATLAS.ti, MAXQDA, QualCoder) of the articles with every passage "
              "coded; qdc: the codebook alone \\[default: from the -o suffix, else md].")] = None,
     cite: Annotated[Optional[CiteStyle], typer.Option(
-        "--cite", case_sensitive=False, show_default=False, metavar="text|pandoc",
+        "--cite", case_sensitive=False, show_default=False, metavar="STYLE",
         help="Citations in Markdown: text (citation lines and a reference list written out) "
              "or pandoc (\\[@key, ¶ n] for 'pandoc --citeproc', references in the front matter "
              "or in the --bib file) \\[default: text, pandoc with --bib].")] = None,
