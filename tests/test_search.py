@@ -14,7 +14,8 @@ from brief_cli import config
 from brief_cli.errors import BriefError, UnknownIdError, UsageError
 from brief_cli.filters import Filters
 from brief_cli.index import open_index
-from brief_cli.search import allowed_distance, search, select_by_query
+from brief_cli.search import allowed_distance, search
+from brief_cli.selection import select_by_query
 from brief_cli.selection import select_passages
 from brief_cli.taxonomy import load_taxonomy
 from helpers import write_corpus
@@ -456,3 +457,19 @@ def test_a_prefix_finds_words_whose_stem_is_shorter(tmp_path, taxonomy):
         hit = find(ix, taxonomy, "investi*").hits[0]
         assert [hit.text[a:b] for a, b in hit.spans] == ["investing"]
         assert find(ix, taxonomy, "investi*").searched == "investi*"
+
+
+def test_no_match_names_the_filter_that_emptied_it(run, corpus_dir):
+    found = run("search", "drought", "--corpus", corpus_dir)
+    assert found.exit_code == 0
+    r = run("search", "drought", "--kind", "opportunity", "--corpus", corpus_dir)
+    assert r.exit_code == 1 and r.stdout == ""
+    assert "without them it matches" in r.stderr and "--kind opportunity" in r.stderr
+    assert "nearest terms" not in r.stderr
+
+
+def test_csv_booleans_spelt_as_json(run, corpus_dir):
+    r = run("search", "drought", "-f", "csv", "--corpus", corpus_dir)
+    header, row = r.stdout.splitlines()[:2]
+    typo = header.split(",").index("typo")
+    assert "False" not in r.stdout and "false" in row

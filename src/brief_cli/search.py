@@ -1,8 +1,8 @@
 """Running a search over the index: typo tolerance, BM25 ranking, filters, match spans.
 
 ``search`` serves the ``brief search`` command straight from the index (no corpus loaded);
-``select_by_query`` serves ``selection.select_passages`` (sectors, summary, export) and returns
-the corpus's own Article and Passage objects in rank order.
+``selection.select_by_query`` builds on it for sectors, summary and export. This module does
+not import ``selection`` (the dependency goes one way).
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from brief_cli.query import TEXT_COLUMNS, Query, Term, parse
 
 if TYPE_CHECKING:
     from brief_cli.model import Corpus
-    from brief_cli.selection import Selection
     from brief_cli.taxonomy import Taxonomy
 
 TaxonomySource = Union["Taxonomy", Callable[[], "Taxonomy"]]
@@ -553,64 +552,3 @@ def count(index: Index, query: str, filters: Filters = Filters(), *,
                   tuple(sorted(sectors.items(), key=lambda kv: (-kv[1], kv[0]))),
                   prep.filters, prep.corrections,
                   prep.parsed.describe(prep.replace) if prep.parsed.clauses else "")
-
-
-# The selection API -------------------------------------------------------------------------
-
-def open_for_corpus(corpus: Corpus, taxonomy: Taxonomy, *, rebuild: bool = False) -> Index:
-    """The index of a loaded corpus: its folder's index, or an in-memory one."""
-    from brief_cli.index import memory_index_of, open_index
-
-    if corpus.root is None:
-        return memory_index_of(list(corpus.articles))
-    index = open_index(corpus.root, taxonomy.path, lambda: taxonomy, rebuild=rebuild)
-    for message in index.warnings:
-        _warn(message)
-    return index
-
-
-def _warn(message: str) -> None:
-    # The core never prints; the logging module's last-resort handler writes warnings to
-    # stderr when the application configured nothing else.
-    import logging
-
-    logging.getLogger("brief").warning("warning: %s", message)
-
-
-def select_by_query(corpus: Corpus, taxonomy: Taxonomy, query: str,
-                    filters: Filters = Filters(), *, exact: bool = False) -> Selection:
-    """Passages matching a query and filters, best first, as corpus objects.
-
-    Each Selected has its score (higher is better) and spans (matched character ranges of the
-    passage text). The Selection's filters are the option filters merged with the query's
-    inline ones, checked; corrections maps each corrected query word to the words searched.
-    Raises UsageError / UnknownIdError like ``search``.
-    """
-    import sqlite3
-
-    from brief_cli.errors import FileProblem
-    from brief_cli.index import is_busy
-    from brief_cli.selection import Selected, Selection
-
-    result = None
-    for attempt in range(2):
-        index = open_for_corpus(corpus, taxonomy, rebuild=attempt > 0)
-        try:
-            result = search(index, query, filters, taxonomy=taxonomy, exact=exact, limit=None,
-                            article_ids=corpus.article_ids)
-            break
-        except sqlite3.DatabaseError as exc:
-            if is_busy(exc) or attempt:
-                raise FileProblem(f"the search index cannot be used: {exc}",
-                                  hint="try again in a moment") from None
-            _warn(f"search index {str(index.path)!r} is damaged ({exc}); rebuilding it")
-        finally:
-            index.close()
-    items = []
-    for hit in result.hits:
-        article = corpus.article(hit.article_id)
-        passage = article.passage(hit.passage_id) if article is not None else None
-        if passage is None:
-            continue
-        items.append(Selected(article, passage, hit.score, hit.spans))
-    return Selection(tuple(items), result.filters, query, dict(result.corrections))

@@ -176,6 +176,8 @@ def search(
         names = None
         if full and result.hits and any(h.actors for h in result.hits):
             names = get_taxonomy().actor_name  # people read names; machine output keeps ids
+        if not result.total and filters and text.strip():
+            return result, _emptied_by(index, text, filters, get_taxonomy, exact), names
         return result, around, names
 
     if count:
@@ -195,12 +197,40 @@ def search(
     if not result.total:
         if fmt in (OutputFormat.json, OutputFormat.jsonl, OutputFormat.csv):
             render_hits(result, fmt)
-        note(nothing_line(result))
+        note(nothing_line(result, emptied=around if isinstance(around, tuple) else None))
         raise typer.Exit(1)
     if result.hits:
         render_hits(result, fmt, full=full, context=around, actor_name=names)
     out().file.flush()
     note(summary_line(result, time.perf_counter() - started))
+
+
+_OPTION_OF = {"sectors": "--sector", "kinds": "--kind", "actors": "--actor",
+              "articles": "--article", "since": "--since", "until": "--until",
+              "languages": "--language"}
+
+
+def _emptied_by(index, text, filters, get_taxonomy, exact):
+    """When the words match but the filters leave nothing: how many the words match alone, and
+    the options that, taken away one at a time, would bring hits back."""
+    import dataclasses
+
+    from brief_cli.filters import Filters
+    from brief_cli.search import search as run_search
+
+    def total(f):
+        return run_search(index, text, f, taxonomy=get_taxonomy, exact=exact, limit=0).total
+
+    alone = total(Filters())
+    if not alone:
+        return None
+    culprits = []
+    for f in dataclasses.fields(filters):
+        value = getattr(filters, f.name)
+        if value and total(dataclasses.replace(filters, **{f.name: f.default})):
+            shown = ", ".join(map(str, value)) if isinstance(value, tuple) else str(value)
+            culprits.append(f"{_OPTION_OF.get(f.name, f.name)} {shown}")
+    return alone, culprits
 
 
 def _with_index(corpus, taxonomy, strict, work):

@@ -235,6 +235,8 @@ def to_json(value: Any, indent: int | None = 2) -> str:
 def _flat(value: Any) -> str:
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"  # spelt as JSON spells them
     if isinstance(value, (list, tuple)):
         return ";".join(_flat(v) for v in value)
     if isinstance(value, (date, datetime)):

@@ -379,9 +379,18 @@ def summary_line(result: SearchResult, elapsed: float) -> str:
     return " · ".join(parts)
 
 
-def nothing_line(result: SearchResult) -> str:
+def nothing_line(result: SearchResult, emptied: tuple[int, list[str]] | None = None) -> str:
+    """What matched nothing. When the words match but the filters remove every hit, say so
+    and name the filters, instead of suggesting other words."""
     what = result.query.strip() or "these filters"
     line = f"no passages match {what!r}" if result.query.strip() else "no passages match the filters"
+    if emptied:
+        alone, culprits = emptied
+        line += (f" with these filters, though without them it matches {alone:,} "
+                 f"passage{'s' * (alone != 1)}")
+        if culprits:
+            line += f"; the filter that removes them: {', '.join(culprits)}"
+        return line
     if result.suggestions:
         line += " — nearest terms: " + ", ".join(result.suggestions)
     return line
