@@ -486,8 +486,8 @@ def test_why_csv_lists_every_piece_of_evidence(run):
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0] == "passage,tag,value,tagged,score,text,matched,weight,note"
-    assert "1,kind,challenge,False,0.3,risks,risk,0.3,conceded (Despite)" in lines
-    assert "1,actor,china,True,,China,China,1.0,name" in lines
+    assert "1,kind,challenge,false,0.3,risks,risk,0.3,conceded (Despite)" in lines
+    assert "1,actor,china,true,,China,China,1.0,name" in lines
 
 
 def test_no_text_on_a_terminal_is_a_usage_error(monkeypatch):
