@@ -138,3 +138,14 @@ assert "matplotlib" not in sys.modules and "brief_cli.charts" not in sys.modules
     env = {**os.environ, "BRIEF_CACHE_DIR": str(tmp_path / "cache")}
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
     assert done.returncode == 0, done.stderr
+
+
+def test_chart_names_the_filters(run, corpus_dir, tmp_path):
+    svg = tmp_path / "t.svg"
+    assert run("trends", "--corpus", corpus_dir, "--kind", "challenge", "--chart",
+               svg).exit_code == 0
+    assert "kinds: challenge" in svg_of(svg)[1]
+    svg = tmp_path / "c.svg"
+    assert run("compare", "kz-*", "cn-*", "--since", "2021", "--corpus", corpus_dir,
+               "--chart", svg).exit_code == 0
+    assert "both sides: since: 2021-01-01" in svg_of(svg)[1]

@@ -115,6 +115,13 @@ def _save(plt, fig, path: Path, title: str) -> Path:
     return path
 
 
+def _subtitle(ax, text: str) -> None:
+    """What was selected, in small type under the title (so a chart says what it counts)."""
+    if text:
+        ax.text(0.5, 1.0, _short(text, 110), transform=ax.transAxes, ha="center", va="bottom",
+                fontsize=7, color="#444444")
+
+
 def _short(text: str, n: int = 40) -> str:
     return text if len(text) <= n else text[:n - 1] + "…"
 
@@ -164,7 +171,11 @@ def compare_chart(c: Comparison, path: Path, *, title: str | None = None) -> Pat
     ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda x, _pos: f"{abs(x):.0f}%"))
     ax.set_xlabel("share of each side's passages (* difference significant, p < 0.05)")
     ax.set_ylabel("sector")
-    ax.set_title(title)
+    ax.set_title(title, pad=14 if c.filters else 6)
+    if c.filters:
+        from brief_cli.analysis.source import describe
+
+        _subtitle(ax, "both sides: " + describe("", c.filters))
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12 - 0.6 / (len(rows) + 3)),
               ncols=1, frameon=False)
     return _save(plt, fig, path, title)
@@ -195,7 +206,11 @@ def trends_chart(t: Trends, path: Path, *, share: bool = False,
     ax.set_ylim(bottom=0)
     if not share:
         ax.yaxis.get_major_locator().set_params(integer=True)
-    ax.set_title(title)
+    from brief_cli.analysis.source import describe
+
+    selected = describe("", t.filters)  # the query is in the title
+    ax.set_title(title, pad=14 if selected else 6)
+    _subtitle(ax, selected)
     ax.grid(axis="y", color="#DDDDDD", linewidth=0.5)
     if len(t.series) > 1:
         ax.legend(loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False, fontsize=8)

@@ -86,6 +86,17 @@ def expand_articles(filters: Filters, article_ids: list[str]) -> Filters:
     return replace(filters, articles=tuple(dict.fromkeys(out)))
 
 
+def describe(query: str, filters: Filters, max_items: int = 3) -> str:
+    """The query and filters in a line, long lists shortened ("" when there are none)."""
+    parts = [f"query {query!r}"] if query else []
+    for key, value in filters.describe().items():
+        if isinstance(value, list):
+            shown = value if len(value) <= max_items else value[:2] + [f"… ({len(value)} in all)"]
+            value = ", ".join(shown)
+        parts.append(f"{key}: {value}")
+    return "; ".join(parts)
+
+
 def _has_words(query: str) -> bool:
     return bool(query and query.strip())
 

@@ -52,13 +52,9 @@ def _pct(x: float) -> str:
 
 
 def _filters_text(query: str, filters) -> str:
-    parts = [f"query {query!r}"] if query else []
-    for key, value in filters.describe().items():
-        if isinstance(value, list):
-            shown = value if len(value) <= 3 else value[:2] + [f"… ({len(value)} in all)"]
-            value = ", ".join(shown)
-        parts.append(f"{key}: {value}")
-    return "; ".join(parts)
+    from brief_cli.analysis.source import describe
+
+    return describe(query, filters)
 
 
 # trends --------------------------------------------------------------------------------------
