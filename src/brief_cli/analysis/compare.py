@@ -7,7 +7,7 @@ distinctive terms, what only one side has, and passages that show the biggest di
 - Terms: content-word stems (stop words left out), counted on each side. A term is
   distinctive for a side when it is relatively more frequent there, with Dunning's
   log-likelihood G2 >= 3.84 (p < 0.05); the effect size is Hardie's Log Ratio (1 = twice as
-  frequent). Sides larger than ``TERM_SAMPLE`` passages are counted on an evenly spread sample
+  frequent). Sides larger than ``TERM_SAMPLE`` (5,000) passages are counted on an evenly spread sample
   of that many passages, and the result says so.
 - Representative passages: for the biggest significant sector differences, the passages of
   the side that has more of the sector, ranked by how many of that side's distinctive terms
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from brief_cli.search import TaxonomySource
     from brief_cli.taxonomy import Taxonomy
 
-TERM_SAMPLE = 20_000
+TERM_SAMPLE = 5_000
 ALPHA = 0.05
 MIN_TERM_COUNT = 3  # a distinctive term is used at least this often on its side
 
@@ -182,7 +182,9 @@ def build(index: Index | None, sa: Subset, sb: Subset, name_a: str, name_b: str,
     words_a, stems_a, spell, sampled_a = _term_counts(index, sa.rows)
     words_b, stems_b, spell_b, sampled_b = _term_counts(index, sb.rows)
     for s, forms in spell_b.items():
-        spell.setdefault(s, Counter()).update(forms)
+        mine = spell.setdefault(s, {})
+        for w, n in forms.items():
+            mine[w] = mine.get(w, 0) + n
     terms_a, terms_b = _key_terms(stems_a, stems_b, words_a, words_b, spell, terms)
     side_a = Side(name_a, sa.query, sa.filters, na, sa.articles, words_a, sampled_a)
     side_b = Side(name_b, sb.query, sb.filters, nb, sb.articles, words_b, sampled_b)
@@ -234,24 +236,32 @@ def _term_counts(index: Index | None, rows: tuple[Row, ...]):
     if index is None:
         return 0, Counter(), {}, 0
     body = texts(index, (r.rowid for r in chosen))
-    chinese = [t for t in body.values() if has_han(t)]
-    # One tokenizer pass over the joined texts: Counter and findall run in C. Chinese text is
-    # cut into words by the segmenter first, as summaries do.
-    surface = Counter(words("\n".join(t for t in body.values() if not has_han(t))))
-    for text in chinese:
-        surface.update(_chinese_words(text))
+    joined = "\n".join(body.values())
+    any_chinese = index.con.execute(
+        "SELECT 1 FROM articles WHERE language LIKE 'zh%' LIMIT 1").fetchone() is not None
+    if any_chinese and has_han(joined):  # Chinese is cut into words, as summaries do
+        surface = Counter(words("\n".join(t for t in body.values() if not has_han(t))))
+        for text in body.values():
+            if has_han(text):
+                surface.update(_chinese_words(text))
+    else:  # one tokenizer pass over the joined texts: Counter and findall run in C
+        surface = Counter(words(joined))
     stems: Counter[str] = Counter()
-    spell: dict[str, Counter[str]] = {}
+    spell: dict[str, dict[str, int]] = {}
     for word, n in surface.items():
         s = _content_stem(word)
         if s is None:
             continue
         stems[s] += n
-        spell.setdefault(s, Counter())[word] += n
+        forms = spell.get(s)
+        if forms is None:
+            spell[s] = {word: n}
+        else:
+            forms[word] = forms.get(word, 0) + n
     return sum(stems.values()), stems, spell, len(chosen)
 
 
-def _spelling(forms: Counter[str]) -> str:
+def _spelling(forms: dict[str, int]) -> str:
     return min(forms.items(), key=lambda kv: (-kv[1], not kv[0].islower(), kv[0]))[0]
 
 
@@ -289,7 +299,7 @@ def _examples(index, rows_a, rows_b, sector_rows, terms_a, terms_b, n: int):
         side = "a" if d.diff > 0 else "b"
         rows = rows_a if side == "a" else rows_b
         key_stems = {t.stem for t in (terms_a if side == "a" else terms_b)}
-        candidates = [r for r in rows if d.key in r.sectors][:2000]
+        candidates = _sample(tuple(r for r in rows if d.key in r.sectors), 300)
         body = texts(index, (r.rowid for r in candidates))
         scored = []
         for r in candidates:
