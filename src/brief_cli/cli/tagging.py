@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Optional
 
 import typer
@@ -163,6 +164,14 @@ def retag(
 @app.command(name="eval")
 def evaluate(
     article: ArticleOpt = None,
+    gold: Annotated[Optional[Path], typer.Option(
+        "--gold", "-g", metavar="FILE",
+        help="Compare with externally coded texts instead: a CSV or YAML file with a text "
+             "field and sectors and/or kind (see docs/tagging.md).")] = None,
+    code_map: Annotated[Optional[Path], typer.Option(
+        "--map", "-m", metavar="FILE",
+        help="With --gold: map the file's codes to sector ids (CSV 'code,sector' rows or a "
+             "YAML mapping; an empty value maps a code to no sector).")] = None,
     disagreements: Annotated[bool, typer.Option(
         "--disagreements", "-d", help="Also list the passages where the tagger differs.")
     ] = False,
@@ -171,12 +180,13 @@ def evaluate(
     strict: StrictOpt = False,
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
-    """Measure how well the tagger agrees with the reviewed tags of a corpus: kind accuracy,
-    confusion table and Cohen's kappa, per-sector precision/recall/F1 with micro and macro F1,
-    and actors F1.
+    """Measure how well the tagger agrees with the reviewed tags of a corpus, or with texts
+    coded elsewhere (--gold): kind accuracy, confusion table and Cohen's kappa, per-sector
+    precision/recall/F1 with micro and macro F1, and actors F1.
 
     Only passages marked reviewed: true count. Use it after editing a taxonomy to see whether
-    the tagging got better. Exit 1 when the corpus has no reviewed passages.
+    the tagging got better, or with --gold to validate the tagger on data you coded yourself.
+    Exit 1 when there is nothing to compare; 2 on a bad gold or map file (with its row).
 
     Examples:
 
@@ -185,11 +195,36 @@ def evaluate(
         brief eval --corpus my-briefs/ --taxonomy my-taxonomy.yaml -d
 
         brief eval -f json | jq .sectors.micro
+
+        brief eval --gold coded.csv --map cap-to-sectors.yaml -f json
     """
-    from brief_cli.corpus import find_articles
-    from brief_cli.evaluation import evaluate as run
     from brief_cli.render.tagging import render_eval
     from brief_cli.tagging import Tagger
+
+    if gold is not None:
+        from brief_cli.errors import UsageError
+        from brief_cli.evaluation import evaluate_gold
+        from brief_cli.gold import read_gold, read_map
+
+        if article:
+            raise UsageError("--article picks corpus articles; it does not apply to --gold")
+        tax = open_taxonomy(taxonomy)
+        mapping = read_map(code_map) if code_map is not None else None
+        items = read_gold(gold, tax, mapping)
+        if not items:
+            from brief_cli.errors import NothingFound
+
+            raise NothingFound(f"{gold}: no labelled texts to compare with",
+                               hint="one row per text, with text and sectors and/or kind")
+        report = evaluate_gold(items, Tagger(tax))
+        render_eval(report, fmt, disagreements=disagreements, title="labelled")
+        return
+    if code_map is not None:
+        from brief_cli.errors import UsageError
+
+        raise UsageError("--map goes with --gold FILE")
+    from brief_cli.corpus import find_articles
+    from brief_cli.evaluation import evaluate as run
 
     corp, tax, _ = load(corpus, taxonomy, strict)
     chosen = find_articles(corp, article) if article else None

@@ -169,21 +169,28 @@ class Lexicon:
                 for word in _words(phrase):
                     if len(word) >= FUZZY_MIN_LENGTH and word.isalpha():
                         self.vocab_words.setdefault(word.lower(), self.stem(word))
-        # Idioms: longer than the keywords inside them, so they win the match; evidence for
-        # the sector they name, or (target "") for none.
+        # Idioms, matched apart: a keyword that overlaps one does not count ("regional
+        # security environment" is no environment); the idiom is evidence for the sector it
+        # names, if any.
         sector_ids = {s.id for s in taxonomy.sectors}
+        self.idioms: dict[tuple[str, ...], Entry] = {}
+        idiom_lengths: dict[str, set[int]] = {}
         for phrase, target in SENSES.items():
+            key = self.key(phrase)
+            if not key:
+                continue
             if target and target not in sector_ids:
                 target = ""
-            self._add(self.key(phrase), Entry("sector", target, phrase,
-                                              WEIGHTS["word"] if target else 0.0, "idiom",
-                                              self._forms(phrase)))
+            self.idioms[key] = Entry("sector", target, phrase, WEIGHTS["word"] if target else 0.0,
+                                     "idiom", self._forms(phrase))
+            idiom_lengths.setdefault(key[0], set()).add(len(key))
+        self.idiom_lengths = {k: tuple(sorted(v, reverse=True)) for k, v in idiom_lengths.items()}
         # A keyword that names several sectors is evidence for each, but less for any one.
         # (Only the same words: "hospital" and "hospitality" share a stem, not a keyword.)
         for key, entries in self.phrases.items():
             owners: dict[tuple, set[str]] = {}
             for e in entries:
-                if e.category == "sector" and e.note != "idiom":
+                if e.category == "sector":
                     owners.setdefault(e.forms, set()).add(e.target)
             if all(len(sectors) == 1 for sectors in owners.values()):
                 continue
@@ -264,6 +271,8 @@ class Lexicon:
         memo = self.match_memo
         lower = doc.lower
         sector_hits: list[Match] = []
+        idiom_hits, covered = self._idioms(stems, words, fixed) \
+            if not self.idiom_lengths.keys().isdisjoint(stems) else ((), ())
         kind_hits: list[Match] = []
         # Each category (sectors, kind cues) takes its own longest matches, so that a cue
         # inside a sector keyword ("trade barrier") still counts as a cue.
@@ -292,7 +301,10 @@ class Lexicon:
                     if not fuzzy and len(memo) < 200_000:
                         memo[surface] = chosen
                 note = "fuzzy" if fuzzy else ""
-                if open_sector and chosen[0]:
+                if open_sector and chosen[0] and covered and not covered.isdisjoint(
+                        range(i, i + length)):
+                    pass  # inside or across an idiom: the idiom says what it means
+                elif open_sector and chosen[0]:
                     sector_hits.append((i, i + length, chosen[0], note))
                     taken_sector = i + length
                     open_sector = False
@@ -302,7 +314,29 @@ class Lexicon:
                     open_kind = False
                 if not (open_sector or open_kind):
                     break
+        if idiom_hits:
+            sector_hits = sorted(sector_hits + idiom_hits, key=lambda hit: hit[0])
         return sector_hits, kind_hits
+
+    def _idioms(self, stems: list[str], words: list[str], fixed
+                ) -> tuple[list[Match], set[int]]:
+        """Idioms in the passage, longest first: their hits and the words they cover."""
+        hits: list[Match] = []
+        covered: set[int] = set()
+        n = len(stems)
+        idioms = self.idioms
+        for i, st in enumerate(stems):
+            if i in covered or st not in self.idiom_lengths:
+                continue
+            for length in self.idiom_lengths[st]:
+                if i + length > n:
+                    continue
+                entry = idioms.get(tuple(stems[i:i + length]))
+                if entry is not None and _forms_match(words, i, entry, fixed):
+                    covered.update(range(i, i + length))
+                    hits.append((i, i + length, [entry], ""))
+                    break
+        return hits, covered
 
     def _choose(self, words: list[str], i: int, entries: list[Entry], fixed
                 ) -> tuple[list[Entry], list[Entry]]:
@@ -329,7 +363,8 @@ def _forms_match(words: list[str], i: int, entry: Entry, fixed) -> bool:
 
 # Stemming the taxonomy's ~1,000 words with the pure-Python Snowball stemmer takes a few hundred
 # milliseconds; a command that tags one sentence should not pay that every time.
-_COMPILED = ("stem_cache", "phrases", "vocab_words", "known_stems", "lengths",
+_COMPILED = ("stem_cache", "phrases", "vocab_words", "known_stems", "lengths", "idioms",
+             "idiom_lengths",
              "actor_names", "actor_first", "actor_kind")
 
 

@@ -1,0 +1,159 @@
+"""The tagger on the kinds of sentences real articles and speeches are made of: idioms that
+mislead a keyword list, a hydropower dam, diplomacy told through the states involved, denials,
+quotations and attributions. All passages are written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from brief_cli.config import bundled_taxonomy_path
+from brief_cli.tagging import Tagger
+from brief_cli.taxonomy import load_taxonomy
+
+
+@pytest.fixture(scope="module")
+def tagger():
+    return Tagger(load_taxonomy(bundled_taxonomy_path()))
+
+
+def tags(tagger, text):
+    return tagger.tag(text)
+
+
+# Idioms -----------------------------------------------------------------------------------------
+
+def test_security_environment_is_security_not_the_environment(tagger):
+    t = tags(tagger, "The regional security environment has deteriorated since the border "
+                     "clashes.")
+    assert "security" in t.sectors and "environment" not in t.sectors
+    idiom = [e for s in t.explanation.sectors for e in s.evidence if e.note == "idiom"]
+    assert [e.text for e in idiom] == ["security environment"]
+
+
+def test_health_of_the_economy_is_the_economy_not_health(tagger):
+    t = tags(tagger, "The health of the economy worries the central bank's governor.")
+    assert "economy" in t.sectors and "health" not in t.sectors
+
+
+def test_a_road_map_is_a_plan_not_a_road(tagger):
+    t = tags(tagger, "The ministers agreed on a road map for the talks.")
+    assert "infrastructure" not in t.sectors
+    assert t.sectors == ("diplomacy",)
+
+
+def test_climate_of_trust_and_business_climate(tagger):
+    assert "environment" not in tags(tagger, "A climate of trust is needed for the talks.").sectors
+    t = tags(tagger, "The business climate has improved since the reform of the tax code.")
+    assert "environment" not in t.sectors and "economy" in t.sectors
+
+
+def test_in_the_interest_of_is_not_finance(tagger):
+    t = tags(tagger, "It is in the interest of all parties to keep the border open.")
+    assert "finance" not in t.sectors
+
+
+# A hydropower dam -------------------------------------------------------------------------------
+
+def test_a_dam_that_brings_power_is_energy(tagger):
+    t = tags(tagger, "The $300 million Karuma hydropower dam will improve access to power for "
+                     "farmers and cut power costs for factories.")
+    assert {"energy", "clean-energy"} & set(t.sectors)
+    assert "infrastructure" in t.sectors
+    assert t.kind == "opportunity"
+
+
+def test_a_dam_with_a_price_for_the_ecology(tagger):
+    t = tags(tagger, "The new dam will increase electricity access, but it has come at a price "
+                     "for the local ecology.")
+    assert {"energy", "environment", "infrastructure"} <= set(t.sectors)
+    assert t.kind == "challenge"
+
+
+# Diplomacy from structure -----------------------------------------------------------------------
+
+def test_a_call_for_a_diplomatic_resolution_is_diplomacy(tagger):
+    t = tags(tagger, "Kazakhstan calls for a peaceful, exclusively diplomatic, resolution of "
+                     "the situation around the Iranian nuclear programme.")
+    assert "diplomacy" in t.sectors and "security" in t.sectors
+    assert t.actors == ("kazakhstan", "iran")
+    assert t.kind == "opportunity"
+
+
+def test_two_states_and_a_relation_word_are_diplomacy(tagger):
+    t = tags(tagger, "Norway and Chile signed an agreement during the state visit.")
+    assert "diplomacy" in t.sectors
+    structure = [e for s in t.explanation.sectors if s.sector == "diplomacy"
+                 for e in s.evidence if e.note.startswith("structure")]
+    assert structure and "norway" in structure[0].matched
+
+
+def test_one_state_alone_is_not_diplomacy_by_structure(tagger):
+    t = tags(tagger, "Norway signed the contract for a new ferry.")
+    assert "diplomacy" not in t.sectors
+
+
+def test_cooperation_in_a_field_is_that_field(tagger):
+    t = tags(tagger, "Kenya and Ethiopia expand cooperation in solar power.")
+    assert "clean-energy" in t.sectors and "diplomacy" not in t.sectors
+
+
+# Denials, reported speech, quotations -----------------------------------------------------------
+
+def test_a_denial_is_reported_not_a_challenge(tagger):
+    t = tags(tagger, "The finance ministry denied that the country faces a debt crisis.")
+    assert t.kind == "context"
+    notes = [e.note for k in t.explanation.kinds for e in k.evidence]
+    assert any("denial" in n for n in notes)
+
+
+def test_far_from_a_crisis_is_not_a_crisis(tagger):
+    t = tags(tagger, "The spokesman said the economy may slow, but it is far from a crisis.")
+    assert t.kind == "context"
+
+
+def test_a_quoted_warning_is_a_challenge_and_the_speaker_is_not_a_sector(tagger):
+    t = tags(tagger, "\u201cThis loan is a trap that will ruin us,\u201d said Maria Lopez, a "
+                     "professor of economics at the national university.")
+    assert t.kind == "challenge"
+    assert t.sectors == ("finance",)  # not education (the university) nor economy
+
+
+def test_an_attribution_ends_where_the_topic_goes_on(tagger):
+    t = tags(tagger, "Many countries may struggle to repay their loans, Ms Lee said, or run "
+                     "large trade deficits with their lenders.")
+    assert "trade" in t.sectors and "finance" in t.sectors
+
+
+def test_a_speaker_described_before_the_verb_is_not_a_sector(tagger):
+    t = tags(tagger, "Ann Lee, a senior researcher at the Institute of Health Studies, told "
+                     "reporters that the lending terms were unfair.")
+    assert "health" not in t.sectors and "education" not in t.sectors
+
+
+def test_critics_say_is_still_the_critics_challenge(tagger):
+    t = tags(tagger, "Critics say the railway is a white elephant.")
+    assert t.kind == "challenge" and "infrastructure" in t.sectors
+
+
+# Kind from the main point -----------------------------------------------------------------------
+
+def test_a_cue_inside_a_name_is_no_cue(tagger):
+    t = tags(tagger, "Delegates met at the Forum on China-Africa Cooperation in Beijing.")
+    assert t.kind == "context"
+
+
+def test_narrative_of_past_cooperation_is_context(tagger):
+    t = tags(tagger, "The two countries have jointly built a railway and established "
+                     "cooperation in several fields.")
+    assert t.kind == "context"
+
+
+def test_a_call_to_act_is_an_opportunity(tagger):
+    t = tags(tagger, "We call on all member states to ratify the treaty without delay.")
+    assert t.kind == "opportunity"
+
+
+def test_a_sentence_opened_by_that_is_not_a_contrast(tagger):
+    t = tags(tagger, "The plan is a proposal to cut tariffs. That is a big step.")
+    kinds = {k.kind: k for k in t.explanation.kinds}
+    assert all("before 'That'" not in e.note for e in kinds["opportunity"].evidence)
