@@ -140,6 +140,10 @@ def sandbox(tmp_path, monkeypatch):
     (tmp_path / "saved-pages" / "page.html").write_text(
         f"<html><head><title>A page</title></head><body><article>{paragraphs}</article>"
         "</body></html>", encoding="utf-8")
+    (tmp_path / "coded.csv").write_text(  # for brief eval --gold
+        "id,text,majortopic,kind\ns1,Rising public debt is a risk for the bank.,1,challenge\n",
+        encoding="utf-8")
+    (tmp_path / "cap-to-sectors.yaml").write_text("1: [finance, economy]\n", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     return tmp_path
 
