@@ -157,3 +157,9 @@ def test_a_sentence_opened_by_that_is_not_a_contrast(tagger):
     t = tags(tagger, "The plan is a proposal to cut tariffs. That is a big step.")
     kinds = {k.kind: k for k in t.explanation.kinds}
     assert all("before 'That'" not in e.note for e in kinds["opportunity"].evidence)
+
+
+def test_the_overall_health_of_an_economy_is_not_health(tagger):
+    t = tags(tagger, "Larger reserves would make countries sensitive to the overall health of "
+                     "China's economy.")
+    assert "health" not in t.sectors

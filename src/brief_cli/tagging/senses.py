@@ -27,6 +27,10 @@ SENSES: dict[str, str] = {
     "health of the economy": "economy", "economic health": "economy",
     "financial health": "finance", "fiscal health": "finance",
     "health of the banking system": "finance", "peace of mind": NONE,
+    "overall health of": NONE, "health of the global economy": "economy",
+    "health of the world economy": "economy", "health of its economy": "economy",
+    "health of their economies": "economy", "health of our economy": "economy",
+    "health of the financial system": "finance", "health of the banks": "finance",
     # power and energy
     "bargaining power": NONE, "come to power": "governance", "came to power": "governance",
     "seize power": "governance", "seized power": "governance",
