@@ -59,7 +59,8 @@ def ingest(
     Reads plain text copied from a web page, saved HTML pages, Markdown, speeches with
     hard-wrapped lines; UTF-8, UTF-16 with a byte-order mark, or a legacy encoding (detected and
     reported). Prints a table of what was ingested, skipped (already in the corpus) or failed,
-    and why. Exit 0 when every input went in, 2 when any failed.
+    and why. Exit 0 when every input went in, 2 when any failed. One input is read up to 20 MiB
+    (files, devices and stdin alike); a named pipe or - waits for its writer, as cat does.
 
     Examples:
 
@@ -89,7 +90,8 @@ def ingest(
                               hint="drop --id to make ids from the titles")
     if any(s.path is None for s in sources):
         stdin = sys.stdin.buffer if hasattr(sys.stdin, "buffer") else None
-        data = stdin.read() if stdin is not None else sys.stdin.read().encode("utf-8")
+        data = (core.read_capped(stdin) if stdin is not None
+                else sys.stdin.read(core.MAX_INPUT_BYTES + 1).encode("utf-8"))
         sources = [core.InputSource(s.name, None, data) if s.path is None else s
                    for s in sources]
     tagger = core.load_tagger(tax) if options.tag else None

@@ -22,6 +22,7 @@ The work is done in stages, one module each, that can be tested on their own:
 Nothing here prints; ``Ingester`` writes files through ``fileio.atomic_write_text``.
 """
 
+from brief_cli.decode import MAX_INPUT_BYTES
 from brief_cli.ingest.batch import (
     Ingester,
     check_date,
@@ -57,17 +58,18 @@ from brief_cli.ingest.reading import (
     looks_like_html,
     normalise,
     plain_markdown,
+    read_capped,
     read_source,
     squash,
 )
 
 __all__ = [
-    "HTML_HINT", "HTML_SUFFIXES", "INPUT_SUFFIXES", "MAX_PASSAGE_CHARS", "TARGET_PASSAGE_CHARS",
+    "HTML_HINT", "MAX_INPUT_BYTES", "HTML_SUFFIXES", "INPUT_SUFFIXES", "MAX_PASSAGE_CHARS", "TARGET_PASSAGE_CHARS",
     "TEXT_SUFFIXES", "Draft", "Dropped", "Ingester", "InputSource", "Options", "Outcome",
     "Prepared", "body_paragraphs", "check_date", "check_id", "collect_inputs", "date_line",
     "find_date", "finish", "furniture_reason", "is_author_note", "is_page_artefact",
     "is_share_widget", "load_tagger", "loadable_tags", "looks_like_html", "normalise",
     "parse_date", "parse_html", "parse_text", "plain_markdown", "prepare", "read_header",
-    "read_source", "slugify", "smart_case", "split_long", "split_names", "squash",
+    "read_capped", "read_source", "slugify", "smart_case", "split_long", "split_names", "squash",
     "target_folder", "with_id", "with_tags",
 ]

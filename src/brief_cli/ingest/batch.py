@@ -18,6 +18,7 @@ from brief_cli.ingest.reading import looks_like_html, plain_markdown, read_sourc
 from brief_cli.lang import has_han
 from brief_cli.model import Article, Passage
 from brief_cli.taxonomy import Taxonomy
+from brief_cli.yamlio import MAX_FILE_BYTES
 
 
 def prepare(source: InputSource, options: Options, *, today: date | None = None) -> Prepared:
@@ -191,6 +192,11 @@ class Ingester:
         article = with_id(article, article_id)
         prepared = replace(prepared, article=article)
         text = article_to_yaml(article)
+        size = len(text.encode("utf-8"))
+        if size > MAX_FILE_BYTES:  # the loader would skip the file: never write it
+            raise FileProblem(f"the article file would be {size:,} bytes, above the "
+                              f"{MAX_FILE_BYTES:,}-byte limit of a corpus file",
+                              hint="split the input into smaller files")
         loaded, problems = load_article_text(text, self.taxonomy)
         if loaded is None or loaded != article:
             raise FileProblem("the article would not load back as written: "

@@ -41,7 +41,15 @@ def title_from_text(paragraphs: Sequence[str]) -> str:
     return " ".join(words[:8]).rstrip(",;:.") + ("…" if len(words) > 8 else "")
 
 
+# A file name is at most 255 bytes; the id also names the temporary file written beside it.
+MAX_ID_LENGTH = 120
+
+
 def check_id(value: str) -> str:
+    """An --id as given, or UsageError when it is no slug or too long for a file name."""
+    if len(value) > MAX_ID_LENGTH:
+        raise UsageError(f"--id is {len(value)} characters long, above the limit of "
+                         f"{MAX_ID_LENGTH}", hint="choose a shorter id")
     if not SLUG_RE.match(value):
         raise UsageError(f"--id must be a lowercase slug, got {value!r}",
                          hint="letters, digits and hyphens, like 'energy-outlook-2024'")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from pathlib import Path
-from typing import Sequence
+from typing import BinaryIO, Sequence
 
 from brief_cli.decode import MAX_INPUT_BYTES, Decoded, decode_bytes
 from brief_cli.errors import FileProblem
@@ -74,8 +74,30 @@ def collect_inputs(paths: Sequence[str], pattern: str | None = None) -> list[Inp
     return sources
 
 
+def read_capped(stream: BinaryIO, limit: int = MAX_INPUT_BYTES) -> bytes:
+    """At most ``limit + 1`` bytes of a stream: enough to tell that it is too big, never more,
+    whatever the stream is (a file, a device such as /dev/zero, a pipe, stdin)."""
+    chunks: list[bytes] = []
+    left = limit + 1
+    while left > 0:
+        chunk = stream.read(min(left, 1 << 20))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
+def _too_big(what: str) -> FileProblem:
+    return FileProblem(f"{what} is above the {MAX_INPUT_BYTES:,}-byte limit for one article",
+                       hint="split it into smaller files")
+
+
 def read_source(source: InputSource) -> Decoded:
-    """The text of one input (FileProblem when it cannot be read or is not text)."""
+    """The text of one input (FileProblem when it cannot be read, is too big or is not text).
+
+    The size limit applies to the bytes actually read, so a device or a file that grows while
+    it is read cannot make ingest read without end."""
     raw = source.data
     if raw is None:
         path = source.path
@@ -88,12 +110,15 @@ def read_source(source: InputSource) -> Decoded:
             size = path.stat().st_size
             if size > MAX_INPUT_BYTES:
                 raise FileProblem(f"file is {size:,} bytes, above the {MAX_INPUT_BYTES:,}-byte "
-                                  "limit for one article")
-            raw = path.read_bytes()
+                                  "limit for one article", hint="split it into smaller files")
+            with path.open("rb") as stream:
+                raw = read_capped(stream)
         except PermissionError:
             raise FileProblem("cannot read file: permission denied") from None
         except OSError as exc:
             raise FileProblem(f"cannot read file: {exc.strerror or exc}") from None
+    if len(raw) > MAX_INPUT_BYTES:
+        raise _too_big("input" if source.path is None else "file")
     if not raw.strip():
         raise FileProblem("empty file")
     return decode_bytes(raw)
