@@ -24,7 +24,7 @@ from brief_cli.corpus import article_to_yaml, load_article_file, load_article_te
 from brief_cli.decode import decode_bytes
 from brief_cli.errors import FileProblem
 from brief_cli.model import Article, Passage
-from brief_cli.taxonomy import load_taxonomy
+from brief_cli.taxonomy import SLUG_RE, load_taxonomy
 
 from helpers import dedent
 
@@ -584,7 +584,7 @@ def test_html_without_the_extra_says_how_to_install_it(monkeypatch, tmp_path, ru
 def test_html_is_recognised_on_stdin(run, tmp_path):
     result = run("ingest", "-", "--out", tmp_path, "--no-tag", input=PAGE)
     assert result.exit_code == 0, result.stderr
-    article, problems = load_article_file(tmp_path / "solar-farms-reshape-the-steppe.yaml",
+    article, problems = load_article_file(tmp_path / "solar-farms-reshape-steppe.yaml",
                                           load_taxonomy(bundled_taxonomy_path()))
     assert problems == []
     assert [p.text for p in article.passages] == [BODY_1, BODY_2, BODY_3]
@@ -601,6 +601,36 @@ def test_html_is_recognised_on_stdin(run, tmp_path):
 ])
 def test_slugify(title, slug):
     assert core.slugify(title) == slug
+
+
+@pytest.mark.parametrize("title, slug", [
+    ("As US 'Debt Trap Diplomacy' Rhetoric Heats Up, China-Africa Relations Hold Fast",
+     "us-debt-trap-diplomacy-rhetoric"),
+    ("Kazakhstan a mutually beneficial BRI partner", "kazakhstan-mutually-beneficial-bri"),
+    ("The Of And", "the-of-and"),  # nothing but stop words: keep them
+    ("Internationalisation of everything, supercalifragilisticexpialidocious again",
+     "internationalisation-everything"),
+    ("中文标题", "article"),
+])
+def test_short_ids_drop_stop_words_and_cut_at_a_word(title, slug):
+    assert core.short_slug(title) == slug
+    assert len(slug) <= 40
+
+
+@given(st.text(max_size=300))
+def test_short_ids_are_always_slugs_of_40_characters_at_most(title):
+    slug = core.short_slug(title)
+    assert 0 < len(slug) <= 40 and SLUG_RE.match(slug)
+
+
+def test_id_format_templates(run, tmp_path, inputs):
+    result = run("ingest", inputs / "grid.txt", "--out", tmp_path, "--no-tag",
+                 "--id-format", "{source}-{year}-{slug}")
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "example-review-2023-grid-upgrades-cut-outages-half.yaml").is_file()
+    bad = run("ingest", inputs / "grid.txt", "--out", tmp_path, "--id-format", "{nope}-{slug}")
+    assert bad.exit_code == 2
+    assert bad.stderr.startswith("error: --id-format has unknown field {nope}")
 
 
 # Text that YAML would read as something else if it were written unquoted.
@@ -634,7 +664,7 @@ def test_ingested_articles_round_trip_through_yaml(taxonomy, texts, title, autho
 def test_seed_page_gives_the_hand_curated_metadata_and_passages(run, tmp_path, taxonomy):
     result = run("ingest", SEED_RAW, "--out", tmp_path)
     assert result.exit_code == 0, result.stderr
-    written = tmp_path / "kazakhstan-a-mutually-beneficial-bri-partner.yaml"
+    written = tmp_path / "kazakhstan-mutually-beneficial-bri.yaml"
     article, problems = load_article_file(written, taxonomy)
     assert problems == []
     curated, _ = load_article_file(SEED_YAML, taxonomy)
@@ -650,7 +680,7 @@ def test_seed_page_dry_run_lists_what_was_removed(run):
     result = run("ingest", SEED_RAW, "--dry-run", "--no-tag")
     assert result.exit_code == 0, result.stderr
     out = result.stdout
-    assert out.startswith("id: kazakhstan-a-mutually-beneficial-bri-partner\n"
+    assert out.startswith("id: kazakhstan-mutually-beneficial-bri\n"
                           "title: Kazakhstan a mutually beneficial BRI partner\n"
                           "source: China Daily\nsection: Opinion / Chinese Perspectives\n"
                           "authors: Liang Haiming, Da Hsuan Feng\npublished: 2024-07-05\n")
@@ -694,9 +724,9 @@ def test_ingest_a_file(run, tmp_path, inputs, taxonomy):
     assert result.exit_code == 0, result.stderr
     assert result.stdout == (
         "input\tstatus\tid\tpassages\tnote\n"
-        f"{inputs / 'grid.txt'}\tingested\tgrid-upgrades-cut-outages-in-half\t3\t\n")
+        f"{inputs / 'grid.txt'}\tingested\tgrid-upgrades-cut-outages-half\t3\t\n")
     assert result.stderr.startswith("1 ingested, 0 failed; 3 passages in ")
-    article, problems = load_article_file(out / "grid-upgrades-cut-outages-in-half.yaml", taxonomy)
+    article, problems = load_article_file(out / "grid-upgrades-cut-outages-half.yaml", taxonomy)
     assert problems == []
     assert (article.title, article.source, article.authors, article.published) == (
         "Grid Upgrades Cut Outages in Half", "Example Review", ("Jane Doe",), date(2023, 3, 14))
@@ -714,7 +744,7 @@ def test_ingest_a_file(run, tmp_path, inputs, taxonomy):
 def test_no_tag_leaves_passages_untagged(run, tmp_path, inputs):
     result = run("ingest", inputs / "grid.txt", "--out", tmp_path, "--no-tag")
     assert result.exit_code == 0
-    data = yaml.safe_load((tmp_path / "grid-upgrades-cut-outages-in-half.yaml").read_text())
+    data = yaml.safe_load((tmp_path / "grid-upgrades-cut-outages-half.yaml").read_text())
     assert {(p["kind"], tuple(p["sectors"]), tuple(p["actors"]), p["reviewed"])
             for p in data["passages"]} == {("context", (), (), False)}
 
@@ -725,14 +755,14 @@ def test_ingest_twice_skips_then_force_replaces(run, tmp_path, inputs):
     again = run(*args)
     assert again.exit_code == 0
     assert again.stdout.splitlines()[1].split("\t")[1:] == [
-        "skipped", "grid-upgrades-cut-outages-in-half", "3",
-        "already in the corpus"]
+        "skipped", "grid-upgrades-cut-outages-half", "3",
+        "already in the corpus as grid-upgrades-cut-outages-half"]
     forced = run(*args, "--force")
     assert forced.exit_code == 0
     assert forced.stdout.splitlines()[1].split("\t")[1:] == [
-        "ingested", "grid-upgrades-cut-outages-in-half", "3",
+        "ingested", "grid-upgrades-cut-outages-half", "3",
         "replaced the article with this id"]
-    assert [p.name for p in tmp_path.glob("*.yaml")] == ["grid-upgrades-cut-outages-in-half.yaml"]
+    assert [p.name for p in tmp_path.glob("*.yaml")] == ["grid-upgrades-cut-outages-half.yaml"]
 
 
 def test_same_title_other_text_gets_a_numbered_id(run, tmp_path, inputs):
@@ -743,9 +773,9 @@ def test_same_title_other_text_gets_a_numbered_id(run, tmp_path, inputs):
     assert result.exit_code == 0, result.stderr
     rows = json.loads(result.stdout)
     assert [(r["status"], r["id"]) for r in rows] == [
-        ("ingested", "grid-upgrades-cut-outages-in-half"),
-        ("ingested", "grid-upgrades-cut-outages-in-half-2")]
-    assert rows[1]["file"] == str(out / "grid-upgrades-cut-outages-in-half-2.yaml")
+        ("ingested", "grid-upgrades-cut-outages-half"),
+        ("ingested", "grid-upgrades-cut-outages-half-2")]
+    assert rows[1]["file"] == str(out / "grid-upgrades-cut-outages-half-2.yaml")
 
 
 def test_id_option(run, tmp_path, inputs):
@@ -774,8 +804,8 @@ def test_bad_options(run, tmp_path, inputs, args, message):
 def test_id_with_several_inputs_is_a_usage_error(run, tmp_path, inputs):
     result = run("ingest", inputs, "--out", tmp_path / "o", "--id", "one")
     assert result.exit_code == 2
-    assert result.stderr == ("error: --id names one article, but 2 inputs were given "
-                             "(drop --id to make ids from the titles)\n")
+    assert result.stderr == ("error: --id is for one article, but 2 inputs were given "
+                             "(give per-file metadata with --meta FILE)\n")
 
 
 def test_bundled_corpus_is_never_the_default_target(run, inputs):
@@ -789,7 +819,7 @@ def test_corpus_option_and_environment_are_targets(run, tmp_path, inputs, monkey
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     assert run("ingest", inputs / "grid.txt", "--corpus", corpus).exit_code == 0
-    assert (corpus / "grid-upgrades-cut-outages-in-half.yaml").is_file()
+    assert (corpus / "grid-upgrades-cut-outages-half.yaml").is_file()
     env = tmp_path / "env"
     env.mkdir()
     monkeypatch.setenv("BRIEF_CORPUS", str(env))
@@ -803,7 +833,7 @@ def test_dry_run_writes_nothing(run, tmp_path, inputs):
     assert result.exit_code == 0
     assert not out.exists()
     assert "title: Grid Upgrades Cut Outages in Half\n" in result.stdout
-    assert f"would write: {out / 'grid-upgrades-cut-outages-in-half.yaml'}\n" in result.stdout
+    assert f"would write: {out / 'grid-upgrades-cut-outages-half.yaml'}\n" in result.stdout
     assert "[3] p03 (opportunity" in result.stdout
 
 
@@ -819,11 +849,11 @@ def test_dry_run_on_a_terminal_shows_a_panel(run, inputs):
 
 
 def test_folder_recursion_and_glob(run, tmp_path, inputs):
-    result = run("ingest", inputs, "--out", tmp_path / "all")
+    result = run("ingest", inputs, "--out", tmp_path / "all", "--allow-undated")
     assert result.exit_code == 0, result.stderr
     assert sorted(p.name for p in (tmp_path / "all").iterdir()) == [
-        "grid-upgrades-cut-outages-in-half.yaml", "wind-farms-go-offshore.yaml"]
-    result = run("ingest", inputs, "--glob", "*.md", "--out", tmp_path / "md")
+        "grid-upgrades-cut-outages-half.yaml", "wind-farms-go-offshore.yaml"]
+    result = run("ingest", inputs, "--glob", "*.md", "--out", tmp_path / "md", "--allow-undated")
     assert result.exit_code == 0
     assert [p.name for p in (tmp_path / "md").iterdir()] == ["wind-farms-go-offshore.yaml"]
     empty = run("ingest", inputs, "--glob", "*.pdf", "--out", tmp_path / "none")
@@ -838,7 +868,8 @@ def test_one_bad_file_never_stops_the_batch(run, tmp_path, inputs):
         ("Caf\u00e9 Owners Weigh the New Rules\n\n" + BODY_1 + " The r\u00e9gime is na\u00efve."
          ).encode("cp1252"))
     missing = inputs / "missing.txt"
-    result = run("ingest", inputs, missing, "--out", tmp_path / "out", "-f", "jsonl")
+    result = run("ingest", inputs, missing, "--out", tmp_path / "out", "-f", "jsonl",
+                 "--allow-undated")
     assert result.exit_code == 2
     rows = {Path(r["input"]).name: r for r in map(json.loads, result.stdout.splitlines())}
     assert {k: (r["status"], r["reason"]) for k, r in rows.items()} == {
@@ -851,7 +882,7 @@ def test_one_bad_file_never_stops_the_batch(run, tmp_path, inputs):
     }
     assert rows["legacy.txt"]["reason"].startswith("read as cp1252 (detected); no date found: "
                                                    "used the file's date ")
-    assert rows["legacy.txt"]["id"] == "cafe-owners-weigh-the-new-rules"
+    assert rows["legacy.txt"]["id"] == "cafe-owners-weigh-new-rules"
     assert result.stderr.splitlines()[:3] == [
         f"error: {inputs / 'blob.txt'}: not text: the file holds NUL bytes (binary data)",
         f"error: {inputs / 'empty.txt'}: empty file",
@@ -865,15 +896,16 @@ def test_stdin_with_source_and_date(run, tmp_path):
                  "2022-02-02", "--no-tag", input=f"{BODY_1}\n\n{BODY_2}\n")
     assert result.exit_code == 0, result.stderr
     assert result.stdout.splitlines()[1].split("\t") == [
-        "<stdin>", "ingested", "grid-operators-in-the-north-say-the-new", "2",
-        "no title found: used the first words"]
+        "<stdin>", "ingested", "grid-operators-north-say-new", "2",
+        "no title found: used the first words (set one with --title)"]
     data = yaml.safe_load(next(tmp_path.glob("*.yaml")).read_text(encoding="utf-8"))
     assert (data["title"], data["source"], str(data["published"])) == (
         "Grid operators in the north say the new…", "Example Wire", "2022-02-02")
 
 
 def test_progress_and_table_on_a_terminal(run, tmp_path, inputs):
-    result = run("ingest", inputs, "--out", tmp_path, env={"BRIEF_FORCE_TERMINAL": "1",
+    result = run("ingest", inputs, "--out", tmp_path, "--allow-undated",
+                 env={"BRIEF_FORCE_TERMINAL": "1",
                                                             "NO_COLOR": "1"})
     assert result.exit_code == 0
     assert "ingested" in result.stdout and "wind-farms-go-offshore" in result.stdout
@@ -982,7 +1014,7 @@ def test_markdown_inline_marks_links_quotes_and_lists(run, tmp_path):
     """), encoding="utf-8")
     result = run("ingest", page, "--out", tmp_path / "out", "--no-tag", "-f", "json")
     assert result.exit_code == 0, result.stderr
-    data = yaml.safe_load((tmp_path / "out" / "water-sharing-on-the-syr-darya.yaml").read_text())
+    data = yaml.safe_load((tmp_path / "out" / "water-sharing-syr-darya.yaml").read_text())
     assert [p["text"] for p in data["passages"]] == [
         "Upstream dams hold most of the water in winter, a recent study finds, while snake_case "
         "stays and 2*3*4 too.",
@@ -1071,13 +1103,13 @@ def test_force_replaces_an_article_where_it_is(run, tmp_path, inputs, taxonomy):
     result = run("ingest", changed, "--out", corpus, "--force", "--no-tag")
     assert result.exit_code == 0
     assert sorted(str(p.relative_to(corpus)) for p in corpus.rglob("*.yaml")) == [
-        "energy/grid-upgrades-cut-outages-in-half.yaml"]
-    article, _ = load_article_file(corpus / "energy" / "grid-upgrades-cut-outages-in-half.yaml",
+        "energy/grid-upgrades-cut-outages-half.yaml"]
+    article, _ = load_article_file(corpus / "energy" / "grid-upgrades-cut-outages-half.yaml",
                                    taxonomy)
     assert article.passages[-1].text == LONG_3
     again = run("ingest", inputs / "grid.txt", "--out", corpus, "--no-tag")
     assert again.stdout.splitlines()[1].split("\t")[1:3] == [
-        "ingested", "grid-upgrades-cut-outages-in-half-2"]
+        "ingested", "grid-upgrades-cut-outages-half-2"]
 
 
 @pytest.mark.parametrize("error, why", [
@@ -1162,8 +1194,8 @@ def test_files_with_a_byte_order_mark(run, tmp_path, encoding, bom, taxonomy):
     result = run("ingest", page, "--out", tmp_path / "out", "--no-tag")
     assert result.exit_code == 0, result.stderr
     assert result.stdout.splitlines()[1].split("\t")[1:] == [
-        "ingested", "grid-upgrades-cut-outages-in-half", "3", ""]
+        "ingested", "grid-upgrades-cut-outages-half", "3", ""]
     article, problems = load_article_file(
-        tmp_path / "out" / "grid-upgrades-cut-outages-in-half.yaml", taxonomy)
+        tmp_path / "out" / "grid-upgrades-cut-outages-half.yaml", taxonomy)
     assert problems == [] and article.title == "Grid Upgrades Cut Outages in Half"
     assert [p.text for p in article.passages] == [BODY_1, BODY_2, BODY_3]

@@ -30,13 +30,55 @@ def ingest(
              "\\[default: *.txt, *.md, *.html, *.htm].")] = None,
     article_id: Annotated[Optional[str], typer.Option(
         "--id", metavar="ID", rich_help_panel=_METADATA_PANEL, show_default=False,
-        help="Article id for a single input \\[default: made from the title].")] = None,
+        help="Article id for a single input \\[default: made from the title, at most 40 "
+             "characters].")] = None,
+    id_format: Annotated[Optional[str], typer.Option(
+        "--id-format", metavar="TEMPLATE", rich_help_panel=_METADATA_PANEL, show_default=False,
+        help="Make ids from a template of {slug}, {title}, {source}, {date}, {year}, {author}, "
+             "{file}, e.g. '{source}-{date}-{slug}' \\[default: {slug}].")] = None,
+    title: Annotated[Optional[str], typer.Option(
+        "--title", metavar="TEXT", rich_help_panel=_METADATA_PANEL, show_default=False,
+        help="Title of a single input, instead of the one found in it.")] = None,
+    authors: Annotated[Optional[List[str]], typer.Option(
+        "--author", metavar="NAME", rich_help_panel=_METADATA_PANEL, show_default=False,
+        help="Author of a single input (repeat for several).")] = None,
     source: Annotated[Optional[str], typer.Option(
         "--source", metavar="NAME", rich_help_panel=_METADATA_PANEL, show_default=False,
-        help="Publication name, when the input does not say it (or says it wrong).")] = None,
+        help="Publication name, for every input (instead of what they say).")] = None,
     published: Annotated[Optional[str], typer.Option(
         "--date", metavar="YYYY-MM-DD", rich_help_panel=_METADATA_PANEL, show_default=False,
-        help="Publication date, when the input does not say it (or says it wrong).")] = None,
+        help="Publication date, for every input (instead of what they say).")] = None,
+    url: Annotated[Optional[str], typer.Option(
+        "--url", metavar="URL", rich_help_panel=_METADATA_PANEL, show_default=False,
+        help="Web address of a single input.")] = None,
+    language: Annotated[Optional[str], typer.Option(
+        "--language", metavar="CODE", rich_help_panel=_METADATA_PANEL, show_default=False,
+        help="Language code (en, fr, zh...), for every input \\[default: found, else en].")
+    ] = None,
+    section: Annotated[Optional[str], typer.Option(
+        "--section", metavar="NAME", rich_help_panel=_METADATA_PANEL, show_default=False,
+        help="Section or category, for every input.")] = None,
+    meta: Annotated[Optional[Path], typer.Option(
+        "--meta", metavar="FILE", rich_help_panel=_METADATA_PANEL, show_default=False,
+        help="Table of metadata, one row per input file (CSV, TSV, JSON or YAML); see "
+             "--meta-key and --meta-map.")] = None,
+    meta_key: Annotated[Optional[str], typer.Option(
+        "--meta-key", metavar="COLUMN|TEMPLATE", rich_help_panel=_METADATA_PANEL,
+        show_default=False,
+        help="The --meta column holding the file name, or a template that builds it from "
+             "columns, e.g. '{ISO Code}_{Session}_{Year}' \\[default: a column named file, "
+             "filename or path].")] = None,
+    meta_map: Annotated[Optional[List[str]], typer.Option(
+        "--meta-map", metavar="FIELD=COLUMN", rich_help_panel=_METADATA_PANEL,
+        show_default=False,
+        help="Which --meta column (or template of columns) gives a field: title, author, "
+             "source, date, url, language, section, id; e.g. 'author=Name of Person Speaking' "
+             "or 'title={Country}, {Year}' \\[default: columns named like the fields].")
+    ] = None,
+    allow_undated: Annotated[bool, typer.Option(
+        "--allow-undated", rich_help_panel=_METADATA_PANEL,
+        help="In a batch, give an input with no date found its file's date instead of failing "
+             "it.")] = False,
     force: Annotated[bool, typer.Option(
         "--force", rich_help_panel=_OUTPUT_PANEL,
         help="Replace an existing article with the same id instead of adding -2, -3...")
@@ -72,22 +114,36 @@ def ingest(
     """
     import sys
     import time
+    from dataclasses import replace
 
     from brief_cli import ingest as core
     from brief_cli.errors import UsageError
     from brief_cli.render import ingest as render
 
+    def text(value: str | None) -> str | None:
+        return " ".join(value.split()) or None if value is not None else None
+
+    names = tuple(n for n in (text(a) for a in authors or ()) if n)
     options = core.Options(
         article_id=core.check_id(article_id) if article_id else None,
-        source=source.strip() or None if source is not None else None,
+        id_format=core.check_id_format(id_format) if id_format else None,
+        title=text(title), authors=names, source=text(source), url=text(url),
+        language=core.check_language(language) if language else None,
+        section=text(section),
         published=core.check_date(published) if published else None,
-        force=force, dry_run=dry_run, tag=not no_tag)
+        allow_undated=allow_undated, force=force, dry_run=dry_run, tag=not no_tag)
+    if (meta_key or meta_map) and meta is None:
+        raise UsageError("--meta-key and --meta-map need --meta FILE")
+    table = core.open_table(meta, meta_key, meta_map or ()) if meta is not None else None
     tax = open_taxonomy(taxonomy)
     target = core.target_folder(out_dir, corpus, dry_run=dry_run)
     sources = core.collect_inputs(inputs, pattern)
-    if article_id and len(sources) > 1:
-        raise UsageError(f"--id names one article, but {len(sources)} inputs were given",
-                              hint="drop --id to make ids from the titles")
+    single = {"--id": article_id, "--title": title, "--author": names, "--url": url}
+    for option, value in single.items():
+        if value and len(sources) > 1:
+            raise UsageError(f"{option} is for one article, but {len(sources)} inputs were "
+                             "given", hint="give per-file metadata with --meta FILE")
+    options = replace(options, batch=len(sources) > 1)
     if any(s.path is None for s in sources):
         stdin = sys.stdin.buffer if hasattr(sys.stdin, "buffer") else None
         data = (core.read_capped(stdin) if stdin is not None
@@ -95,7 +151,7 @@ def ingest(
         sources = [core.InputSource(s.name, None, data) if s.path is None else s
                    for s in sources]
     tagger = core.load_tagger(tax) if options.tag else None
-    ingester = core.Ingester(target, tax, options, tagger)
+    ingester = core.Ingester(target, tax, options, tagger, meta=table)
     started = time.perf_counter()
     with render.progress_bar(len(sources), render.progress_wanted(len(sources))) as advance:
         outcomes = ingester.run(sources, advance)
@@ -110,5 +166,7 @@ def ingest(
         if not dry_run or failed or len(outcomes) > 1:
             render.render_outcomes(outcomes, fmt)
     render.summarise(outcomes, elapsed)
+    if table is not None:
+        render.meta_report(table)
     if failed:
         raise typer.Exit(2)

@@ -26,6 +26,8 @@ from brief_cli.decode import MAX_INPUT_BYTES
 from brief_cli.ingest.batch import (
     Ingester,
     check_date,
+    check_language,
+    parse_input,
     load_tagger,
     loadable_tags,
     prepare,
@@ -37,7 +39,8 @@ from brief_cli.ingest.dates import date_line, find_date, parse_date
 from brief_cli.ingest.furniture import furniture_reason, is_page_artefact, is_share_widget
 from brief_cli.ingest.header import read_header, smart_case, split_names
 from brief_cli.ingest.html import HTML_HINT, parse_html
-from brief_cli.ingest.ids import check_id, slugify
+from brief_cli.ingest.ids import check_id, check_id_format, format_id, short_slug, slugify
+from brief_cli.ingest.metadata import Metadata, MetaTable, open_table
 from brief_cli.ingest.model import (
     HTML_SUFFIXES,
     INPUT_SUFFIXES,
@@ -66,7 +69,8 @@ from brief_cli.ingest.reading import (
 __all__ = [
     "HTML_HINT", "MAX_INPUT_BYTES", "HTML_SUFFIXES", "INPUT_SUFFIXES", "MAX_PASSAGE_CHARS", "TARGET_PASSAGE_CHARS",
     "TEXT_SUFFIXES", "Draft", "Dropped", "Ingester", "InputSource", "Options", "Outcome",
-    "Prepared", "body_paragraphs", "check_date", "check_id", "collect_inputs", "date_line",
+    "Prepared", "body_paragraphs", "check_date", "check_id", "check_id_format", "check_language", "format_id", "Metadata",
+    "MetaTable", "open_table", "parse_input", "short_slug", "collect_inputs", "date_line",
     "find_date", "finish", "furniture_reason", "is_author_note", "is_page_artefact",
     "is_share_widget", "load_tagger", "loadable_tags", "looks_like_html", "normalise",
     "parse_date", "parse_html", "parse_text", "plain_markdown", "prepare", "read_header",

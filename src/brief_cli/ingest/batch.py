@@ -11,8 +11,9 @@ from typing import Callable, Iterable
 
 from brief_cli.errors import FileProblem, UsageError
 from brief_cli.ingest.html import parse_html
-from brief_cli.ingest.ids import slugify, title_from_name, title_from_text
-from brief_cli.ingest.model import InputSource, Options, Outcome, Prepared
+from brief_cli.ingest.ids import format_id, short_slug, title_from_name, title_from_text
+from brief_cli.ingest.metadata import Metadata, MetaTable
+from brief_cli.ingest.model import Draft, InputSource, Options, Outcome, Prepared
 from brief_cli.ingest.plain import parse_text
 from brief_cli.ingest.reading import looks_like_html, plain_markdown, read_source
 from brief_cli.lang import has_han
@@ -21,51 +22,76 @@ from brief_cli.taxonomy import Taxonomy
 from brief_cli.yamlio import MAX_FILE_BYTES
 
 
-def prepare(source: InputSource, options: Options, *, today: date | None = None) -> Prepared:
-    """Read, clean and parse one input into an untagged Article (id from the title)."""
+def parse_input(name: str, text: str) -> Draft:
+    """The draft of one decoded input, by its kind: HTML, Markdown or plain text."""
+    if looks_like_html(name, text):
+        return parse_html(text)
+    if name.lower().endswith((".md", ".markdown")):
+        return parse_text(plain_markdown(text))
+    return parse_text(text)
+
+
+def prepare(source: InputSource, options: Options, *, meta: Metadata | None = None,
+            today: date | None = None) -> Prepared:
+    """Read, clean and parse one input into an untagged Article.
+
+    Metadata comes from the command line first, then the input's row of a --meta table
+    (``meta``), then the text itself; what was found nowhere is said in the notes."""
     decoded = read_source(source)
-    if looks_like_html(source.name, decoded.text):
-        draft = parse_html(decoded.text)
-    elif source.name.lower().endswith((".md", ".markdown")):
-        draft = parse_text(plain_markdown(decoded.text))
-    else:
-        draft = parse_text(decoded.text)
+    draft = parse_input(source.name, decoded.text)
     if not draft.paragraphs:
         raise FileProblem("no article text found"
                           + (f" (cleaning removed {len(draft.dropped)} lines of page furniture; "
                              "see --dry-run)" if draft.dropped else ""))
+    meta = meta or Metadata()
     notes: list[str] = []
     if decoded.detected:
         notes.append(f"read as {decoded.label}")
-    title = draft.title
+    title = options.title or meta.title or draft.title
     if not title:
         title = title_from_name(source.name) if source.path else title_from_text(draft.paragraphs)
-        notes.append("no title found: used the " + ("file name" if source.path else "first words"))
-    published = options.published or draft.published
+        notes.append("no title found: used the " + ("file name" if source.path else "first words")
+                     + " (set one with --title)")
+    published = options.published or meta.published or draft.published
     if published is None:
+        if options.batch and not options.allow_undated:
+            raise FileProblem("no date found in the text" + (" or its metadata row" if meta.where
+                                                             else ""),
+                              hint="give --date, a date column with --meta, or --allow-undated")
         if source.path is not None:
             published = datetime.fromtimestamp(source.path.stat().st_mtime).date()
-            notes.append(f"no date found: used the file's date {published} (set one with --date)")
+            notes.append(f"no date found: used the file's date {published}, which is not a "
+                         "publication date (set one with --date)")
         else:
             published = today or date.today()
-            notes.append(f"no date found: used today {published} (set one with --date)")
-    source_name = options.source or draft.source
+            notes.append(f"no date found: used today {published}, which is not a publication "
+                         "date (set one with --date)")
+    source_name = options.source or meta.source or draft.source
     if not source_name:
         source_name = "Unknown"
         notes.append("no source found (set one with --source)")
-    article_id = options.article_id or slugify(title)
-    if not options.article_id and draft.language == "zh" and has_han(title):
+    authors = options.authors or meta.authors or draft.authors
+    slug = short_slug(title)
+    if draft.language == "zh" and has_han(title):
         from brief_cli.ingest.chinese import slug_of
 
-        article_id = slug_of(title)  # pinyin: an id anyone can type
+        slug = slug_of(title)  # pinyin: an id anyone can type
+    if options.article_id or meta.article_id:
+        article_id = options.article_id or meta.article_id
+    elif options.id_format:
+        article_id = format_id(options.id_format, title=title, source=source_name,
+                               published=published, authors=authors,
+                               file_name=source.name if source.path else None, slug=slug)
+    else:
+        article_id = slug
     passages = tuple(
         Passage(id=f"p{i + 1:02d}", article_id=article_id, index=i, text=text, kind="context")
         for i, text in enumerate(draft.paragraphs))
     article = Article(
         id=article_id, title=title, source=source_name, published=published,
-        language=options.language or draft.language or "en", passages=passages,
-        authors=draft.authors, section=draft.section, author_note=draft.author_note,
-        url=draft.url)
+        language=options.language or meta.language or draft.language or "en",
+        passages=passages, authors=authors, section=options.section or meta.section
+        or draft.section, author_note=draft.author_note, url=options.url or meta.url or draft.url)
     return Prepared(source, article, draft, decoded.label, tuple(notes))
 
 
@@ -120,13 +146,16 @@ class Ingester:
     One bad input never stops the batch: each gives an Outcome (ingested, skipped, failed).
     """
 
-    def __init__(self, out_dir: Path | None, taxonomy: Taxonomy, options: Options, tagger=None):
+    def __init__(self, out_dir: Path | None, taxonomy: Taxonomy, options: Options, tagger=None,
+                 *, meta: MetaTable | None = None):
         self.out_dir = out_dir
         self.taxonomy = taxonomy
         self.options = options
         self.tagger = tagger
+        self.meta = meta
         self.taken: dict[str, Path] = {}  # article id -> its file, from the file names
         self.written: dict[str, Article] = {}  # in this batch
+        self._titles: dict[str, list[str]] | None = None  # title -> ids in the corpus
         if out_dir is not None and out_dir.is_dir():
             from brief_cli.corpus import corpus_files
 
@@ -145,7 +174,13 @@ class Ingester:
         from brief_cli.errors import BriefError
 
         try:
-            prepared = prepare(source, self.options)
+            row = None
+            if self.meta is not None and source.path is not None:
+                row = self.meta.lookup(source.name)
+            prepared = prepare(source, self.options, meta=row)
+            if self.meta is not None and row is None:
+                prepared = replace(prepared, notes=(
+                    f"no row in {self.meta.path.name}", *prepared.notes))
             return self._place(prepared)
         except BriefError as exc:
             return Outcome(source.name, "failed", reason=str(exc))
@@ -154,18 +189,46 @@ class Ingester:
                            reason=f"unexpected error ({type(exc).__name__}: {exc}); "
                                   "please report it with the file")
 
+    def _same_in_corpus(self, article: Article) -> Article | None:
+        """The article of the corpus with the same title and text, whatever its id."""
+        from brief_cli.corpus import load_article_file
+
+        if self._titles is None:
+            self._titles = {}
+            for article_id, path in self.taken.items():
+                title = _title_of(path)
+                if title is not None:
+                    self._titles.setdefault(title, []).append(article_id)
+        for article_id in self._titles.get(article.title, ()):
+            if article_id in self.written:
+                continue
+            existing, _ = load_article_file(self.taken[article_id], self.taxonomy)
+            if existing is not None and _same_text(existing, article):
+                return existing
+        return None
+
     def _place(self, prepared: Prepared) -> Outcome:
         from brief_cli.corpus import article_to_yaml, load_article_file, load_article_text
 
         article = prepared.article
         if self.tagger is not None:
             article, left_out = loadable_tags(with_tags(article, self.tagger), self.taxonomy)
+            # The preview (dry run, skipped inputs) shows the tags a real ingest writes.
+            prepared = replace(prepared, article=article)
             if left_out:
                 prepared = replace(prepared, notes=prepared.notes + (
                     "left out tags: " + ", ".join(left_out),))
         base = article.id
         article_id = base
         replace_existing = False
+        if (self.out_dir is not None and not self.options.force
+                and not self.options.article_id):
+            existing = self._same_in_corpus(article)
+            if existing is not None:
+                return Outcome(prepared.source.name, "skipped", existing.id,
+                               len(article.passages), existing.path,
+                               f"already in the corpus as {existing.id}",
+                               prepared=replace(prepared, article=with_id(article, existing.id)))
         n = 1
         while article_id in self.taken or article_id in self.written:
             if article_id in self.written and _same_text(self.written[article_id], article):
@@ -177,7 +240,7 @@ class Ingester:
                     if not self.options.force:
                         return Outcome(prepared.source.name, "skipped", article_id,
                                        len(article.passages), existing.path,
-                                       "already in the corpus",
+                                       f"already in the corpus as {article_id}",
                                        prepared=prepared)
                     replace_existing = True
                     break
@@ -223,6 +286,27 @@ def _same_text(a: Article, b: Article) -> bool:
     return a.title == b.title and [p.text for p in a.passages] == [p.text for p in b.passages]
 
 
+def _title_of(path: Path) -> str | None:
+    """The title of a corpus file, read from its head only (the title comes before the
+    passages): finding an article already in the corpus must not load the whole corpus."""
+    import yaml
+
+    try:
+        with path.open("rb") as stream:
+            head = stream.read(8192).decode("utf-8", "replace")
+    except OSError:
+        return None
+    end = head.find("\npassages:")
+    if end < 0:
+        return None
+    try:
+        data = yaml.safe_load(head[:end])
+    except yaml.YAMLError:
+        return None
+    title = data.get("title") if isinstance(data, dict) else None
+    return title if isinstance(title, str) else None
+
+
 def target_folder(out_dir: Path | None, corpus: Path | None, *, dry_run: bool = False
                   ) -> Path | None:
     """Where ingest writes: --out (created if missing), else the corpus folder chosen with
@@ -249,6 +333,16 @@ def target_folder(out_dir: Path | None, corpus: Path | None, *, dry_run: bool = 
         return None  # nothing will be written, and there is nowhere it could go
     raise UsageError("ingest needs a folder to write to (the bundled corpus is read-only)",
                      hint=f"give --out DIR, or --corpus DIR, or set {ENV_CORPUS}")
+
+
+def check_language(value: str) -> str:
+    """A --language code as given (lowercased), or UsageError."""
+    import re
+
+    code = value.strip().lower()
+    if not re.fullmatch(r"[a-z]{2,3}(?:-[a-z0-9]{2,8})*", code):
+        raise UsageError(f"--language takes a language code like en, fr or zh, got {value!r}")
+    return code
 
 
 def check_date(value: str) -> date:

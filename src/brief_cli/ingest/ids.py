@@ -26,6 +26,68 @@ def slugify(title: str, *, max_length: int = 60) -> str:
     return slug.strip("-") or "article"
 
 
+# Words an id can do without: 'us-debt-trap-diplomacy-rhetoric', not 'as-us-debt-trap-...'.
+STOP_WORDS = frozenset(
+    "a an the of and or nor but in on at to for with by from as is are was were be been its it "
+    "that this these those into onto over under about than vs via amid up out off how why what "
+    "when where who whom which will would can could may might must should has have had do does "
+    "did not no so if".split())
+ID_LENGTH = 40
+ID_WORDS = 5
+
+
+def short_slug(title: str, *, max_length: int = ID_LENGTH, max_words: int = ID_WORDS) -> str:
+    """A short, readable id from a title: stop words dropped, at most ``max_words`` words and
+    ``max_length`` characters, cut at a word boundary:
+    'As US "Debt Trap Diplomacy" Rhetoric Heats Up' -> 'us-debt-trap-diplomacy-rhetoric'."""
+    words = [w for w in slugify(title, max_length=10_000).split("-") if w]
+    if words == ["article"] and "article" not in title.lower():
+        return "article"
+    content = [w for w in words if w not in STOP_WORDS] or words
+    kept: list[str] = []
+    for word in content[:max_words]:
+        if kept and len("-".join([*kept, word])) > max_length:
+            break
+        kept.append(word[:max_length])
+    return "-".join(kept) or "article"
+
+
+ID_FIELDS = ("slug", "title", "source", "date", "year", "author", "file")
+
+
+def format_id(template: str, *, title: str, source: str, published, authors: Sequence[str],
+              file_name: str | None, slug: str | None = None) -> str:
+    """An id from a template such as '{source}-{date}-{slug}' (fields: slug, the short id from
+    the title; title, the whole title; source; date; year; author, the first author's last
+    name; file, the input's file name without extension)."""
+    values = {
+        "slug": slug or short_slug(title),
+        "title": slugify(title, max_length=MAX_ID_LENGTH),
+        "source": short_slug(source, max_words=3, max_length=20),
+        "date": published.isoformat(),
+        "year": f"{published.year:04d}",
+        "author": slugify(authors[0].split()[-1]) if authors else "",
+        "file": slugify(Path(file_name).stem, max_length=MAX_ID_LENGTH) if file_name else "",
+    }
+
+    def value(m: re.Match) -> str:
+        return values[m.group(1)]
+
+    rendered = re.sub(r"\{(\w+)\}", value, template)
+    return slugify(rendered, max_length=MAX_ID_LENGTH)
+
+
+def check_id_format(template: str) -> str:
+    """An --id-format as given, or UsageError when it names an unknown field or none."""
+    names = re.findall(r"\{([^{}]*)\}", template)
+    unknown = [n for n in names if n not in ID_FIELDS]
+    if unknown or not names:
+        what = f"unknown field {{{unknown[0]}}}" if unknown else "no field"
+        raise UsageError(f"--id-format has {what}: {template!r}",
+                         hint="fields: " + ", ".join("{" + f + "}" for f in ID_FIELDS))
+    return template
+
+
 def title_from_name(name: str) -> str:
     stem = Path(name).stem
     return squash(re.sub(r"[_]+|(?<=\w)-(?=\w)", " ", stem)) or "Untitled"

@@ -51,9 +51,16 @@ class Options:
     source: str | None = None
     published: date | None = None
     language: str | None = None
+    title: str | None = None
+    authors: tuple[str, ...] = ()
+    url: str | None = None
+    section: str | None = None
     force: bool = False
     dry_run: bool = False
     tag: bool = True
+    id_format: str | None = None  # e.g. '{source}-{date}-{slug}'
+    allow_undated: bool = False  # in a batch, an input with no date found gets its file's date
+    batch: bool = False  # more than one input: a missing date is an error
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from rich.text import Text
 from brief_cli.ingest import Outcome, Prepared
 from brief_cli.render.common import (
     Column, OutputFormat, emit_rows, err, error_line, is_terminal, kind_text, lit, literal, note,
-    out, to_json,
+    out, to_json, warn,
 )
 
 STATUS_STYLES = {"ingested": "green", "skipped": "yellow", "failed": "red bold",
@@ -64,6 +64,24 @@ def summarise(outcomes: list[Outcome], seconds: float) -> None:
         if outcome.status == "failed":
             error_line(f"{outcome.input}: {outcome.reason}")
     note(summary_line(outcomes, seconds))
+
+
+def meta_report(table) -> None:
+    """Rows of a --meta table that matched no input, and duplicate keys (stderr)."""
+    for line in table.duplicates:
+        warn(line)
+    unmatched = table.unmatched()
+    if unmatched:
+        shown = ", ".join(unmatched[:5]) + (f" and {len(unmatched) - 5} more"
+                                            if len(unmatched) > 5 else "")
+        warn(f"{len(unmatched)} row{'s' * (len(unmatched) != 1)} of {table.path.name} matched "
+             f"no input: {shown}")
+    if table.missing:
+        shown = ", ".join(table.missing[:5]) + (f" and {len(table.missing) - 5} more"
+                                                if len(table.missing) > 5 else "")
+        warn(f"{len(table.missing)} input{'s' * (len(table.missing) != 1)} had no row in "
+             f"{table.path.name}: {shown}")
+    note(f"{table.path.name}: {len(table.used)} of {len(table.rows)} rows matched an input")
 
 
 @contextmanager
