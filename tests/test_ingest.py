@@ -971,10 +971,10 @@ def test_the_same_text_twice_in_one_batch_is_skipped(run, tmp_path):
 def test_an_unexpected_error_fails_only_that_input(tmp_path, inputs, taxonomy, monkeypatch):
     real = core.parse_text
 
-    def flaky(text):
+    def flaky(text, **options):
         if "Wind Farms" in text:
             raise ValueError("boom")
-        return real(text)
+        return real(text, **options)
 
     monkeypatch.setattr(batch, "parse_text", flaky)
     ingester = core.Ingester(tmp_path, taxonomy, core.Options(tag=False))

@@ -88,6 +88,11 @@ def ingest(
         help="Show what would be written (metadata, numbered passages, what was removed; "
              "with --format json, the articles as JSON); write nothing.")
     ] = False,
+    keep: Annotated[Optional[List[str]], typer.Option(
+        "--keep", metavar="WHAT", show_default=False,
+        help="Leave in what cleaning drops: procedural (lines of meeting records such as "
+             "'(spoke in French)' or 'The President: ...'), captions, pull-quotes; repeatable.")
+    ] = None,
     no_tag: Annotated[bool, typer.Option(
         "--no-tag", help="Leave the passages untagged (kind: context, no sectors or actors).")
     ] = False,
@@ -131,7 +136,8 @@ def ingest(
         language=core.check_language(language) if language else None,
         section=text(section),
         published=core.check_date(published) if published else None,
-        allow_undated=allow_undated, force=force, dry_run=dry_run, tag=not no_tag)
+        allow_undated=allow_undated, keep=core.check_keep(keep or ()), force=force,
+        dry_run=dry_run, tag=not no_tag)
     if (meta_key or meta_map) and meta is None:
         raise UsageError("--meta-key and --meta-map need --meta FILE")
     table = core.open_table(meta, meta_key, meta_map or ()) if meta is not None else None

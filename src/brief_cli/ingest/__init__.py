@@ -26,6 +26,7 @@ from brief_cli.decode import MAX_INPUT_BYTES
 from brief_cli.ingest.batch import (
     Ingester,
     check_date,
+    check_keep,
     check_language,
     parse_input,
     load_tagger,
@@ -69,7 +70,7 @@ from brief_cli.ingest.reading import (
 __all__ = [
     "HTML_HINT", "MAX_INPUT_BYTES", "HTML_SUFFIXES", "INPUT_SUFFIXES", "MAX_PASSAGE_CHARS", "TARGET_PASSAGE_CHARS",
     "TEXT_SUFFIXES", "Draft", "Dropped", "Ingester", "InputSource", "Options", "Outcome",
-    "Prepared", "body_paragraphs", "check_date", "check_id", "check_id_format", "check_language", "format_id", "Metadata",
+    "Prepared", "body_paragraphs", "check_date", "check_id", "check_id_format", "check_keep", "check_language", "format_id", "Metadata",
     "MetaTable", "open_table", "parse_input", "short_slug", "collect_inputs", "date_line",
     "find_date", "finish", "furniture_reason", "is_author_note", "is_page_artefact",
     "is_share_widget", "load_tagger", "loadable_tags", "looks_like_html", "normalise",

@@ -22,13 +22,13 @@ from brief_cli.taxonomy import Taxonomy
 from brief_cli.yamlio import MAX_FILE_BYTES
 
 
-def parse_input(name: str, text: str) -> Draft:
+def parse_input(name: str, text: str, keep: frozenset[str] = frozenset()) -> Draft:
     """The draft of one decoded input, by its kind: HTML, Markdown or plain text."""
     if looks_like_html(name, text):
-        return parse_html(text)
+        return parse_html(text, keep=keep)
     if name.lower().endswith((".md", ".markdown")):
-        return parse_text(plain_markdown(text))
-    return parse_text(text)
+        return parse_text(plain_markdown(text), keep=keep)
+    return parse_text(text, keep=keep)
 
 
 def prepare(source: InputSource, options: Options, *, meta: Metadata | None = None,
@@ -38,7 +38,7 @@ def prepare(source: InputSource, options: Options, *, meta: Metadata | None = No
     Metadata comes from the command line first, then the input's row of a --meta table
     (``meta``), then the text itself; what was found nowhere is said in the notes."""
     decoded = read_source(source)
-    draft = parse_input(source.name, decoded.text)
+    draft = parse_input(source.name, decoded.text, options.keep)
     if not draft.paragraphs:
         raise FileProblem("no article text found"
                           + (f" (cleaning removed {len(draft.dropped)} lines of page furniture; "
@@ -333,6 +333,16 @@ def target_folder(out_dir: Path | None, corpus: Path | None, *, dry_run: bool = 
         return None  # nothing will be written, and there is nowhere it could go
     raise UsageError("ingest needs a folder to write to (the bundled corpus is read-only)",
                      hint=f"give --out DIR, or --corpus DIR, or set {ENV_CORPUS}")
+
+
+def check_keep(values) -> frozenset[str]:
+    """--keep values, checked against what cleaning can leave in."""
+    from brief_cli.ingest.model import KEEPABLE
+
+    for value in values:
+        if value not in KEEPABLE:
+            raise UsageError(f"--keep takes {', '.join(KEEPABLE)}; got {value!r}")
+    return frozenset(values)
 
 
 def check_language(value: str) -> str:

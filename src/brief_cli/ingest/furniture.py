@@ -41,7 +41,14 @@ def is_share_widget(line: str) -> bool:
         return False
     if not all(t in _SHARE_WORDS for t in tokens):
         return False
-    return "share" in tokens or "tweet" in tokens or len(tokens) >= 2
+    # Two share words are a widget only with a network or an action among them: 'On this'
+    # opening a speech is not one.
+    return bool(_SHARE_ACTIONS.intersection(tokens))
+
+
+_SHARE_ACTIONS = frozenset(
+    "share shares sharing tweet print email mail facebook twitter whatsapp linkedin wechat "
+    "weibo telegram reddit pinterest messenger flipboard qzone sms bookmark".split())
 
 
 def parse_breadcrumb(line: str) -> str | None:
@@ -89,6 +96,61 @@ _PROVENANCE = re.compile(
     r"(?:appeared|published|ran)\b", re.I)
 _CAPTION = re.compile(r"^\[(?:photo|image|file photo|picture|video)\b[^\]]*\]$|"
                       r"^(?:photo|image|file photo|picture)\s*(?:/|:)\s*\S", re.I)
+# A news photo caption: 'FILE - A port in ... (AP Photo/Jane Doe)', 'Image caption ...',
+# '... (Photo: Reuters)', 'Photo by Jane Doe/Getty Images'.
+_NEWS_CAPTION = re.compile(
+    r"^FILE\s*[-–—]\s+\S|^(?:image|photo|video) (?:caption|credit|source)\b|^caption\s*:|"
+    r"\((?:AP|AFP|EPA|Reuters|Xinhua|Getty)?\s*(?:Photo|Image|Picture)s?\b[^)]{0,80}\)\.?$|"
+    r"\bphoto(?:graph)?s? (?:by|courtesy of)\b.{0,80}$|"
+    r"/\s*(?:Getty Images|Reuters|AFP|AP|EPA|Xinhua|Shutterstock)\)?\.?$", re.I)
+
+# Procedural lines of parliamentary and UN records: interpretation notes, the chair's moves,
+# the presiding officer's words, 'Address by ...' headings.
+INTERPRETATION = re.compile(r"\s*\((?:spoke|continued) in [A-Z][a-z]+\)\s*")
+_PROCEDURAL_LINE = re.compile(
+    r"^\((?:spoke|continued) in [A-Z][a-z]+(?:;[^()]{0,80})?\)$|"
+    r"^\(interpretation from [A-Z][a-z]+\)$|^\(The speaker [^()]{0,80}\)$|"
+    r"^[A-Z][\w.' -]{1,60}(?: \([A-Z][^()]{1,40}\))?(?:, [A-Z][\w -]{1,40})?,? "
+    r"(?:took|returned to|resumed) the Chair\.?$|"
+    r"^The (?:Acting |Temporary )?(?:President|Chair(?:man|woman|person)?|Vice-President) "
+    r"(?:returned to|took|resumed|left) the Chair\.?$|"
+    r"^The meeting (?:rose|was (?:called to order|suspended|adjourned|resumed))\b.{0,60}$|"
+    r"^[A-Z][\w.' -]{1,80} was escorted (?:into|from|to) the\b.{0,80}$|"
+    r"^Agenda item \d+\b.{0,80}$")
+_PROCEDURAL_PARAGRAPH = re.compile(
+    r"^The (?:Acting |Temporary )?(?:President|Chair(?:man|woman|person)?|Vice-President|"
+    r"Secretary-General)(?: \((?:spoke|continued) in [A-Z][a-z]+\))?:\s|"
+    r"^(?:Address|Statement) by\b")
+_SPEAKER_LABEL = re.compile(
+    r"^(?:Mr|Mrs|Ms|Miss|Sir|Dame|Dr|Lord|Lady|Prince|Princess|Sheikh|Sheikha|King|Queen|"
+    r"President|Prime Minister|Archbishop|Cardinal|Monsignor)\.? [^:()]{1,80}"
+    r"\([A-Z][^()]{1,60}\)(?: \((?:spoke|continued) in [A-Z][a-z]+\))?:\s+")
+
+
+def procedural_line(text: str) -> bool:
+    """A line of a meeting record that is no part of a speech: '(spoke in French)',
+    'The President returned to the Chair.', 'The meeting rose at 1 p.m.'."""
+    return len(text) <= 160 and bool(_PROCEDURAL_LINE.match(text))
+
+
+def procedural_paragraph(text: str) -> bool:
+    """The presiding officer's words ('The President: On behalf of the General Assembly, I
+    wish to thank ...'), or an 'Address by ...' heading."""
+    m = _PROCEDURAL_PARAGRAPH.match(text)
+    if m is None:
+        return False
+    return not m.group().startswith(("Address", "Statement")) or len(text) <= 300
+
+
+def speaker_label(text: str) -> str | None:
+    """The 'Mr. Doe (Freedonia) (spoke in French): ' that opens a speech in a record."""
+    m = _SPEAKER_LABEL.match(text)
+    return m.group() if m else None
+
+
+def is_caption(text: str) -> bool:
+    """A photo or video caption or credit line."""
+    return len(text) <= 300 and bool(_CAPTION.search(text) or _NEWS_CAPTION.search(text))
 _PAGE_ARTEFACT = re.compile(
     r"^(?:[\dA-Z/.()\-–—]+\s*){1,4}$|^page \d+(?: of \d+)?$|^[-–—]\s*\d+\s*[-–—]$", re.I)
 

@@ -17,7 +17,7 @@ from brief_cli.ingest.reading import squash
 HTML_HINT = "install the html extra: pip install trafilatura lxml_html_clean"
 
 
-def parse_html(html: str) -> Draft:
+def parse_html(html: str, *, keep: frozenset[str] = frozenset()) -> Draft:
     """Main text and metadata of a saved web page (needs trafilatura, the ``html`` extra)."""
     try:
         import trafilatura
@@ -48,7 +48,7 @@ def parse_html(html: str) -> Draft:
             blocks.extend(squash("".join(item.itertext())) for item in element.iterchildren())
         else:
             blocks.append(text)
-    extracted = parse_text("\n\n".join(b for b in blocks if b))
+    extracted = parse_text("\n\n".join(b for b in blocks if b), keep=keep)
     authors = split_names(doc.author) if doc.author else extracted.authors
     published = None
     if doc.date:

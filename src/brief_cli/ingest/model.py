@@ -9,6 +9,9 @@ from pathlib import Path
 from brief_cli.model import Article
 
 TEXT_SUFFIXES = (".txt", ".text", ".md", ".markdown")
+# What cleaning drops that a user can ask to keep (--keep).
+KEEPABLE = ("procedural", "captions", "pull-quotes")
+
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 INPUT_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES
 
@@ -61,6 +64,7 @@ class Options:
     id_format: str | None = None  # e.g. '{source}-{date}-{slug}'
     allow_undated: bool = False  # in a batch, an input with no date found gets its file's date
     batch: bool = False  # more than one input: a missing date is an error
+    keep: frozenset[str] = frozenset()  # what cleaning leaves in: KEEPABLE
 
 
 @dataclass(frozen=True)

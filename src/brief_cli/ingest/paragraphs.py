@@ -10,7 +10,9 @@ import statistics
 from dataclasses import dataclass, replace
 from typing import Callable, Sequence
 
-from brief_cli.ingest.furniture import LIST_HEADING, furniture_reason, is_page_artefact
+from brief_cli.ingest.furniture import (
+    INTERPRETATION, LIST_HEADING, furniture_reason, is_caption, is_page_artefact,
+    procedural_line, procedural_paragraph, speaker_label)
 from brief_cli.ingest.model import MAX_PASSAGE_CHARS, TARGET_PASSAGE_CHARS, Draft, Dropped
 from brief_cli.ingest.reading import squash
 from brief_cli.ingest.sentence_ends import CONTINUES, TERMINAL, dangling, ends_sentence, first_word
@@ -32,14 +34,25 @@ class _Line:
     kind: str = "text"  # text | blank | soft (dropped, joins across) | hard (dropped, breaks)
 
 
-def _classify_lines(lines: Sequence[str], dropped: list[Dropped]) -> list[_Line]:
+def _classify_lines(lines: Sequence[str], dropped: list[Dropped],
+                    keep: frozenset[str] = frozenset()) -> list[_Line]:
     out: list[_Line] = []
     in_list = False
+    procedural = "procedural" not in keep
+    captions = "captions" not in keep
     for raw in lines:
         text = raw.strip()
         indent = len(raw) - len(raw.lstrip(" "))
         if not text:
             out.append(_Line("", 0, "blank"))
+            continue
+        # A line of its own only when it starts like one: the rest of a wrapped one ('Vice-
+        # President, took the Chair.') is found as a paragraph.
+        if procedural and text.startswith(("(", "The ")) and procedural_line(text):
+            dropped.append(Dropped("procedural line", text))
+            # '(spoke in French)' sits inside a paragraph; 'The President took the Chair.'
+            # stands between two.
+            out.append(_Line(text, indent, "soft" if text.startswith("(") else "hard"))
             continue
         if not re.search(r"\w", text):
             dropped.append(Dropped("stray fragment", text))
@@ -64,7 +77,9 @@ def _classify_lines(lines: Sequence[str], dropped: list[Dropped]) -> list[_Line]
             continue
         in_list = False
         reason = furniture_reason(text) if len(text) <= 600 else None
-        if reason is not None:
+        if reason is None and captions and is_caption(text):
+            reason = "caption"
+        if reason is not None and (captions or reason != "photo caption"):
             dropped.append(Dropped(reason, text))
             out.append(_Line(text, indent, "hard"))
             continue
@@ -169,9 +184,13 @@ def _vocabulary_of(text: str) -> Callable[[], tuple[set[str], set[str]]]:
     return get
 
 
-def body_paragraphs(lines: Sequence[str], dropped: list[Dropped]) -> list[str]:
-    """Paragraphs of the body text, furniture and stray fragments removed (and recorded)."""
-    classified = _classify_lines(lines, dropped)
+def body_paragraphs(lines: Sequence[str], dropped: list[Dropped],
+                    keep: frozenset[str] = frozenset()) -> list[str]:
+    """Paragraphs of the body text, furniture and stray fragments removed (and recorded).
+
+    ``keep`` names what not to drop: 'procedural' lines of meeting records, 'captions',
+    'pull-quotes'."""
+    classified = _classify_lines(lines, dropped, keep)
     runs = _runs(classified)
     layout = _layout(runs)
     vocabulary = _vocabulary_of("\n".join(lines))
@@ -198,7 +217,38 @@ def body_paragraphs(lines: Sequence[str], dropped: list[Dropped]) -> list[str]:
             merged[-1] = _join(merged[-1], piece, vocabulary)
         else:
             merged.append(piece)
-    return _settle_fragments([squash(p) for p in merged], dropped)
+    paragraphs = _settle_fragments([squash(p) for p in merged], dropped, keep)
+    if "pull-quotes" not in keep:
+        paragraphs = drop_pull_quotes(paragraphs, dropped)
+    return paragraphs
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+")
+
+
+def _sentence_key(text: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", text.casefold()).split())
+
+
+def drop_pull_quotes(paragraphs: list[str], dropped: list[Dropped]) -> list[str]:
+    """Drop a short paragraph whose every sentence is also a sentence of a longer paragraph:
+    a pull quote, which would index the same words twice. Linear in the text."""
+    owners: dict[str, int] = {}  # sentence key -> length of the longest paragraph holding it
+    for paragraph in paragraphs:
+        for sentence in _SENTENCE_END.split(paragraph):
+            key = _sentence_key(sentence)
+            if len(key) >= 20:
+                owners[key] = max(owners.get(key, 0), len(paragraph))
+    out = []
+    for paragraph in paragraphs:
+        if len(paragraph) <= 400:
+            keys = [_sentence_key(s) for s in _SENTENCE_END.split(paragraph)]
+            keys = [k for k in keys if k]
+            if keys and all(len(k) >= 20 and owners.get(k, 0) > len(paragraph) for k in keys):
+                dropped.append(Dropped("pull quote", paragraph))
+                continue
+        out.append(paragraph)
+    return out
 
 
 def _is_heading(text: str) -> bool:
@@ -206,11 +256,30 @@ def _is_heading(text: str) -> bool:
             and not dangling(text) and not text[:1].islower())
 
 
-def _settle_fragments(paragraphs: list[str], dropped: list[Dropped]) -> list[str]:
-    """Drop headings and separators; attach lead-ins ('Mr. President,') and tiny sentences."""
+def _settle_fragments(paragraphs: list[str], dropped: list[Dropped],
+                      keep: frozenset[str] = frozenset()) -> list[str]:
+    """Drop headings, separators, procedural paragraphs and captions; attach lead-ins
+    ('Mr. President,') and tiny sentences."""
     out: list[str] = []
     carry = ""
     for text in paragraphs:
+        if "procedural" not in keep:
+            if procedural_paragraph(text) or procedural_line(text):
+                dropped.append(Dropped("procedural line", text))
+                continue
+            label = speaker_label(text)
+            if label:
+                dropped.append(Dropped("speaker label", label.strip()))
+                text = text[len(label):]
+            if "(spoke in" in text or "(continued in" in text:
+                for note in INTERPRETATION.findall(text):
+                    dropped.append(Dropped("procedural line", note.strip()))
+                text = squash(INTERPRETATION.sub(" ", text))
+                if not text:
+                    continue
+        if "captions" not in keep and is_caption(text):
+            dropped.append(Dropped("caption", text))
+            continue
         md = re.match(r"^#{1,6}\s+(.*)$", text)
         if md:
             dropped.append(Dropped("heading", md.group(1)))

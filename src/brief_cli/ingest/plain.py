@@ -8,9 +8,9 @@ from brief_cli.ingest.paragraphs import body_paragraphs, finish
 from brief_cli.ingest.reading import normalise
 
 
-def parse_text(text: str) -> Draft:
+def parse_text(text: str, *, keep: frozenset[str] = frozenset()) -> Draft:
     """Read a plain-text (or Markdown) article: metadata from its header, paragraphs from
-    its body."""
+    its body. ``keep`` names what cleaning should leave in (see ``body_paragraphs``)."""
     lines = normalise(text).split("\n")
     from brief_cli.lang import detect_language
 
@@ -21,7 +21,7 @@ def parse_text(text: str) -> Draft:
         return finish(draft, list(draft.dropped))
     header = read_header(lines)
     dropped = list(header.dropped)
-    paragraphs = body_paragraphs(lines[header.body_start:], dropped)
+    paragraphs = body_paragraphs(lines[header.body_start:], dropped, keep)
     return finish(Draft(
         title=header.title, source=header.source, section=header.section,
         authors=header.authors, published=header.published, url=header.url,

@@ -1,0 +1,113 @@
+"""Ingest cleaning: procedural lines of meeting records, captions and pull quotes dropped (and
+listed with the reason), or kept on request; share widgets told from speech openings."""
+
+from __future__ import annotations
+
+import pytest
+
+from brief_cli import ingest as core
+
+from helpers import dedent
+
+S1 = ("We are meeting at a time of great uncertainty for the world economy, and the choices we "
+      "make this year will shape the lives of our children.")
+S2 = "Our country has doubled its investment in renewable energy over the past five years."
+S3 = ("We therefore call on all Member States to support the new fund for adaptation, which "
+      "the small island States need most.")
+
+
+def reasons(draft: core.Draft) -> list[tuple[str, str]]:
+    return [(d.reason, d.text) for d in draft.dropped]
+
+
+RECORD = dedent(f"""
+    {S1}
+
+    (spoke in French)
+
+    {S2}
+
+    The President returned to the Chair.
+
+    Mr. Doe (Freedonia), Vice-President, took the
+    Chair.
+
+    {S3}
+
+    The Acting President: On behalf of the General Assembly, I wish to thank the Prime Minister of Freedonia for the statement he has just made.
+""")
+
+
+def test_procedural_lines_of_a_record_are_dropped_with_their_reason():
+    draft = core.parse_text(RECORD)
+    assert draft.paragraphs == (S1, S2, S3)
+    assert ("procedural line", "(spoke in French)") in reasons(draft)
+    assert ("procedural line", "The President returned to the Chair.") in reasons(draft)
+    assert ("procedural line", "Mr. Doe (Freedonia), Vice-President, took the Chair.") in (
+        reasons(draft))
+    assert any(r == "procedural line" and t.startswith("The Acting President: On behalf")
+               for r, t in reasons(draft))
+
+
+def test_an_interpretation_note_inside_a_paragraph_and_a_speaker_label_go():
+    text = (f"Ms. Roe (Freedonia) (spoke in Spanish): {S1} As the Secretary-General said,\n"
+            f"(spoke in English)\n“{S2}”\n")
+    draft = core.parse_text(text)
+    assert draft.paragraphs == (f"{S1} As the Secretary-General said, “{S2}”",)
+    assert ("speaker label", "Ms. Roe (Freedonia) (spoke in Spanish):") in reasons(draft)
+
+
+def test_keep_procedural_leaves_the_record_as_written():
+    draft = core.parse_text(RECORD, keep=frozenset({"procedural"}))
+    assert "The President returned to the Chair." in draft.paragraphs
+
+
+def test_a_speech_that_mentions_the_president_is_kept():
+    text = f"The President has chosen a timely theme for this session. {S1}\n\n{S2}\n"
+    assert core.parse_text(text).paragraphs[0].startswith("The President has chosen")
+
+
+@pytest.mark.parametrize("caption", [
+    "FILE - Containers are stacked at the port of Mombasa, Kenya, June 5, 2018. (AP Photo/Jane Doe)",
+    "Workers build a railway near Nairobi. (Photo: Reuters)",
+    "Image caption The new bridge opened last year",
+    "A solar farm outside Almaty. Photo by John Roe/Getty Images",
+])
+def test_captions_are_dropped_and_kept_on_request(caption):
+    text = f"{S1}\n\n{caption}\n\n{S2}\n"
+    draft = core.parse_text(text)
+    assert draft.paragraphs == (S1, S2)
+    assert ("caption", caption) in reasons(draft) or ("photo caption", caption) in reasons(draft)
+    kept = core.parse_text(text, keep=frozenset({"captions"}))
+    assert not any(r in ("caption", "photo caption") for r, _ in reasons(kept))
+
+
+def test_a_pull_quote_that_repeats_a_body_sentence_is_dropped():
+    quote = "Our country has doubled its investment in renewable energy over the past five years."
+    text = f"{S1}\n\n“{quote}”\n\n{S3} {S2}\n"
+    draft = core.parse_text(text)
+    assert draft.paragraphs == (S1, f"{S3} {S2}")
+    assert ("pull quote", f"“{quote}”") in reasons(draft)
+    kept = core.parse_text(text, keep=frozenset({"pull-quotes"}))
+    assert f"“{quote}”" in kept.paragraphs
+
+
+def test_a_short_paragraph_that_repeats_nothing_is_kept():
+    text = f"{S1}\n\n{S2}\n\n{S3}\n"
+    assert core.parse_text(text).paragraphs == (S1, S2, S3)
+
+
+def test_two_words_that_open_a_speech_are_not_a_share_widget():
+    text = f"On this\nspecial occasion, {S1[0].lower()}{S1[1:]}\n\n{S2}\n"
+    assert core.parse_text(text).paragraphs[0].startswith("On this special occasion, we are")
+
+
+def test_dry_run_lists_the_procedural_lines_it_dropped(run, tmp_path):
+    source = tmp_path / "speech.txt"
+    source.write_text(RECORD, encoding="utf-8")
+    result = run("ingest", source, "--dry-run", "--no-tag", "--date", "2015-09-28")
+    assert result.exit_code == 0
+    assert "\nremoved (procedural line): (spoke in French)\n" in result.stdout
+    bad = run("ingest", source, "--dry-run", "--keep", "everything")
+    assert bad.exit_code == 2
+    assert bad.stderr.startswith("error: --keep takes procedural, captions, pull-quotes")
