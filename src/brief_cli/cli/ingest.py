@@ -34,8 +34,8 @@ def ingest(
              "characters].")] = None,
     id_format: Annotated[Optional[str], typer.Option(
         "--id-format", metavar="TEMPLATE", rich_help_panel=_METADATA_PANEL, show_default=False,
-        help="Make ids from a template of {slug}, {title}, {source}, {date}, {year}, {author}, "
-             "{file}, e.g. '{source}-{date}-{slug}' \\[default: {slug}].")] = None,
+        help="Make ids from a template of the fields slug, title, source, date, year, author "
+             "and file in braces, e.g. {source}-{date}-{slug} \\[default: {slug}].")] = None,
     title: Annotated[Optional[str], typer.Option(
         "--title", metavar="TEXT", rich_help_panel=_METADATA_PANEL, show_default=False,
         help="Title of a single input, instead of the one found in it.")] = None,
@@ -66,14 +66,14 @@ def ingest(
         "--meta-key", metavar="COLUMN|TEMPLATE", rich_help_panel=_METADATA_PANEL,
         show_default=False,
         help="The --meta column holding the file name, or a template that builds it from "
-             "columns, e.g. '{ISO Code}_{Session}_{Year}' \\[default: a column named file, "
-             "filename or path].")] = None,
+             "columns, e.g. {Code}_{Year} \\[default: a column named file, filename or "
+             "path].")] = None,
     meta_map: Annotated[Optional[List[str]], typer.Option(
         "--meta-map", metavar="FIELD=COLUMN", rich_help_panel=_METADATA_PANEL,
         show_default=False,
         help="Which --meta column (or template of columns) gives a field: title, author, "
-             "source, date, url, language, section, id; e.g. 'author=Name of Person Speaking' "
-             "or 'title={Country}, {Year}' \\[default: columns named like the fields].")
+             "source, date, url, language, section, id; e.g. author=Speaker or "
+             "title={Country} \\[default: columns named like the fields].")
     ] = None,
     allow_undated: Annotated[bool, typer.Option(
         "--allow-undated", rich_help_panel=_METADATA_PANEL,
