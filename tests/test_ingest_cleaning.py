@@ -111,3 +111,41 @@ def test_dry_run_lists_the_procedural_lines_it_dropped(run, tmp_path):
     bad = run("ingest", source, "--dry-run", "--keep", "everything")
     assert bad.exit_code == 2
     assert bad.stderr.startswith("error: --keep takes procedural, captions, pull-quotes")
+
+
+# Hyphenation and PDF ligature splits ------------------------------------------------------------
+
+def test_a_compound_broken_at_a_line_end_keeps_its_hyphen():
+    text = ("Instead of well-thought-\nout, viable solutions, we are witnessing a disturbing\n"
+            "escalation of problems, drawing in more countries every year that passes by.\n")
+    assert "well-thought-out, viable" in core.parse_text(text).paragraphs[0]
+
+
+@pytest.mark.parametrize("broken, whole", [
+    ("inter-\nnational", "international"),
+    ("land-\nlocked", "landlocked"),
+    ("multilat-\neralism", "multilateralism"),
+    ("decision-\nmaking", "decision-making"),
+    ("long-\nterm", "long-term"),
+    ("Secretary-\nGeneral", "Secretary-General"),
+])
+def test_line_end_hyphens_are_undone_only_for_real_words(broken, whole):
+    text = f"We spoke of the {broken} questions again today, as we did in every\nsession.\n"
+    assert f"the {whole} questions" in core.parse_text(text).paragraphs[0]
+
+
+@pytest.mark.parametrize("split, whole", [
+    ("f low", "flow"), ("inf luential", "influential"), ("signif icant", "significant"),
+    ("ef fective", "effective"), ("of fice", "office"), ("f lagrant", "flagrant"),
+])
+def test_pdf_ligature_splits_are_joined(split, whole):
+    text = f"This is a {split} matter for the region and its people.\n"
+    assert core.parse_text(text).paragraphs == (f"This is a {whole} matter for the region and "
+                                                "its people.",)
+
+
+@pytest.mark.parametrize("words", ["of life", "if it", "wolf in", "grief for", "Gulf initiative",
+                                   "self less", "reef fishing", "half ill"])
+def test_real_word_pairs_after_an_f_stay_apart(words):
+    text = f"They spoke of {words} matters for the region and its people.\n"
+    assert words in core.parse_text(text).paragraphs[0]

@@ -8,7 +8,7 @@ import math
 import re
 import statistics
 from dataclasses import dataclass, replace
-from typing import Callable, Sequence
+from typing import Sequence
 
 from brief_cli.ingest.furniture import (
     INTERPRETATION, LIST_HEADING, furniture_reason, is_caption, is_page_artefact,
@@ -16,14 +16,11 @@ from brief_cli.ingest.furniture import (
 from brief_cli.ingest.model import MAX_PASSAGE_CHARS, TARGET_PASSAGE_CHARS, Draft, Dropped
 from brief_cli.ingest.reading import squash
 from brief_cli.ingest.sentence_ends import CONTINUES, TERMINAL, dangling, ends_sentence, first_word
+from brief_cli.ingest.words import Vocabulary, keep_hyphen, repair_ligatures
 from brief_cli.text import split_sentences
 
 # Paragraphs ---------------------------------------------------------------------------------
 
-_COMPOUND_LEFT = frozenset(
-    "self non ex so well long short high low middle follow decision state post pro anti counter "
-    "cross all half full large small far wide world two three four five one first second third "
-    "top mid twenty thirty forty fifty sixty seventy eighty ninety multi co vice".split())
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 
 
@@ -141,7 +138,7 @@ def _breaks_before(prev: _Line, line: _Line, layout: _Layout) -> bool:
     return room > len(first_word(line.text)) + 3  # measured: 97% precise on indented files
 
 
-def _join(left: str, right: str, vocabulary: Callable[[], tuple[set[str], set[str]]]) -> str:
+def _join(left: str, right: str, vocabulary: Vocabulary) -> str:
     """Join two pieces of one paragraph, undoing hyphenation at a line break."""
     if not left:
         return right
@@ -153,35 +150,12 @@ def _join(left: str, right: str, vocabulary: Callable[[], tuple[set[str], set[st
         tail = tail_match.group() if tail_match else ""
         if right[:1].isupper():
             return left + right  # "Secretary-\nGeneral"
-        words, hyphenated = vocabulary()
-        pair = f"{head}-{tail}".lower()
-        joined = (head + tail).lower()
-        if pair in hyphenated:
-            return left + right
-        if joined in words:
-            return left[:-1] + right
-        if head.lower() in _COMPOUND_LEFT or (head.lower() in words and tail.lower() in words
-                                              and len(tail) > 2):
+        if keep_hyphen(head, tail, vocabulary):
             return left + right
         return left[:-1] + right
     if left.endswith(("—", "–")) and not left[-2:-1].isspace():
         return left + right
     return left + " " + right
-
-
-def _vocabulary_of(text: str) -> Callable[[], tuple[set[str], set[str]]]:
-    cache: list[tuple[set[str], set[str]]] = []
-
-    def get() -> tuple[set[str], set[str]]:
-        if not cache:
-            # Words as split across lines are not whole words: look only inside lines.
-            inner = re.sub(r"\S*-\n\s*\S*", " ", text)
-            words = {w.lower() for w in _WORD.findall(inner)}
-            hyphenated = {h.lower() for h in re.findall(r"[^\W\d_]+-[^\W\d_]+", inner)}
-            cache.append((words, hyphenated))
-        return cache[0]
-
-    return get
 
 
 def body_paragraphs(lines: Sequence[str], dropped: list[Dropped],
@@ -193,7 +167,7 @@ def body_paragraphs(lines: Sequence[str], dropped: list[Dropped],
     classified = _classify_lines(lines, dropped, keep)
     runs = _runs(classified)
     layout = _layout(runs)
-    vocabulary = _vocabulary_of("\n".join(lines))
+    vocabulary = Vocabulary("\n".join(lines))
     pieces: list[str] = []  # paragraphs as built from runs, before cross-run joins
     starts_run: list[bool] = []
     for run in runs:
@@ -217,7 +191,8 @@ def body_paragraphs(lines: Sequence[str], dropped: list[Dropped],
             merged[-1] = _join(merged[-1], piece, vocabulary)
         else:
             merged.append(piece)
-    paragraphs = _settle_fragments([squash(p) for p in merged], dropped, keep)
+    paragraphs = _settle_fragments([repair_ligatures(squash(p), vocabulary) for p in merged],
+                                   dropped, keep)
     if "pull-quotes" not in keep:
         paragraphs = drop_pull_quotes(paragraphs, dropped)
     return paragraphs

@@ -1,0 +1,141 @@
+"""Which words are real: the article's own vocabulary, and a dictionary when one is installed.
+
+Two repairs need it: undoing hyphenation at a line end ('inter-\\nnational' -> 'international',
+but 'well-thought-\\nout' stays), and joining the words that PDF text extraction splits at an
+'fl', 'fi' or 'ff' ligature ('f low', 'inf luential', 'signif icant', 'ef fective').
+
+The dictionary is wordfreq's English word list (word frequencies from Wikipedia, subtitles,
+news, books, the web...), installed with the ``words`` extra. A word counts as real when it is
+used at least about 30 times in a billion words (Zipf 1.5): common enough to leave out OCR and
+extraction debris ('signif', 'luential'), rare enough to keep 'multilateralism'. Without the
+extra, the article's own words decide alone.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Callable
+
+WORDS_HINT = "install the words extra for a dictionary: pip install 'brief-cli[words]'"
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+REAL = 1.5  # Zipf: log10 of uses per billion words
+COMMON = 2.5
+
+
+@lru_cache(maxsize=1)
+def dictionary() -> dict[str, float] | None:
+    """wordfreq's English frequencies (word -> share of all words), loaded once; None when
+    wordfreq is not installed."""
+    try:
+        import wordfreq
+    except ImportError:
+        return None
+    return wordfreq.get_frequency_dict("en", wordlist="large")
+
+
+def zipf(word: str) -> float:
+    """How common a word is on the Zipf scale (0: unknown; 3: once a million words)."""
+    import math
+
+    table = dictionary()
+    freq = table.get(word.lower()) if table else None
+    return math.log10(freq) + 9 if freq else 0.0
+
+
+class Vocabulary:
+    """The words of one text (as written within lines), and its hyphenated compounds."""
+
+    def __init__(self, text: str):
+        self._text = text
+        self._words: set[str] | None = None
+        self._hyphenated: set[str] | None = None
+        self.used_dictionary = False
+        self.missed_dictionary = False  # a decision wanted the dictionary, which is missing
+
+    def _load(self) -> None:
+        # Words as split across lines are not whole words: look only inside lines.
+        inner = re.sub(r"\S*-\n\s*\S*", " ", self._text)
+        self._words = {w.lower() for w in _WORD.findall(inner)}
+        self._hyphenated = {h.lower() for h in re.findall(r"[^\W\d_]+-[^\W\d_]+", inner)}
+
+    @property
+    def words(self) -> set[str]:
+        if self._words is None:
+            self._load()
+        return self._words  # type: ignore[return-value]
+
+    @property
+    def hyphenated(self) -> set[str]:
+        if self._hyphenated is None:
+            self._load()
+        return self._hyphenated  # type: ignore[return-value]
+
+    def in_text(self, word: str) -> bool:
+        return word.lower() in self.words
+
+    def real(self, word: str, level: float = REAL) -> bool | None:
+        """Whether the dictionary knows the word (None when there is no dictionary)."""
+        if dictionary() is None:
+            self.missed_dictionary = True
+            return None
+        self.used_dictionary = True
+        return zipf(word) >= level
+
+
+_COMPOUND_LEFT = frozenset(
+    "self non ex so well long short high low middle follow decision state post pro anti counter "
+    "cross all half full large small far wide world two three four five one first second third "
+    "top mid twenty thirty forty fifty sixty seventy eighty ninety multi co vice".split())
+
+
+def keep_hyphen(head: str, tail: str, vocabulary: Vocabulary) -> bool:
+    """Whether 'head-' at a line end followed by 'tail' is a hyphenated compound (kept as
+    written) rather than one word broken in two. Joined only when the joined word is real and
+    the hyphenated form is not known."""
+    pair = f"{head}-{tail}".lower()
+    joined = (head + tail).lower()
+    if pair in vocabulary.hyphenated:
+        return True  # written with a hyphen elsewhere in the text
+    if joined in vocabulary.words:
+        return False  # written as one word elsewhere in the text
+    if head.lower() in _COMPOUND_LEFT:
+        return True  # 'long-term', 'self-reliance', 'co-sponsor'
+    real = vocabulary.real(joined)
+    if real is not None:
+        return not real  # 'thoughtout' is no word: 'well-thought-out' stays
+    # No dictionary: two words of the text make a compound; anything else is one word.
+    return vocabulary.in_text(head) and vocabulary.in_text(tail) and len(tail) > 2
+
+
+_LIGATURE_SPLIT = re.compile(r"\b([A-Za-z]*f) ([fil][a-z]+)\b")
+
+
+def repair_ligatures(text: str, vocabulary: Vocabulary,
+                     on_repair: Callable[[str, str], None] | None = None) -> str:
+    """Join the words PDF text extraction split after an 'f' ('f low', 'inf luential',
+    'signif icant', 'ef fective'): when the joined word is real and one of the parts is not."""
+    if "f " not in text:
+        return text
+
+    def part_real(part: str) -> bool:
+        if len(part) == 1:
+            return part.lower() in ("a", "i")
+        return bool(vocabulary.real(part, 2.0))
+
+    def fix(m: re.Match) -> str:
+        left, right = m.group(1), m.group(2)
+        joined = left + right
+        real = vocabulary.real(joined, COMMON)
+        if real is None:  # no dictionary: only a word the text also writes whole
+            ok = vocabulary.in_text(joined)
+        else:
+            ok = (real or vocabulary.in_text(joined)) and not (part_real(left)
+                                                               and part_real(right))
+        if ok:
+            if on_repair is not None:
+                on_repair(m.group(), joined)
+            return joined
+        return m.group()
+
+    return _LIGATURE_SPLIT.sub(fix, text)
