@@ -20,7 +20,7 @@ from brief_cli.taxonomy import SLUG_RE, Taxonomy, closest
 
 PASSAGE_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 ARTICLE_FIELDS = ("id", "title", "source", "section", "authors", "author_note", "published",
-                  "url", "language", "passages")
+                  "url", "fetched", "language", "passages")
 REQUIRED_ARTICLE_FIELDS = ("id", "title", "source", "authors", "published", "language", "passages")
 PASSAGE_FIELDS = ("id", "text", "kind", "sectors", "actors", "reviewed")
 REQUIRED_PASSAGE_FIELDS = ("id", "text", "kind")
@@ -143,6 +143,7 @@ def article_from_document(doc: yamlio.Document, taxonomy: Taxonomy
         else:
             authors = tuple(a.strip() for a in value)
     published = _date_field(doc, data, problems)
+    fetched = _date_field(doc, data, problems, "fetched")  # when a web page was fetched
 
     passages: list[Passage] = []
     raw_passages = data.get("passages")
@@ -173,7 +174,7 @@ def article_from_document(doc: yamlio.Document, taxonomy: Taxonomy
     article = Article(
         id=article_id, title=title, source=source, published=published, language=language,
         passages=tuple(passages), authors=authors, section=section, author_note=author_note,
-        url=url, path=doc.path)
+        url=url, fetched=fetched, path=doc.path)
     return article, problems
 
 
@@ -210,10 +211,10 @@ def _text_field(doc, data, key, problems, optional=False) -> str | None:
     return value.strip() or None
 
 
-def _date_field(doc, data, problems) -> date | None:
-    if "published" not in data:
+def _date_field(doc, data, problems, key: str = "published") -> date | None:
+    if key not in data:
         return None
-    value = data["published"]
+    value = data[key]
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
@@ -223,8 +224,8 @@ def _date_field(doc, data, problems) -> date | None:
             return date.fromisoformat(value.strip())
         except ValueError:
             pass
-    problems.append(doc.problem(f"published must be an ISO date (YYYY-MM-DD), got {value!r}",
-                                "published", hint="for example 'published: 2024-07-05'"))
+    problems.append(doc.problem(f"{key} must be an ISO date (YYYY-MM-DD), got {value!r}",
+                                key, hint=f"for example '{key}: 2024-07-05'"))
     return None
 
 
@@ -330,6 +331,8 @@ def article_to_yaml(article: Article) -> str:
     data["published"] = article.published
     if article.url:
         data["url"] = article.url
+    if article.fetched:
+        data["fetched"] = article.fetched
     data["language"] = article.language
     data["passages"] = [
         {"id": p.id, "text": p.text, "kind": p.kind, "sectors": flow(p.sectors),

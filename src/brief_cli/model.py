@@ -47,6 +47,7 @@ class Article:
     section: str | None = None
     author_note: str | None = None
     url: str | None = None
+    fetched: date | None = None  # when the page at ``url`` was fetched by ingest
     path: Path | None = field(default=None, compare=False)
 
     def kind_counts(self) -> dict[str, int]:

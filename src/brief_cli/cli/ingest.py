@@ -16,10 +16,17 @@ _METADATA_PANEL = "Metadata"
 
 @app.command()
 def ingest(
-    inputs: Annotated[List[str], typer.Argument(
-        metavar="FILE|DIR|-", show_default=False,
-        help="Text, Markdown or HTML files, folders of them (searched recursively), "
-             "or - for stdin.")],
+    inputs: Annotated[Optional[List[str]], typer.Argument(
+        metavar="FILE|DIR|URL|-", show_default=False,
+        help="Text, Markdown or HTML files, folders of them (searched recursively), web "
+             "pages by URL, or - for stdin.")] = None,
+    urls_file: Annotated[Optional[str], typer.Option(
+        "--urls", metavar="FILE", show_default=False,
+        help="Also fetch the web pages listed in FILE, one URL a line ('#' starts a "
+             "comment).")] = None,
+    timeout: Annotated[float, typer.Option(
+        "--timeout", metavar="SECONDS", min=0.1, max=600,
+        help="Give up on a web page that does not answer within SECONDS.")] = 20.0,
     out_dir: Annotated[Optional[Path], typer.Option(
         "--out", "-o", metavar="DIR", rich_help_panel=_OUTPUT_PANEL, show_default=False,
         help="Folder to write the article files to (created if missing) "
@@ -116,6 +123,8 @@ def ingest(
         brief ingest saved-pages/ --glob '*.html' --out my-briefs/
 
         brief ingest - --source "Example Review" --dry-run < page.txt
+
+        brief ingest https://example.org/news/article.html --out my-briefs/
     """
     import sys
     import time
@@ -137,25 +146,34 @@ def ingest(
         section=text(section),
         published=core.check_date(published) if published else None,
         allow_undated=allow_undated, keep=core.check_keep(keep or ()), force=force,
+        timeout=timeout,
         dry_run=dry_run, tag=not no_tag)
     if (meta_key or meta_map) and meta is None:
         raise UsageError("--meta-key and --meta-map need --meta FILE")
     table = core.open_table(meta, meta_key, meta_map or ()) if meta is not None else None
     tax = open_taxonomy(taxonomy)
     target = core.target_folder(out_dir, corpus, dry_run=dry_run)
-    sources = core.collect_inputs(inputs, pattern)
+    if not inputs and not urls_file:
+        raise UsageError("nothing to ingest",
+                         hint="give files, folders, URLs or -, or --urls FILE")
+    sources = core.collect_inputs(inputs or [], pattern) if inputs else []
+    if urls_file:
+        from brief_cli.ingest.fetch import read_url_list, url_sources
+
+        known = {s.url for s in sources if s.url}
+        sources += [s for s in url_sources(read_url_list(urls_file)) if s.url not in known]
     single = {"--id": article_id, "--title": title, "--author": names, "--url": url}
     for option, value in single.items():
         if value and len(sources) > 1:
             raise UsageError(f"{option} is for one article, but {len(sources)} inputs were "
                              "given", hint="give per-file metadata with --meta FILE")
     options = replace(options, batch=len(sources) > 1)
-    if any(s.path is None for s in sources):
+    if any(s.path is None and s.url is None for s in sources):
         stdin = sys.stdin.buffer if hasattr(sys.stdin, "buffer") else None
         data = (core.read_capped(stdin) if stdin is not None
                 else sys.stdin.read(core.MAX_INPUT_BYTES + 1).encode("utf-8"))
-        sources = [core.InputSource(s.name, None, data) if s.path is None else s
-                   for s in sources]
+        sources = [core.InputSource(s.name, None, data) if s.path is None and s.url is None
+                   else s for s in sources]
     tagger = core.load_tagger(tax) if options.tag else None
     ingester = core.Ingester(target, tax, options, tagger, meta=table)
     started = time.perf_counter()

@@ -38,7 +38,12 @@ def prepare(source: InputSource, options: Options, *, meta: Metadata | None = No
     Metadata comes from the command line first, then the input's row of a --meta table
     (``meta``), then the text itself; what was found nowhere is said in the notes."""
     decoded = read_source(source)
-    draft = parse_input(source.name, decoded.text, options.keep)
+    if source.content_type in ("text/html", "application/xhtml+xml"):
+        draft = parse_html(decoded.text, keep=options.keep)
+    elif source.content_type in ("text/plain", "text/markdown") and source.url:
+        draft = parse_input(source.name + ".txt", decoded.text, options.keep)
+    else:
+        draft = parse_input(source.name, decoded.text, options.keep)
     if not draft.paragraphs:
         raise FileProblem("no article text found"
                           + (f" (cleaning removed {len(draft.dropped)} lines of page furniture; "
@@ -91,7 +96,8 @@ def prepare(source: InputSource, options: Options, *, meta: Metadata | None = No
         id=article_id, title=title, source=source_name, published=published,
         language=options.language or meta.language or draft.language or "en",
         passages=passages, authors=authors, section=options.section or meta.section
-        or draft.section, author_note=draft.author_note, url=options.url or meta.url or draft.url)
+        or draft.section, author_note=draft.author_note,
+        url=options.url or source.url or meta.url or draft.url, fetched=source.fetched)
     return Prepared(source, article, draft, decoded.label, tuple(notes))
 
 
@@ -174,6 +180,10 @@ class Ingester:
         from brief_cli.errors import BriefError
 
         try:
+            if source.url is not None and source.data is None:
+                from brief_cli.ingest.fetch import fetch
+
+                source = fetch(source, timeout=self.options.timeout)
             row = None
             if self.meta is not None and source.path is not None:
                 row = self.meta.lookup(source.name)

@@ -65,15 +65,20 @@ class Options:
     allow_undated: bool = False  # in a batch, an input with no date found gets its file's date
     batch: bool = False  # more than one input: a missing date is an error
     keep: frozenset[str] = frozenset()  # what cleaning leaves in: KEEPABLE
+    timeout: float = 20.0  # seconds, for fetching a web page
 
 
 @dataclass(frozen=True)
 class InputSource:
-    """One input: a file, or bytes read from stdin (``path`` None)."""
+    """One input: a file, bytes read from stdin (``path`` None), or a web page (``url``; its
+    bytes are fetched when the input's turn comes)."""
 
     name: str
     path: Path | None = None
     data: bytes | None = None
+    url: str | None = None  # the address fetched (after redirects, once fetched)
+    fetched: date | None = None
+    content_type: str | None = None  # 'text/html', 'text/plain'... as the server said
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,11 @@ def collect_inputs(paths: Sequence[str], pattern: str | None = None) -> list[Inp
         if value == "-":
             sources.append(InputSource("<stdin>"))
             continue
+        if re.match(r"^https?://", value, re.I):
+            from brief_cli.ingest.fetch import url_sources
+
+            sources.extend(url_sources([value]))
+            continue
         path = Path(value).expanduser()
         if path.is_dir():
             matches = path.rglob(pattern) if pattern else (
@@ -99,6 +104,8 @@ def read_source(source: InputSource) -> Decoded:
     The size limit applies to the bytes actually read, so a device or a file that grows while
     it is read cannot make ingest read without end."""
     raw = source.data
+    if raw is None and source.path is None:
+        raise FileProblem("nothing was read")  # a URL not fetched, or stdin not read
     if raw is None:
         path = source.path
         assert path is not None
@@ -118,7 +125,7 @@ def read_source(source: InputSource) -> Decoded:
         except OSError as exc:
             raise FileProblem(f"cannot read file: {exc.strerror or exc}") from None
     if len(raw) > MAX_INPUT_BYTES:
-        raise _too_big("input" if source.path is None else "file")
+        raise _too_big("page" if source.url else "input" if source.path is None else "file")
     if not raw.strip():
         raise FileProblem("empty file")
     return decode_bytes(raw)
