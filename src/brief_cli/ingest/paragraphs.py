@@ -208,20 +208,31 @@ def _sentence_key(text: str) -> str:
 def drop_pull_quotes(paragraphs: list[str], dropped: list[Dropped]) -> list[str]:
     """Drop a short paragraph whose every sentence is also a sentence of a longer paragraph:
     a pull quote, which would index the same words twice. Linear in the text."""
+    candidates: dict[int, list[str]] = {}
+    for i, paragraph in enumerate(paragraphs):
+        if len(paragraph) <= 400:
+            keys = [k for k in map(_sentence_key, _SENTENCE_END.split(paragraph)) if k]
+            if keys and all(len(k) >= 20 for k in keys):
+                candidates[i] = keys
+    if not candidates:
+        return paragraphs
+    # Only sentences that start like a candidate's are worth a key: keeps this cheap.
+    wanted = {k for keys in candidates.values() for k in keys}
+    starts = {k[:8] for k in wanted}
     owners: dict[str, int] = {}  # sentence key -> length of the longest paragraph holding it
     for paragraph in paragraphs:
         for sentence in _SENTENCE_END.split(paragraph):
-            key = _sentence_key(sentence)
-            if len(key) >= 20:
-                owners[key] = max(owners.get(key, 0), len(paragraph))
+            head = sentence.lstrip("\"'“‘([").casefold()[:8]
+            if head in starts or not head[:1].isalnum():
+                key = _sentence_key(sentence)
+                if key in wanted:
+                    owners[key] = max(owners.get(key, 0), len(paragraph))
     out = []
-    for paragraph in paragraphs:
-        if len(paragraph) <= 400:
-            keys = [_sentence_key(s) for s in _SENTENCE_END.split(paragraph)]
-            keys = [k for k in keys if k]
-            if keys and all(len(k) >= 20 and owners.get(k, 0) > len(paragraph) for k in keys):
-                dropped.append(Dropped("pull quote", paragraph))
-                continue
+    for i, paragraph in enumerate(paragraphs):
+        keys = candidates.get(i)
+        if keys and all(owners.get(k, 0) > len(paragraph) for k in keys):
+            dropped.append(Dropped("pull quote", paragraph))
+            continue
         out.append(paragraph)
     return out
 

@@ -18,7 +18,9 @@ from functools import lru_cache
 from typing import Callable
 
 WORDS_HINT = "install the words extra for a dictionary: pip install 'brief-cli[words]'"
-_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+_SPLIT_AT_LINE_END = re.compile(r"\S*-\n\s*\S*")
+_FAST_WORD = re.compile(r"\w+")
+_FAST_HYPHENATED = re.compile(r"\w+-\w+")
 REAL = 1.5  # Zipf: log10 of uses per billion words
 COMMON = 2.5
 
@@ -55,9 +57,10 @@ class Vocabulary:
 
     def _load(self) -> None:
         # Words as split across lines are not whole words: look only inside lines.
-        inner = re.sub(r"\S*-\n\s*\S*", " ", self._text)
-        self._words = {w.lower() for w in _WORD.findall(inner)}
-        self._hyphenated = {h.lower() for h in re.findall(r"[^\W\d_]+-[^\W\d_]+", inner)}
+        inner = _SPLIT_AT_LINE_END.sub(" ", self._text).lower()
+        # \w is far faster to match than 'letters only'; the extra digit tokens do no harm.
+        self._words = set(_FAST_WORD.findall(inner))
+        self._hyphenated = set(_FAST_HYPHENATED.findall(inner)) if "-" in inner else set()
 
     @property
     def words(self) -> set[str]:
@@ -115,7 +118,7 @@ def repair_ligatures(text: str, vocabulary: Vocabulary,
                      on_repair: Callable[[str, str], None] | None = None) -> str:
     """Join the words PDF text extraction split after an 'f' ('f low', 'inf luential',
     'signif icant', 'ef fective'): when the joined word is real and one of the parts is not."""
-    if "f " not in text:
+    if not _LIGATURE_SPLIT.search(text):
         return text
 
     def part_real(part: str) -> bool:
@@ -129,9 +132,10 @@ def repair_ligatures(text: str, vocabulary: Vocabulary,
         real = vocabulary.real(joined, COMMON)
         if real is None:  # no dictionary: only a word the text also writes whole
             ok = vocabulary.in_text(joined)
+        elif part_real(left) and part_real(right):
+            ok = False  # 'of life', 'wolf in': two words (tested first: no text scan)
         else:
-            ok = (real or vocabulary.in_text(joined)) and not (part_real(left)
-                                                               and part_real(right))
+            ok = real or vocabulary.in_text(joined)
         if ok:
             if on_repair is not None:
                 on_repair(m.group(), joined)
