@@ -110,11 +110,12 @@ def ingest(
     """Turn raw articles into corpus files: page furniture stripped, metadata and paragraphs
     found, passages auto-tagged (reviewed: false).
 
-    Reads plain text copied from a web page, saved HTML pages, Markdown, speeches with
-    hard-wrapped lines; UTF-8, UTF-16 with a byte-order mark, or a legacy encoding (detected and
+    Reads plain text copied from a web page, saved HTML pages, web pages by URL (the web
+    extra), Markdown, speeches with hard-wrapped lines; UTF-8, UTF-16 with a byte-order mark, or a legacy encoding (detected and
     reported). Prints a table of what was ingested, skipped (already in the corpus) or failed,
     and why. Exit 0 when every input went in, 2 when any failed. One input is read up to 20 MiB
     (files, devices and stdin alike); a named pipe or - waits for its writer, as cat does.
+    Metadata tables, ids, URLs and cleaning: docs/ingest.md.
 
     Examples:
 
@@ -123,8 +124,6 @@ def ingest(
         brief ingest saved-pages/ --glob '*.html' --out my-briefs/
 
         brief ingest - --source "Example Review" --dry-run < page.txt
-
-        brief ingest https://example.org/news/article.html --out my-briefs/
     """
     import sys
     import time
