@@ -149,3 +149,17 @@ def test_pdf_ligature_splits_are_joined(split, whole):
 def test_real_word_pairs_after_an_f_stay_apart(words):
     text = f"They spoke of {words} matters for the region and its people.\n"
     assert words in core.parse_text(text).paragraphs[0]
+
+
+@pytest.mark.parametrize("text, dropped", [
+    (f"Mr. Roe (Freedonia), Vice-President took the Chair. {S2}",
+     "Mr. Roe (Freedonia), Vice-President took the Chair."),
+    (f"Mr. Roe Soto (Freedonia) Vice-President, took the Chair.\n\n{S2}",
+     "Mr. Roe Soto (Freedonia) Vice-President, took the Chair."),
+    (f"President Doe (spoke in Spanish via telephone): {S2}",
+     "President Doe (spoke in Spanish via telephone):"),
+])
+def test_procedural_sentences_run_into_a_paragraph_are_dropped(text, dropped):
+    draft = core.parse_text(text + "\n")
+    assert draft.paragraphs == (S2,)
+    assert dropped in [t for _, t in reasons(draft)]

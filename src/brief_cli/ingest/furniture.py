@@ -106,11 +106,15 @@ _NEWS_CAPTION = re.compile(
 
 # Procedural lines of parliamentary and UN records: interpretation notes, the chair's moves,
 # the presiding officer's words, 'Address by ...' headings.
-INTERPRETATION = re.compile(r"\s*\((?:spoke|continued) in [A-Z][a-z]+\)\s*")
+INTERPRETATION = re.compile(r"\s*\((?:spoke|continued) in [A-Z][a-z]+(?:[;,]? [^()]{0,60})?\)\s*")
+# 'Mr. Doe (Freedonia), Vice-President, took the Chair.' run into the next paragraph's text.
+CHAIR_SENTENCE = re.compile(
+    r"(?:^|(?<=[.!?] ))(?:(?:Mr|Mrs|Ms|Miss|Dr)\. [^.!?]{1,100}?|The [^.!?]{1,60}?) "
+    r"(?:took|returned to|resumed|left) the Chair\.(?: |$)")
 _PROCEDURAL_LINE = re.compile(
     r"^\((?:spoke|continued) in [A-Z][a-z]+(?:;[^()]{0,80})?\)$|"
     r"^\(interpretation from [A-Z][a-z]+\)$|^\(The speaker [^()]{0,80}\)$|"
-    r"^[A-Z][\w.' -]{1,60}(?: \([A-Z][^()]{1,40}\))?(?:, [A-Z][\w -]{1,40})?,? "
+    r"^[A-Z][\w.' -]{1,60}(?: \([A-Z][^()]{1,40}\))?(?:,? [A-Z][\w -]{1,40})?,? "
     r"(?:took|returned to|resumed) the Chair\.?$|"
     r"^The (?:Acting |Temporary )?(?:President|Chair(?:man|woman|person)?|Vice-President) "
     r"(?:returned to|took|resumed|left) the Chair\.?$|"
@@ -124,7 +128,9 @@ _PROCEDURAL_PARAGRAPH = re.compile(
 _SPEAKER_LABEL = re.compile(
     r"^(?:Mr|Mrs|Ms|Miss|Sir|Dame|Dr|Lord|Lady|Prince|Princess|Sheikh|Sheikha|King|Queen|"
     r"President|Prime Minister|Archbishop|Cardinal|Monsignor)\.? [^:()]{1,80}"
-    r"\([A-Z][^()]{1,60}\)(?: \((?:spoke|continued) in [A-Z][a-z]+\))?:\s+")
+    r"\([A-Z][^()]{1,60}\)(?: \((?:spoke|continued) in [A-Z][a-z]+[^()]{0,60}\))?:\s+|"
+    r"^(?:President|Prime Minister|King|Queen) [A-Z][\w .'-]{1,60} "
+    r"\((?:spoke|continued) in [A-Z][a-z]+[^()]{0,60}\):\s+")
 
 
 def procedural_line(text: str) -> bool:

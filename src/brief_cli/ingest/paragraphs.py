@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from typing import Sequence
 
 from brief_cli.ingest.furniture import (
-    INTERPRETATION, LIST_HEADING, furniture_reason, is_caption, is_page_artefact,
+    CHAIR_SENTENCE, INTERPRETATION, LIST_HEADING, furniture_reason, is_caption, is_page_artefact,
     procedural_line, procedural_paragraph, speaker_label)
 from brief_cli.ingest.model import MAX_PASSAGE_CHARS, TARGET_PASSAGE_CHARS, Draft, Dropped
 from brief_cli.ingest.reading import squash
@@ -257,6 +257,12 @@ def _settle_fragments(paragraphs: list[str], dropped: list[Dropped],
             if label:
                 dropped.append(Dropped("speaker label", label.strip()))
                 text = text[len(label):]
+            if "the Chair." in text:
+                for m in CHAIR_SENTENCE.finditer(text):
+                    dropped.append(Dropped("procedural line", m.group().strip()))
+                text = squash(CHAIR_SENTENCE.sub("", text))
+                if not text:
+                    continue
             if "(spoke in" in text or "(continued in" in text:
                 for note in INTERPRETATION.findall(text):
                     dropped.append(Dropped("procedural line", note.strip()))
