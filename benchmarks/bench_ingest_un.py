@@ -92,6 +92,8 @@ def paragraph_recovery(sources) -> dict:
         if (len(blocks) < 3 or len(widths) < 3 * len(blocks)
                 or widths[len(widths) // 2] > 100):
             continue  # not hard-wrapped with blank-line paragraphs
+        if any(line.startswith(" ") for b in blocks for line in b.split("\n")[1:]):
+            continue  # paragraphs marked by indentation: blank lines are page breaks there
         files += 1
         ends = set()  # the last line of each paragraph, as the speech marks it
         lines: list[str] = []
@@ -154,7 +156,8 @@ def report(tagged: dict, untagged: dict, q: dict, rec: dict, load: str) -> str:
                              or "none") + ".",
         "",
         "Paragraph recovery without blank lines: in the "
-        f"{rec['files']:,} hard-wrapped speeches that mark paragraphs with blank lines, the "
+        f"{rec['files']:,} hard-wrapped speeches that mark paragraphs with blank lines only (not "
+        "by indentation), the "
         f"blank lines were removed and the text parsed again. Of {rec['truth']:,} paragraph "
         f"breaks, {rec['right']:,} were found again (recall "
         f"{rec['right'] / max(rec['truth'], 1):.0%}); {rec['found']:,} breaks were made in all "
