@@ -18,14 +18,14 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Sequence
 
 from brief_cli.errors import UsageError
 from brief_cli.filters import Filters
 from brief_cli.model import KINDS
 
 from brief_cli.analysis import stats
-from brief_cli.analysis.source import Row, Subset, select_rows, texts
+from brief_cli.analysis.source import Chosen, choose, texts
 
 if TYPE_CHECKING:
     from brief_cli.index import Index
@@ -137,32 +137,34 @@ def compare(index: Index, a: SideSpec, b: SideSpec, *, taxonomy: TaxonomySource,
 
     if a.rest and b.rest:
         raise UsageError("only one side can be 'the rest'")
-    sides = {}
+    sides: dict[str, Chosen] = {}
     for key, spec in (("a", a), ("b", b)):
-        if spec.rest:
-            continue
-        sides[key] = select_rows(index, spec.query, shared.merge(spec.filters),
-                                 taxonomy=taxonomy, exact=exact)
+        if not spec.rest:
+            sides[key] = choose(index, spec.query, shared.merge(spec.filters),
+                                taxonomy=taxonomy, exact=exact)
     for key, spec in (("a", a), ("b", b)):
         if spec.rest:
             other = sides["b" if key == "a" else "a"]
-            everything = select_rows(index, "", shared, taxonomy=taxonomy)
-            taken = {r.rowid for r in other.rows}
-            sides[key] = Subset(tuple(r for r in everything.rows if r.rowid not in taken),
-                                "", everything.filters)
+            everything = choose(index, "", shared, taxonomy=taxonomy)
+            sides[key] = Chosen(f"SELECT rowid FROM ({everything.sql}) EXCEPT "
+                                f"SELECT rowid FROM ({other.sql})",
+                                everything.params + other.params, "", everything.filters)
     for key, spec in (("a", a), ("b", b)):
-        if not sides[key].rows:
+        if not sides[key].count(index):
             raise NothingFound(f"side {key.upper()} ({spec.name}) has no passages",
                                hint="check its query and filters with: brief search ...")
     return build(index, sides["a"], sides["b"], a.name, b.name, labels=labels, shared=shared,
                  terms=terms, actors=actors, examples=examples)
 
 
-def build(index: Index | None, sa: Subset, sb: Subset, name_a: str, name_b: str, *,
+def build(index: Index, ca: Chosen, cb: Chosen, name_a: str, name_b: str, *,
           labels: Taxonomy | None = None, shared: Filters = Filters(), terms: int = 10,
           actors: int = 10, examples: int = 3) -> Comparison:
-    na, nb = len(sa.rows), len(sb.rows)
-    overlap = len({r.rowid for r in sa.rows} & {r.rowid for r in sb.rows})
+    """The comparison of two chosen sets of passages; SQLite counts the tags."""
+    na, nb = ca.count(index), cb.count(index)
+    overlap = index.con.execute(
+        f"SELECT count(*) FROM (SELECT rowid FROM ({ca.sql}) INTERSECT "
+        f"SELECT rowid FROM ({cb.sql}))", ca.params + cb.params).fetchone()[0]
 
     def sector_label(k: str) -> str:
         s = labels.sector(k) if labels is not None else None
@@ -171,42 +173,33 @@ def build(index: Index | None, sa: Subset, sb: Subset, name_a: str, name_b: str,
     def actor_label(k: str) -> str:
         return labels.actor_name(k) if labels is not None else k
 
-    sec_a, sec_b = _count(sa.rows, "sectors"), _count(sb.rows, "sectors")
-    act_a, act_b = _count(sa.rows, "actors"), _count(sb.rows, "actors")
-    kind_a, kind_b = _count(sa.rows, "kind"), _count(sb.rows, "kind")
+    sec_a, sec_b = ca.grouped(index, "sectors"), cb.grouped(index, "sectors")
+    act_a, act_b = ca.grouped(index, "actors"), cb.grouped(index, "actors")
+    kind_a, kind_b = ca.grouped(index, "kind"), cb.grouped(index, "kind")
     sector_rows = _diffs(sec_a, sec_b, na, nb, sector_label)
     sector_rows.sort(key=lambda d: (-abs(round(d.diff, 12)), d.key))
     kind_rows = _diffs(kind_a, kind_b, na, nb, lambda k: k, keys=list(KINDS))
     actor_rows = _diffs(act_a, act_b, na, nb, actor_label)
     actor_rows.sort(key=lambda d: (-abs(round(d.diff, 12)), d.key))
-    words_a, stems_a, spell, sampled_a = _term_counts(index, sa.rows)
-    words_b, stems_b, spell_b, sampled_b = _term_counts(index, sb.rows)
+    words_a, stems_a, spell, sampled_a = _term_counts(index, ca.rowids(index))
+    words_b, stems_b, spell_b, sampled_b = _term_counts(index, cb.rowids(index))
     for s, forms in spell_b.items():
         mine = spell.setdefault(s, {})
         for w, n in forms.items():
             mine[w] = mine.get(w, 0) + n
     terms_a, terms_b = _key_terms(stems_a, stems_b, words_a, words_b, spell, terms)
-    side_a = Side(name_a, sa.query, sa.filters, na, sa.articles, words_a, sampled_a)
-    side_b = Side(name_b, sb.query, sb.filters, nb, sb.articles, words_b, sampled_b)
+    side_a = Side(name_a, ca.query, ca.filters, na, ca.articles(index), words_a, sampled_a)
+    side_b = Side(name_b, cb.query, cb.filters, nb, cb.articles(index), words_b, sampled_b)
+
     def only(mine: Counter, theirs: Counter) -> tuple[tuple[str, int], ...]:
         return tuple((k, n) for k, n in sorted(mine.items(), key=lambda kv: (-kv[1], kv[0]))
                      if n and not theirs.get(k))
 
-    ex = _examples(index, sa.rows, sb.rows, sector_rows, terms_a, terms_b, examples)
+    ex = _examples(index, ca, cb, sector_rows, terms_a, terms_b, examples)
     return Comparison(
         side_a, side_b, overlap, tuple(sector_rows), tuple(kind_rows),
         tuple(actor_rows[:actors]), terms_a, terms_b,
         only(sec_a, sec_b), only(sec_b, sec_a), only(act_a, act_b), only(act_b, act_a), ex, shared)
-
-
-def _count(rows: tuple[Row, ...], what: str) -> Counter[str]:
-    c: Counter[str] = Counter()
-    if what == "kind":
-        c.update(r.kind for r in rows)
-        return c
-    for r in rows:
-        c.update(set(getattr(r, what)))
-    return c
 
 
 def _diffs(ca: Counter, cb: Counter, na: int, nb: int, label, keys=None) -> list[ShareDiff]:
@@ -219,23 +212,23 @@ def _diffs(ca: Counter, cb: Counter, na: int, nb: int, label, keys=None) -> list
             for k, (z, p), pa in zip(keys, tested, adjusted)]
 
 
-def _sample(rows: tuple[Row, ...], size: int) -> tuple[Row, ...]:
+def _sample(rows: Sequence, size: int) -> Sequence:
     if len(rows) <= size:
         return rows
     step = len(rows) / size
     return tuple(rows[int(i * step)] for i in range(size))
 
 
-def _term_counts(index: Index | None, rows: tuple[Row, ...]):
+def _term_counts(index: Index | None, rowids: list[int]):
     """(content words, stem counts, spellings by stem, passages counted)."""
     from brief_cli.lang import has_han
     from brief_cli.summary import _chinese_words, _content_stem  # summaries' content words
     from brief_cli.text import words
 
-    chosen = _sample(rows, TERM_SAMPLE)
+    chosen = _sample(rowids, TERM_SAMPLE)
     if index is None:
         return 0, Counter(), {}, 0
-    body = texts(index, (r.rowid for r in chosen))
+    body = texts(index, chosen)
     joined = "\n".join(body.values())
     any_chinese = index.con.execute(
         "SELECT 1 FROM articles WHERE language LIKE 'zh%' LIMIT 1").fetchone() is not None
@@ -271,6 +264,8 @@ def _key_terms(ca: Counter, cb: Counter, c: int, d: int, spell, limit: int):
         return (), ()
     for s in set(ca) | set(cb):
         a, b = ca.get(s, 0), cb.get(s, 0)
+        if a < MIN_TERM_COUNT and b < MIN_TERM_COUNT:  # most words: rare on both sides
+            continue
         if a / c == b / d:
             continue
         side = "a" if a / c > b / d else "b"
@@ -288,7 +283,7 @@ def _key_terms(ca: Counter, cb: Counter, c: int, d: int, spell, limit: int):
     return out[0], out[1]
 
 
-def _examples(index, rows_a, rows_b, sector_rows, terms_a, terms_b, n: int):
+def _examples(index: Index, ca: Chosen, cb: Chosen, sector_rows, terms_a, terms_b, n: int):
     """Up to three biggest significant sector differences, each with n passages."""
     if n <= 0 or index is None:
         return ()
@@ -297,14 +292,18 @@ def _examples(index, rows_a, rows_b, sector_rows, terms_a, terms_b, n: int):
     out = []
     for d in [d for d in sector_rows if d.significant and d.diff][:3]:
         side = "a" if d.diff > 0 else "b"
-        rows = rows_a if side == "a" else rows_b
+        chosen = ca if side == "a" else cb
         key_stems = {t.stem for t in (terms_a if side == "a" else terms_b)}
-        candidates = _sample(tuple(r for r in rows if d.key in r.sectors), 300)
-        body = texts(index, (r.rowid for r in candidates))
+        rows = index.con.execute(
+            "SELECT p.rowid, a.id, p.pid FROM passages p JOIN articles a ON a.rowid = p.article "
+            f"WHERE p.rowid IN ({chosen.sql}) AND instr(' ' || p.sectors || ' ', ?) > 0 "
+            "ORDER BY p.rowid", [*chosen.params, f" {d.key} "]).fetchall()
+        candidates = _sample(rows, 300)
+        body = texts(index, (r[0] for r in candidates))
         scored = []
-        for r in candidates:
-            stems_here = {s for s, _ in content_words(body.get(r.rowid, ""))}
-            scored.append((-len(stems_here & key_stems), r.rowid, r.uid))
+        for rowid, aid, pid in candidates:
+            stems_here = {s for s, _ in content_words(body.get(rowid, ""))}
+            scored.append((-len(stems_here & key_stems), rowid, f"{aid}#{pid}"))
         scored.sort()
         out.append(Example(d.key, d.label, side, tuple(u for _, _, u in scored[:n])))
     return tuple(out)

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from brief_cli.search import TaxonomySource
 
 CONTEXT_CHARS = 200  # context kept on each side; the renderer shows what fits
-_SPACE_RE = re.compile(r"\s+")
+_SPACE_RE = re.compile(r"\s{2,}|[^\S ]")  # what is not already one plain space
 _SORT_RE = re.compile(r"([LR])([1-9])", re.IGNORECASE)
 
 
@@ -76,29 +76,42 @@ def kwic(index: Index, query: str, filters: Filters = Filters(), *,
 
     Raises UsageError for a query without words (a concordance needs something to centre).
     """
+    from brief_cli.analysis.source import expand_articles
     from brief_cli.query import parse
-    from brief_cli.search import search
+    from brief_cli.search import match_spans, prepare
 
     keys = parse_sort(sort)
     if not parse(query or "").clauses:
         raise UsageError("give a word or phrase to look for",
                          hint='for example: brief kwic debt, or brief kwic "silk road"')
-    from brief_cli.analysis.source import expand_articles
-
     filters = expand_articles(filters, index.article_ids())
-    result = search(index, query, filters, taxonomy=taxonomy, exact=True, limit=None)
-    hits = sorted(result.hits, key=lambda h: h.rowid)  # corpus order, not rank
+    prep = prepare(index, query, filters, taxonomy=taxonomy, exact=True)
     lines: list[Line] = []
-    for hit in hits:
-        text = hit.text
-        for start, end in hit.spans:  # a phrase is one span; words of an AND query, one each
-            left = _clean(text[max(0, start - context * 2):start])[-context:]
-            right = _clean(text[end:end + context * 2])[:context]
-            lines.append(Line(hit.uid, hit.article_id, hit.passage_id, hit.published, hit.kind,
-                              left, _clean(text[start:end]), right, start, end, hit.rowid))
+    passages = 0
+    if not prep.empty and prep.text_expr:
+        sql, params = prep.rowids()
+        meta = {r[0]: r[1:] for r in index.con.execute(
+            "SELECT p.rowid, a.id, p.pid, a.published, p.kind FROM passages p "
+            f"JOIN articles a ON a.rowid = p.article WHERE p.rowid IN ({sql})", params)}
+        dates: dict[str, date] = {}
+        for rowid, text, spans in match_spans(index, prep):
+            info = meta.get(rowid)
+            if info is None:
+                continue
+            aid, pid, published, kind = info
+            day = dates.get(published)
+            if day is None:
+                day = dates[published] = date.fromisoformat(published)
+            passages += 1
+            uid = f"{aid}#{pid}"
+            for start, end in spans:  # a phrase is one span; words of an AND query, one each
+                left = _clean(text[max(0, start - context * 2):start])[-context:]
+                right = _clean(text[end:end + context * 2])[:context]
+                lines.append(Line(uid, aid, pid, day, kind, left, _clean(text[start:end]),
+                                  right, start, end, rowid))
     if keys:
         lines.sort(key=lambda line: _sort_key(line, keys))
-    return Concordance(query, tuple(lines), len(hits), result.filters, sort)
+    return Concordance(query, tuple(lines), passages, prep.filters, sort)
 
 
 def _sort_key(line: Line, keys: tuple[tuple[str, int], ...]) -> tuple:

@@ -1,59 +1,20 @@
-"""Passages chosen from the search index by a query and filters, as light rows.
+"""Passages chosen from the search index by a query and filters, as SQL that SQLite counts.
 
 The same query language and filters as ``brief search`` (``search.prepare``), but every match
-rather than a ranked page, with only what counting needs: date, kind, sectors and actors.
+rather than a ranked page.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
-from typing import TYPE_CHECKING, Iterable, Iterator
+from typing import TYPE_CHECKING, Iterable
 
 from brief_cli.filters import Filters
 
 if TYPE_CHECKING:
     from brief_cli.index import Index
     from brief_cli.search import TaxonomySource
-
-
-@dataclass(frozen=True, slots=True)
-class Row:
-    """One passage, as counting sees it (``rowid`` order is corpus order)."""
-
-    rowid: int
-    article_id: str
-    passage_id: str
-    published: date
-    kind: str
-    sectors: tuple[str, ...]
-    actors: tuple[str, ...]
-
-    @property
-    def uid(self) -> str:
-        return f"{self.article_id}#{self.passage_id}"
-
-
-@dataclass(frozen=True)
-class Subset:
-    """The passages a query and filters chose, in corpus order."""
-
-    rows: tuple[Row, ...]
-    query: str = ""
-    filters: Filters = field(default_factory=Filters)  # resolved, inline filters merged in
-    corrections: dict[str, tuple[str, ...]] = field(default_factory=dict)
-
-    def __len__(self) -> int:
-        return len(self.rows)
-
-    @property
-    def articles(self) -> int:
-        return len({r.article_id for r in self.rows})
-
-
-_ROWS_SQL = ("SELECT p.rowid, a.id, p.pid, a.published, p.kind, p.sectors, p.actors "
-             "FROM passages p JOIN articles a ON a.rowid = p.article")
 
 
 PATTERN_CHARS = frozenset("*?[")
@@ -166,51 +127,16 @@ def choose(index: Index, query: str = "", filters: Filters = Filters(), *,
     return Chosen(sql, tuple(params), query or "", prep.filters, dict(prep.corrections))
 
 
-def select_rows(index: Index, query: str = "", filters: Filters = Filters(), *,
-                taxonomy: TaxonomySource, exact: bool = False) -> Subset:
-    """Every passage matching query and filters (all passages when both are empty).
-
-    Raises UsageError / UnknownIdError as search does (bad inline filter, unknown sector ...).
-    """
-    if not _has_words(query) and not filters:
-        sql, params = _ROWS_SQL + " ORDER BY p.rowid", []
-        return Subset(tuple(_rows(index, sql, params)), query or "", filters)
-    from brief_cli.search import prepare
-
-    filters = expand_articles(filters, index.article_ids())
-    prep = prepare(index, query or "", filters, taxonomy=taxonomy, exact=exact)
-    if prep.empty:
-        return Subset((), query or "", prep.filters, dict(prep.corrections))
-    inner, params = prep.rowids()
-    sql = f"{_ROWS_SQL} WHERE p.rowid IN ({inner}) ORDER BY p.rowid"
-    return Subset(tuple(_rows(index, sql, params)), query or "", prep.filters,
-                  dict(prep.corrections))
-
-
-def _rows(index: Index, sql: str, params: list) -> Iterator[Row]:
-    parse = date.fromisoformat
-    dates: dict[str, date] = {}
-    tags: dict[str, tuple[str, ...]] = {}  # tag strings repeat a lot: split each once
-    for rowid, aid, pid, published, kind, sectors, actors in index.con.execute(sql, params):
-        d = dates.get(published)
-        if d is None:
-            d = dates[published] = parse(published)
-        s = tags.get(sectors)
-        if s is None:
-            s = tags[sectors] = tuple(sectors.split())
-        a = tags.get(actors)
-        if a is None:
-            a = tags[actors] = tuple(actors.split())
-        yield Row(rowid, aid, pid, d, kind, s, a)
-
-
 def texts(index: Index, rowids: Iterable[int]) -> dict[int, str]:
-    """Passage texts by rowid."""
+    """Passage texts by rowid, as shown (the index's word separators in Chinese dropped)."""
+    from brief_cli.lang.segment import display_text
+
     ids = list(rowids)
     out: dict[int, str] = {}
     for i in range(0, len(ids), 500):
         chunk = ids[i:i + 500]
         marks = ",".join("?" * len(chunk))
-        out.update(index.con.execute(f"SELECT rowid, text FROM fts WHERE rowid IN ({marks})",
-                                     chunk))
+        for rowid, text in index.con.execute(
+                f"SELECT rowid, text FROM fts WHERE rowid IN ({marks})", chunk):
+            out[rowid] = display_text(text)
     return out
