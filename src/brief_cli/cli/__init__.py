@@ -24,6 +24,7 @@ COMMANDS: dict[str, str] = {
     "compare": "analysis",
     "trends": "analysis",
     "kwic": "analysis",
+    "set": "review",
 }
 
 __all__ = ["COMMANDS", "app", "main"]

@@ -1,0 +1,87 @@
+"""Reviewing machine tags: ``set`` (one passage, scriptable) and ``review`` (the terminal app)."""
+
+from __future__ import annotations
+
+from typing import List, Optional
+
+import typer
+
+from brief_cli.cli.app import (
+    ActorOpt, Annotated, ArticleOpt, CorpusOpt, FormatOpt, KindOpt, SectorOpt, SinceOpt,
+    StrictOpt, TaxonomyOpt, UntilOpt, app, build_filters, complete_ids, load,
+)
+from brief_cli.render.formats import OutputFormat
+
+
+def _refuse_bundled(corpus) -> None:
+    import os
+
+    from brief_cli.config import ENV_CORPUS
+    from brief_cli.errors import UsageError
+
+    if corpus is None and not os.environ.get(ENV_CORPUS):
+        raise UsageError("reviewing writes to corpus files and leaves the bundled corpus alone",
+                         hint=f"copy it and point --corpus or {ENV_CORPUS} at the copy")
+
+
+@app.command(name="set")
+def set_tags(
+    passage: Annotated[str, typer.Argument(
+        metavar="PASSAGE_ID", autocompletion=complete_ids, show_default=False,
+        help="The passage to change, as article-id#p07.")],
+    kind: Annotated[Optional[str], typer.Option(
+        "--kind", "-k", metavar="KIND",
+        help="Set the kind: challenge, opportunity or context.")] = None,
+    sector: Annotated[Optional[List[str]], typer.Option(
+        "--sector", "-s", metavar="[+|-|=]ID",
+        help="+ID adds a sector, -ID removes one, =A,B sets the list (= alone empties it); "
+             "repeatable.")] = None,
+    actor: Annotated[Optional[List[str]], typer.Option(
+        "--actor", "-a", metavar="[+|-|=]NAME",
+        help="+NAME adds an actor (id, name or alias), -NAME removes one, =A,B sets the "
+             "list; repeatable.")] = None,
+    reviewed: Annotated[Optional[bool], typer.Option(
+        "--reviewed/--unreviewed",
+        help="Mark the passage reviewed (a person's tags) or machine-tagged again "
+             "\\[default: reviewed when a tag is set].")] = None,
+    corpus: CorpusOpt = None,
+    taxonomy: TaxonomyOpt = None,
+    strict: StrictOpt = False,
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """Change one passage's kind, sectors, actors or reviewed mark in its article file.
+
+    Only those fields of that passage change: the rest of the file stays byte for byte as it
+    was, and the file is replaced atomically. Setting a tag marks the passage reviewed unless
+    --unreviewed is given. With no change asked for, shows the passage's tags. Exit 2 for an
+    unknown id (with the closest ones) or when the passage changed on disk meanwhile.
+
+    Examples:
+
+        brief set kazakhstan-bri-partner#p04 --kind challenge --sector +culture --corpus copy/
+
+        brief set my-article#p02 --sector -trade --actor +"European Union" -f json
+
+        brief set my-article#p03 --reviewed
+    """
+    from brief_cli.passage_edit import Tagging, set_passage
+    from brief_cli.render.review import render_set
+
+    corp, tax, _ = load(corpus, taxonomy, strict)
+    if kind is None and not sector and not actor and reviewed is None:
+        from brief_cli.corpus import find
+        from brief_cli.passage_edit import EditResult
+
+        article, found = find(corp, passage)
+        if found is None:
+            from brief_cli.errors import UsageError
+
+            raise UsageError(f"'brief set' takes a passage id, not an article id: {passage!r}",
+                             hint=f"for example {article.passages[0].uid}")
+        seen = Tagging.of(found)
+        render_set(EditResult(article.path, found.uid, seen, seen, ()), tax, fmt, show_only=True)
+        return
+    _refuse_bundled(corpus)
+    result = set_passage(corp, tax, passage, kind=kind, sector_ops=tuple(sector or ()),
+                         actor_ops=tuple(actor or ()), reviewed=reviewed)
+    render_set(result, tax, fmt)
