@@ -85,3 +85,86 @@ def set_tags(
     result = set_passage(corp, tax, passage, kind=kind, sector_ops=tuple(sector or ()),
                          actor_ops=tuple(actor or ()), reviewed=reviewed)
     render_set(result, tax, fmt)
+
+
+@app.command()
+def review(
+    words: Annotated[Optional[List[str]], typer.Argument(
+        metavar="[WORDS]...", show_default=False,
+        help="Only passages matching these words (the search syntax: phrases, -not, "
+             "sector:energy ...).")] = None,
+    order: Annotated[str, typer.Option(
+        "--order", metavar="uncertain|corpus",
+        help="uncertain: the passages the tagger is least sure about first (ordered in the "
+             "background, the first one shows at once); corpus: reading order.")] = "uncertain",
+    include_reviewed: Annotated[bool, typer.Option(
+        "--all", help="Also revisit passages already reviewed.")] = False,
+    sector: SectorOpt = None,
+    kind: KindOpt = None,
+    actor: ActorOpt = None,
+    article: ArticleOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    corpus: CorpusOpt = None,
+    taxonomy: TaxonomyOpt = None,
+    strict: StrictOpt = False,
+) -> None:
+    """Review machine tags in a full-screen terminal app: read each passage with its article
+    and neighbours, see the suggested kind, sectors and actors and why, and accept or correct
+    them with single keys (press ? in the app for the keys).
+
+    Each decision is written to the article file when you move on (only that passage's tag
+    fields, with reviewed: true; atomically), so quitting or a crash loses nothing decided.
+    Needs the review extra: pip install 'brief-cli[review]'.
+
+    Examples:
+
+        brief review --corpus my-briefs/
+
+        brief review --sector energy --kind challenge --order corpus --corpus my-briefs/
+
+        brief review "pipeline" --all --corpus my-briefs/
+    """
+    import sys
+
+    from brief_cli.errors import UsageError
+    from brief_cli.tui import require_textual
+
+    if order not in ("uncertain", "corpus"):
+        raise UsageError(f"--order takes uncertain or corpus, not {order!r}")
+    require_textual()
+    _refuse_bundled(corpus)
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise UsageError("'brief review' needs a terminal",
+                         hint="use 'brief set PASSAGE_ID ...' in scripts")
+    app_ = prepare_review(words, order, include_reviewed,
+                          build_filters(sector, kind, actor, article, since, until),
+                          corpus, taxonomy, strict)
+    app_.run()
+    s = app_.session
+    from brief_cli.render.common import note
+
+    note(f"{s.done} passage{'s' * (s.done != 1)} reviewed in this session; "
+         f"decisions are saved in the article files")
+
+
+def prepare_review(words, order, include_reviewed, filters, corpus, taxonomy, strict):
+    """The app, ready to run (tests drive it with Textual's pilot)."""
+    from brief_cli.cli.search import _open
+    from brief_cli.config import resolve_corpus_dir
+    from brief_cli.review import open_session
+    from brief_cli.tui.review_app import ReviewApp
+
+    index, filter_taxonomy = _open(corpus, taxonomy, strict)
+    loaded = {}
+
+    def get_taxonomy():
+        if "t" not in loaded:
+            from brief_cli.cli.app import open_taxonomy
+
+            loaded["t"] = open_taxonomy(taxonomy)
+        return loaded["t"]
+
+    session = open_session(resolve_corpus_dir(corpus), index, get_taxonomy, filter_taxonomy,
+                           " ".join(words or ()), filters, include_reviewed=include_reviewed)
+    return ReviewApp(session, order=order)
