@@ -18,7 +18,7 @@ from brief_cli.corpus import load_article_file, load_corpus
 from brief_cli.errors import UnknownIdError
 from brief_cli.passage_edit import EditConflict, Tagging, apply_ops, edit_passage
 from brief_cli.taxonomy import load_taxonomy
-from tests.conftest import write_corpus
+from helpers import write_corpus
 
 # A file as a person might have written it: comments, block and flow lists, quoting, a block
 # scalar, a passage without sectors or reviewed, another in flow style.

@@ -12,7 +12,7 @@ pytest.importorskip("textual", reason="the review extra (Textual) is not install
 
 from brief_cli.cli.review import prepare_review  # noqa: E402
 from brief_cli.filters import Filters  # noqa: E402
-from tests.conftest import write_corpus  # noqa: E402
+from helpers import write_corpus  # noqa: E402
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 
