@@ -163,7 +163,7 @@ def test_screen_snapshot(corpus, size):
     assert "q quit" in main  # the whole key bar fits
 
 
-def test_review_without_textual_says_how_to_install(run, corpus, monkeypatch):
+def _without_textual(monkeypatch):
     import builtins
 
     real = builtins.__import__
@@ -174,14 +174,44 @@ def test_review_without_textual_says_how_to_install(run, corpus, monkeypatch):
         return real(name, *args, **kwargs)
 
     monkeypatch.setattr(builtins, "__import__", no_textual)
-    result = run("review", "--corpus", corpus)
-    assert result.exit_code == 2
-    assert "pip install 'brief-cli[review]'" in result.stderr
 
 
-def test_review_needs_a_terminal(run, corpus):
+def test_without_textual_the_app_says_how_to_install(monkeypatch):
+    from brief_cli.errors import BriefError
+    from brief_cli.tui import require_textual
+
+    _without_textual(monkeypatch)
+    with pytest.raises(BriefError) as info:
+        require_textual()
+    assert "pip install 'brief-cli[review]'" in str(info.value)
+
+
+def test_list_prints_the_queue_without_textual(run, corpus, monkeypatch):
+    import json
+
+    _without_textual(monkeypatch)
+    result = run("review", "--list", "--order", "corpus", "--corpus", corpus, "-f", "jsonl")
+    assert result.exit_code == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["passage"] for r in rows] == ["energy-outlook#p01", "energy-outlook#p02",
+                                            "tourism-note#p01"]
+    assert all(0.0 <= r["uncertainty"] <= 1.0 for r in rows)
+
+
+def test_list_uncertain_first(run, corpus):
+    import json
+
+    result = run("review", "--corpus", corpus, "-f", "jsonl")  # not a terminal: the list
+    assert result.exit_code == 0, result.stderr
+    scores = [json.loads(line)["uncertainty"] for line in result.stdout.splitlines()]
+    assert scores == sorted(scores, reverse=True) and len(scores) == 3
+
+
+def test_nothing_to_review_exit_1(run, corpus):
+    for path in corpus.glob("*.yaml"):
+        path.write_text(path.read_text().replace("reviewed: false", "reviewed: true"))
     result = run("review", "--corpus", corpus)
-    assert result.exit_code == 2 and "brief set" in result.stderr
+    assert result.exit_code == 1 and "--all" in result.stderr
 
 
 def test_textual_is_not_imported_at_start_up():

@@ -25,6 +25,7 @@ COMMANDS: dict[str, str] = {
     "trends": "analysis",
     "kwic": "analysis",
     "set": "review",
+    "review": "review",
 }
 
 __all__ = ["COMMANDS", "app", "main"]

@@ -33,16 +33,16 @@ def set_tags(
         "--kind", "-k", metavar="KIND",
         help="Set the kind: challenge, opportunity or context.")] = None,
     sector: Annotated[Optional[List[str]], typer.Option(
-        "--sector", "-s", metavar="[+|-|=]ID",
+        "--sector", "-s", metavar="±ID",
         help="+ID adds a sector, -ID removes one, =A,B sets the list (= alone empties it); "
              "repeatable.")] = None,
     actor: Annotated[Optional[List[str]], typer.Option(
-        "--actor", "-a", metavar="[+|-|=]NAME",
+        "--actor", "-a", metavar="±NAME",
         help="+NAME adds an actor (id, name or alias), -NAME removes one, =A,B sets the "
              "list; repeatable.")] = None,
     reviewed: Annotated[Optional[bool], typer.Option(
         "--reviewed/--unreviewed",
-        help="Mark the passage reviewed (a person's tags) or machine-tagged again "
+        help="Mark the passage reviewed (a person's tags) or back to machine tags "
              "\\[default: reviewed when a tag is set].")] = None,
     corpus: CorpusOpt = None,
     taxonomy: TaxonomyOpt = None,
@@ -58,11 +58,13 @@ def set_tags(
 
     Examples:
 
-        brief set kazakhstan-bri-partner#p04 --kind challenge --sector +culture --corpus copy/
+        brief set kazakhstan-bri-partner#p04
 
-        brief set my-article#p02 --sector -trade --actor +"European Union" -f json
+        brief set kazakhstan-bri-partner#p04 --kind challenge --sector +culture --corpus my-briefs/
 
-        brief set my-article#p03 --reviewed
+        brief set kazakhstan-bri-partner#p02 --sector -trade --actor +"European Union" -f json --corpus my-briefs/
+
+        brief set kazakhstan-bri-partner#p03 --unreviewed --corpus my-briefs/
     """
     from brief_cli.passage_edit import Tagging, set_passage
     from brief_cli.render.review import render_set
@@ -99,6 +101,10 @@ def review(
              "background, the first one shows at once); corpus: reading order.")] = "uncertain",
     include_reviewed: Annotated[bool, typer.Option(
         "--all", help="Also revisit passages already reviewed.")] = False,
+    list_only: Annotated[bool, typer.Option(
+        "--list", "-l", help="Print the queue (in review order, with how unsure the tagger is) "
+                             "instead of opening the app; also what happens when the output is "
+                             "not a terminal.")] = False,
     sector: SectorOpt = None,
     kind: KindOpt = None,
     actor: ActorOpt = None,
@@ -108,6 +114,7 @@ def review(
     corpus: CorpusOpt = None,
     taxonomy: TaxonomyOpt = None,
     strict: StrictOpt = False,
+    fmt: FormatOpt = OutputFormat.table,
 ) -> None:
     """Review machine tags in a full-screen terminal app: read each passage with its article
     and neighbours, see the suggested kind, sectors and actors and why, and accept or correct
@@ -115,15 +122,16 @@ def review(
 
     Each decision is written to the article file when you move on (only that passage's tag
     fields, with reviewed: true; atomically), so quitting or a crash loses nothing decided.
-    Needs the review extra: pip install 'brief-cli[review]'.
+    Needs the review extra: pip install 'brief-cli\\[review]'. With --list (or when the output
+    is not a terminal) prints the queue instead. Exit 1 when no passage is left to review.
 
     Examples:
 
         brief review --corpus my-briefs/
 
-        brief review --sector energy --kind challenge --order corpus --corpus my-briefs/
+        brief review --sector energy --order corpus --corpus my-briefs/
 
-        brief review "pipeline" --all --corpus my-briefs/
+        brief review "pipeline" --all --list --corpus my-briefs/
     """
     import sys
 
@@ -132,14 +140,21 @@ def review(
 
     if order not in ("uncertain", "corpus"):
         raise UsageError(f"--order takes uncertain or corpus, not {order!r}")
+    filters = build_filters(sector, kind, actor, article, since, until)
+    if list_only or not (sys.stdin.isatty() and sys.stdout.isatty()):
+        from brief_cli.render.review import render_queue
+        from brief_cli.review import rank_by_uncertainty
+
+        session = open_review(words, include_reviewed, filters, corpus, taxonomy, strict)
+        scores = rank_by_uncertainty(session, session.items)
+        if order == "uncertain":
+            session.position = -1
+            session.order_rest(scores)
+        render_queue(session.items, scores, fmt)
+        return
     require_textual()
     _refuse_bundled(corpus)
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
-        raise UsageError("'brief review' needs a terminal",
-                         hint="use 'brief set PASSAGE_ID ...' in scripts")
-    app_ = prepare_review(words, order, include_reviewed,
-                          build_filters(sector, kind, actor, article, since, until),
-                          corpus, taxonomy, strict)
+    app_ = prepare_review(words, order, include_reviewed, filters, corpus, taxonomy, strict)
     app_.run()
     s = app_.session
     from brief_cli.render.common import note
@@ -150,10 +165,16 @@ def review(
 
 def prepare_review(words, order, include_reviewed, filters, corpus, taxonomy, strict):
     """The app, ready to run (tests drive it with Textual's pilot)."""
+    from brief_cli.tui.review_app import ReviewApp
+
+    session = open_review(words, include_reviewed, filters, corpus, taxonomy, strict)
+    return ReviewApp(session, order=order)
+
+
+def open_review(words, include_reviewed, filters, corpus, taxonomy, strict):
     from brief_cli.cli.search import _open
     from brief_cli.config import resolve_corpus_dir
     from brief_cli.review import open_session
-    from brief_cli.tui.review_app import ReviewApp
 
     index, filter_taxonomy = _open(corpus, taxonomy, strict)
     loaded = {}
@@ -165,6 +186,5 @@ def prepare_review(words, order, include_reviewed, filters, corpus, taxonomy, st
             loaded["t"] = open_taxonomy(taxonomy)
         return loaded["t"]
 
-    session = open_session(resolve_corpus_dir(corpus), index, get_taxonomy, filter_taxonomy,
-                           " ".join(words or ()), filters, include_reviewed=include_reviewed)
-    return ReviewApp(session, order=order)
+    return open_session(resolve_corpus_dir(corpus), index, get_taxonomy, filter_taxonomy,
+                        " ".join(words or ()), filters, include_reviewed=include_reviewed)

@@ -56,3 +56,17 @@ def render_set(result, taxonomy, fmt: OutputFormat, *, show_only: bool = False) 
         note(f"changed {', '.join(result.changed)} in {result.path}")
     elif not show_only:
         note("nothing changed: the passage already has these tags")
+
+
+def render_queue(hits, scores: dict, fmt: OutputFormat) -> None:
+    """The review queue, in order (``brief review --list``)."""
+    from brief_cli.render.common import Column
+
+    rows = [{"passage": h.uid, "uncertainty": round(scores.get(h.uid, 0.0), 3),
+             "kind": h.kind, "sectors": list(h.sectors), "actors": list(h.actors),
+             "reviewed": h.reviewed, "text": h.text} for h in hits]
+    columns = [Column("passage", "passage", no_wrap=False, max_width=40),
+               Column("uncertainty", "unsure", justify="right"),
+               Column("kind", "kind"), Column("sectors", "sectors", max_width=24),
+               Column("text", "text", ratio=1, min_terminal=100)]
+    emit_rows(rows, columns, fmt)
