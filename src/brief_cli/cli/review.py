@@ -7,8 +7,8 @@ from typing import List, Optional
 import typer
 
 from brief_cli.cli.app import (
-    ActorOpt, Annotated, ArticleOpt, CorpusOpt, FormatOpt, KindOpt, SectorOpt, SinceOpt,
-    StrictOpt, TaxonomyOpt, UntilOpt, app, build_filters, complete_ids, load,
+    ActorOpt, Annotated, ArticleOpt, CorpusOpt, FormatOpt, KindOpt, LanguageOpt, SectorOpt,
+    SinceOpt, StrictOpt, TaxonomyOpt, UntilOpt, app, build_filters, complete_ids, load,
 )
 from brief_cli.render.formats import OutputFormat
 
@@ -111,6 +111,7 @@ def review(
     article: ArticleOpt = None,
     since: SinceOpt = None,
     until: UntilOpt = None,
+    language: LanguageOpt = None,
     corpus: CorpusOpt = None,
     taxonomy: TaxonomyOpt = None,
     strict: StrictOpt = False,
@@ -140,7 +141,7 @@ def review(
 
     if order not in ("uncertain", "corpus"):
         raise UsageError(f"--order takes uncertain or corpus, not {order!r}")
-    filters = build_filters(sector, kind, actor, article, since, until)
+    filters = build_filters(sector, kind, actor, article, since, until, language)
     if list_only or not (sys.stdin.isatty() and sys.stdout.isatty()):
         from brief_cli.render.review import render_queue
         from brief_cli.review import rank_by_uncertainty
