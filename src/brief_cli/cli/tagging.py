@@ -106,6 +106,10 @@ def retag(
     article: ArticleOpt = None,
     dry_run: Annotated[bool, typer.Option(
         "--dry-run", "-n", help="Show what would change; write nothing.")] = False,
+    learn: Annotated[bool, typer.Option(
+        "--learn/--no-learn",
+        help="Correct the tagger with what the corpus's reviewed passages teach (when there "
+             "are at least 20).")] = True,
     corpus: CorpusOpt = None,
     taxonomy: TaxonomyOpt = None,
     strict: StrictOpt = False,
@@ -117,6 +121,10 @@ def retag(
     Passages marked reviewed: true are never touched; an article with nothing to change is not
     rewritten. Changed article files are replaced atomically, in the standard layout (comments
     in them are not kept). Exit 0 when done, also when nothing needed to change; 2 on errors.
+
+    With 20 or more reviewed passages in the corpus, the tagger's sectors and kind are corrected
+    by a model learned from them (kept in the cache, rebuilt when a review changes); --no-learn
+    uses the plain tagger.
 
     Examples:
 
@@ -131,10 +139,11 @@ def retag(
     from brief_cli.errors import UsageError
     from brief_cli.render.common import note
     from brief_cli.render.tagging import render_retag
-    from brief_cli.tagging import Tagger
 
     corp, tax, _ = load(corpus, taxonomy, strict)
-    plan = core.plan_retag(corp, Tagger(tax), tuple(article or ()))
+    from brief_cli.learning import tagger_for
+
+    plan = core.plan_retag(corp, tagger_for(corp, tax, learn=learn), tuple(article or ()))
     articles = len({c.article for c in plan.changes})
     summary = (f"{len(plan.changes)} passage{'s' * (len(plan.changes) != 1)} in {articles} "
                f"article{'s' * (articles != 1)}; {plan.unreviewed} machine-tagged passage"
@@ -175,6 +184,10 @@ def evaluate(
     disagreements: Annotated[bool, typer.Option(
         "--disagreements", "-d", help="Also list the passages where the tagger differs.")
     ] = False,
+    cross_validate: Annotated[Optional[int], typer.Option(
+        "--cross-validate", metavar="K",
+        help="Measure learning from reviews: K folds over the reviewed passages, each scored "
+             "by a model learned from the others, beside the plain tagger.")] = None,
     corpus: CorpusOpt = None,
     taxonomy: TaxonomyOpt = None,
     strict: StrictOpt = False,
@@ -197,6 +210,8 @@ def evaluate(
         brief eval -f json | jq .sectors.micro
 
         brief eval --gold coded.csv --map cap-to-sectors.yaml -f json
+
+        brief eval --cross-validate 5 --corpus my-briefs/
     """
     from brief_cli.render.tagging import render_eval
     from brief_cli.tagging import Tagger
@@ -227,6 +242,12 @@ def evaluate(
     from brief_cli.evaluation import evaluate as run
 
     corp, tax, _ = load(corpus, taxonomy, strict)
+    if cross_validate is not None:
+        from brief_cli.learning import cross_validate as run_cv
+        from brief_cli.render.learning import render_cross_validation
+
+        render_cross_validation(run_cv(corp, tax, cross_validate), fmt)
+        return
     chosen = find_articles(corp, article) if article else None
     report = run(corp, Tagger(tax), chosen)
     render_eval(report, fmt, disagreements=disagreements)

@@ -1,0 +1,418 @@
+"""Learning from reviews: a per-corpus model that corrects the lexicon tagger where reviewers did.
+
+For each sector, a logistic regression over the passage's words (Snowball stems) and the
+tagger's own view of the passage (did it tag the sector, how far its score was from the
+minimum, which other sectors it tagged); for the kind, a three-way (softmax) regression over the
+words and the tagger's challenge and opportunity scores and decision. Both start from the
+tagger: the weight on the tagger's own decision starts high and is held there by a penalty
+(L2 towards the starting weights), so with few reviews the model says what the tagger says, and
+words only move a decision once reviews keep contradicting the tagger in the same way. Actors
+are names, left to the lexicon.
+
+The model is trained on the reviewed passages of a corpus and kept as JSON in the cache folder,
+keyed by the reviews themselves (ids, texts, tags) and the taxonomy: a new or changed review
+rebuilds it, nothing else does. ``LearnedTagger`` has the tagger's interface, so ``retag``
+(and ``eval --cross-validate``) use it in place of the plain tagger.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import random
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from brief_cli.model import KINDS, Corpus, Passage
+from brief_cli.taxonomy import Taxonomy
+
+MODEL_VERSION = 1
+MIN_REVIEWS = 20  # fewer reviewed passages than this: the plain tagger is used
+PRIOR = 3.0  # starting weight of the tagger's own decision (p ≈ 0.95 either way)
+L2_TAGGER = 1.0  # pull of the tagger features back to their starting weights
+L2_WORDS = 0.1  # pull of word weights back to zero
+# Probability above which a sector is tagged. Low, because a sector is rare (most passages have
+# one to three of twenty): a missed one costs recall that a stray one rarely costs in precision.
+# The values here were chosen by cross-validation on a development set (benchmarks/RESULTS.md).
+THRESHOLD = 0.15
+EPOCHS = 12
+RATE = 0.2
+_TOKEN = re.compile(r"[^\W\d_]{3,}")
+
+
+# features --------------------------------------------------------------------------------
+
+def _stems(text: str) -> set[str]:
+    from brief_cli.text import is_stop_word, stem
+
+    out = set()
+    for word in _TOKEN.findall(text.lower()):
+        if not is_stop_word(word):
+            out.add("w:" + stem(word))
+    return out
+
+
+@dataclass(frozen=True)
+class _Example:
+    words: frozenset[str]
+    sector_scores: dict  # the tagger's score per sector (those with evidence)
+    tagged: frozenset[str]  # sectors the tagger tagged
+    minimum: float  # the minimum sector score for this passage
+    kind: str  # the tagger's kind
+    challenge: float
+    opportunity: float
+
+
+def _example(text: str, analysis) -> _Example:
+    tags = analysis.tags
+    try:
+        from brief_cli.tagging import min_sector_score
+
+        minimum = float(min_sector_score(analysis.words))
+    except Exception:  # pragma: no cover - a tagger without the helper
+        minimum = 1.0
+    kind = analysis.kind
+    return _Example(frozenset(_stems(text)), dict(analysis.sector_scores),
+                    frozenset(tags.sectors), minimum, tags.kind,
+                    float(getattr(kind, "challenge", 0.0)),
+                    float(getattr(kind, "opportunity", 0.0)))
+
+
+def _sector_features(ex: _Example, sector: str) -> dict[str, float]:
+    score = ex.sector_scores.get(sector, 0.0)
+    feats = {"t:tagged": 1.0 if sector in ex.tagged else -1.0,
+             "t:margin": max(-1.0, min(1.0, (score - ex.minimum) / 2.0)) if score else -1.0,
+             "t:bias": 1.0}
+    feats["t:score"] = min(score, 4.0) / 4.0
+    feats["t:has"] = 1.0 if sector in ex.sector_scores else 0.0
+    for other in ex.tagged:
+        if other != sector:
+            feats["s:" + other] = 1.0
+    for w in ex.words:
+        feats[w] = 1.0
+    return feats
+
+
+def _kind_features(ex: _Example) -> dict[str, float]:
+    feats = {"t:bias": 1.0, "t:challenge": min(ex.challenge, 5.0) / 5.0,
+             "t:opportunity": min(ex.opportunity, 5.0) / 5.0}
+    for k in KINDS:
+        feats["t:is:" + k] = 1.0 if ex.kind == k else 0.0
+    for w in ex.words:
+        feats[w] = 1.0
+    return feats
+
+
+# the model -------------------------------------------------------------------------------
+
+@dataclass
+class Model:
+    """Weights per sector (binary) and per kind (softmax); ``reviews`` trained on."""
+
+    sectors: dict[str, dict[str, float]] = field(default_factory=dict)
+    kinds: dict[str, dict[str, float]] = field(default_factory=dict)
+    reviews: int = 0
+    key: str = ""
+
+    def to_json(self) -> str:
+        return json.dumps({"version": MODEL_VERSION, "key": self.key, "reviews": self.reviews,
+                           "sectors": self.sectors, "kinds": self.kinds},
+                          separators=(",", ":"), sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> Model | None:
+        try:
+            data = json.loads(text)
+            if data.get("version") != MODEL_VERSION:
+                return None
+            return cls({s: {f: float(w) for f, w in ws.items()}
+                        for s, ws in data["sectors"].items()},
+                       {k: {f: float(w) for f, w in ws.items()}
+                        for k, ws in data["kinds"].items()},
+                       int(data["reviews"]), str(data["key"]))
+        except (ValueError, KeyError, TypeError, AttributeError):
+            return None
+
+    # prediction
+    def sector_probability(self, ex: _Example, sector: str) -> float:
+        weights = self.sectors.get(sector)
+        if weights is None:  # a sector no review ever said anything about: the tagger's view
+            weights = _sector_prior()
+        return _sigmoid(_dot(weights, _sector_features(ex, sector)))
+
+    def predict(self, ex: _Example, sector_ids: Iterable[str]) -> tuple[str, tuple[str, ...]]:
+        sectors = []
+        candidates = set(ex.tagged) | set(ex.sector_scores) | set(self.sectors)
+        for s in sector_ids:
+            if s in candidates and self.sector_probability(ex, s) > THRESHOLD:
+                sectors.append(s)
+        # the tagger's order first (best first), then the ones the model added
+        order = {s: i for i, s in enumerate(sorted(ex.sector_scores,
+                                                   key=lambda s: -ex.sector_scores[s]))}
+        sectors.sort(key=lambda s: order.get(s, len(order)))
+        kind = ex.kind
+        if self.kinds:
+            feats = _kind_features(ex)
+            kind = max(KINDS, key=lambda k: _dot(self.kinds.get(k) or _kind_prior(k), feats))
+        return kind, tuple(sectors)
+
+
+def _sector_prior() -> dict[str, float]:
+    return {"t:tagged": PRIOR, "t:margin": 0.0, "t:bias": 0.0, "t:score": 0.0, "t:has": 0.0}
+
+
+def _kind_prior(kind: str) -> dict[str, float]:
+    return {"t:is:" + kind: PRIOR}
+
+
+def _dot(weights: dict[str, float], feats: dict[str, float]) -> float:
+    return sum(weights.get(f, 0.0) * v for f, v in feats.items())
+
+
+def _sigmoid(z: float) -> float:
+    if z >= 0:
+        return 1.0 / (1.0 + math.exp(-z))
+    e = math.exp(z)
+    return e / (1.0 + e)
+
+
+def _pull(name: str) -> float:
+    return L2_TAGGER if name.startswith("t:") else L2_WORDS
+
+
+def train(examples: Sequence[_Example], labels: Sequence[Passage], sector_ids: Sequence[str],
+          *, seed: int = 0) -> Model:
+    """Fit the per-sector and kind models on reviewed passages (their ``Passage`` labels)."""
+    model = Model(reviews=len(examples))
+    if not examples:
+        return model
+    rng = random.Random(seed)
+    order = list(range(len(examples)))
+    seen = set(s for p in labels for s in p.sectors) | set(
+        s for ex in examples for s in ex.tagged)
+    sector_data = {s: [(_sector_features(ex, s), 1.0 if s in p.sectors else 0.0)
+                       for ex, p in zip(examples, labels)] for s in sector_ids if s in seen}
+    kind_data = [(_kind_features(ex), p.kind) for ex, p in zip(examples, labels)]
+    for sector, data in sector_data.items():
+        model.sectors[sector] = _fit_binary(data, order, rng)
+    model.kinds = _fit_softmax(kind_data, order, rng)
+    return model
+
+
+def _fit_binary(data, order, rng) -> dict[str, float]:
+    w = dict(_sector_prior())
+    start = dict(w)
+    n = len(data)
+    for epoch in range(EPOCHS):
+        rng.shuffle(order)
+        rate = RATE / (1 + epoch * 0.3)
+        for i in order:
+            feats, y = data[i]
+            g = _sigmoid(_dot(w, feats)) - y
+            for f, v in feats.items():
+                old = w.get(f, 0.0)
+                w[f] = old - rate * (g * v + _pull(f) / n * (old - start.get(f, 0.0)))
+    return {f: round(v, 5) for f, v in w.items() if abs(v - start.get(f, 0.0)) > 1e-4
+            or f in start}
+
+
+def _fit_softmax(data, order, rng) -> dict[str, dict[str, float]]:
+    w = {k: dict(_kind_prior(k)) for k in KINDS}
+    start = {k: dict(v) for k, v in w.items()}
+    n = len(data)
+    for epoch in range(EPOCHS):
+        rng.shuffle(order)
+        rate = RATE / (1 + epoch * 0.3)
+        for i in order:
+            feats, y = data[i]
+            z = {k: _dot(w[k], feats) for k in KINDS}
+            top = max(z.values())
+            e = {k: math.exp(z[k] - top) for k in KINDS}
+            total = sum(e.values())
+            for k in KINDS:
+                g = e[k] / total - (1.0 if y == k else 0.0)
+                wk, sk = w[k], start[k]
+                for f, v in feats.items():
+                    old = wk.get(f, 0.0)
+                    wk[f] = old - rate * (g * v + _pull(f) / n * (old - sk.get(f, 0.0)))
+    return {k: {f: round(v, 5) for f, v in ws.items()
+                if abs(v - start[k].get(f, 0.0)) > 1e-4 or f in start[k]} for k, ws in w.items()}
+
+
+# the tagger with the model ---------------------------------------------------------------
+
+class LearnedTagger:
+    """The lexicon tagger, corrected by a model learned from reviews (same interface)."""
+
+    def __init__(self, tagger, model: Model, taxonomy: Taxonomy):
+        self.tagger = tagger
+        self.model = model
+        self.sector_ids = list(taxonomy.sector_ids)
+
+    def tag(self, text: str):
+        return self.tag_passages([text])[0]
+
+    def tag_passages(self, texts: Sequence[str]):
+        out = []
+        for text, analysis in zip(texts, self.tagger.analyse(texts)):
+            kind, sectors = self.model.predict(_example(text, analysis), self.sector_ids)
+            out.append(replace(analysis.tags, kind=kind, sectors=sectors))
+        return out
+
+
+def reviewed_examples(corpus: Corpus, tagger, passages: set[str] | None = None
+                      ) -> tuple[list[_Example], list[Passage]]:
+    """The tagger's view of every reviewed passage (tagged in its article), with its labels."""
+    examples, labels = [], []
+    for article in corpus.articles:
+        chosen = {p.id for p in article.passages if p.reviewed and (
+            passages is None or p.uid in passages)}
+        if not chosen:
+            continue
+        analyses = tagger.analyse([p.text for p in article.passages])
+        for p, analysis in zip(article.passages, analyses):
+            if p.id in chosen:
+                examples.append(_example(p.text, analysis))
+                labels.append(p)
+    return examples, labels
+
+
+def reviews_key(corpus: Corpus, taxonomy: Taxonomy) -> str:
+    """Changes when any review does (or the taxonomy, or this model's code)."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update(f"v{MODEL_VERSION} {PRIOR} {L2_TAGGER} {L2_WORDS} {EPOCHS} {RATE} {THRESHOLD}\n"
+                 .encode())
+    if taxonomy.path is not None:
+        try:
+            h.update(Path(taxonomy.path).read_bytes())
+        except OSError:
+            pass
+    for p in corpus.passages():
+        if p.reviewed:
+            h.update(json.dumps([p.uid, p.text, p.kind, sorted(p.sectors)]).encode())
+    return h.hexdigest()
+
+
+def _cache_file(corpus: Corpus) -> Path:
+    from brief_cli.config import cache_dir
+
+    where = str(Path(corpus.root).resolve()) if corpus.root is not None else "memory"
+    name = hashlib.blake2b(where.encode(), digest_size=8).hexdigest()
+    return cache_dir() / "learned" / f"{name}.json"
+
+
+def learned_model(corpus: Corpus, taxonomy: Taxonomy, tagger=None) -> Model | None:
+    """The corpus's model: from the cache when the reviews are unchanged, else trained (and
+    cached). None when the corpus has fewer than MIN_REVIEWS reviewed passages."""
+    reviewed = sum(1 for p in corpus.passages() if p.reviewed)
+    if reviewed < MIN_REVIEWS:
+        return None
+    key = reviews_key(corpus, taxonomy)
+    path = _cache_file(corpus)
+    try:
+        cached = Model.from_json(path.read_text(encoding="utf-8"))
+    except OSError:
+        cached = None
+    if cached is not None and cached.key == key:
+        return cached
+    if tagger is None:
+        from brief_cli.tagging import Tagger
+
+        tagger = Tagger(taxonomy)
+    examples, labels = reviewed_examples(corpus, tagger)
+    model = train(examples, labels, taxonomy.sector_ids)
+    model.key = key
+    try:
+        from brief_cli.fileio import atomic_write_text
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(path, model.to_json(), force=True, what="model cache")
+    except Exception:  # a read-only cache folder: the model still serves this command
+        pass
+    return model
+
+
+def tagger_for(corpus: Corpus, taxonomy: Taxonomy, *, learn: bool = True):
+    """The tagger a command should use on this corpus: learned when there are enough reviews."""
+    from brief_cli.tagging import Tagger
+
+    tagger = Tagger(taxonomy)
+    if not learn:
+        return tagger
+    model = learned_model(corpus, taxonomy, tagger)
+    return LearnedTagger(tagger, model, taxonomy) if model is not None else tagger
+
+
+# cross-validation ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CrossValidation:
+    folds: int
+    reviewed: int
+    base: object  # EvalReport of the plain tagger on the held-out passages
+    learned: object  # EvalReport of the learned tagger, each fold trained on the others
+
+
+class _Lookup:
+    """A 'tagger' that returns tags worked out beforehand, per article (for evaluate)."""
+
+    def __init__(self, table: dict[tuple[str, ...], list]):
+        self.table = table
+
+    def tag_passages(self, texts):
+        return self.table[tuple(texts)]
+
+
+def cross_validate(corpus: Corpus, taxonomy: Taxonomy, k: int, *, seed: int = 0,
+                   limit: int | None = None) -> CrossValidation:
+    """K folds over the reviewed passages: learn from K-1, score the held-out one; the plain
+    tagger and the learned one scored on the same held-out passages. ``limit`` takes that many
+    reviewed passages (a seeded sample) instead of all."""
+    from brief_cli.errors import NothingFound, UsageError
+    from brief_cli.evaluation import evaluate
+    from brief_cli.tagging import Tagger
+
+    uids = [p.uid for p in corpus.passages() if p.reviewed]
+    rng = random.Random(seed)
+    rng.shuffle(uids)
+    if limit is not None:
+        uids = uids[:limit]
+    if k < 2:
+        raise UsageError("--cross-validate needs at least 2 folds")
+    if len(uids) < k:
+        raise NothingFound(f"{len(uids)} reviewed passages: too few for {k} folds",
+                           hint="review more passages, or use fewer folds")
+    chosen = set(uids)
+    tagger = Tagger(taxonomy)
+    examples, labels = reviewed_examples(corpus, tagger, chosen)
+    by_uid = {p.uid: (ex, p) for ex, p in zip(examples, labels)}
+    fold_of = {uid: i % k for i, uid in enumerate(uids)}
+    predicted: dict[str, tuple[str, tuple[str, ...]]] = {}
+    for fold in range(k):
+        train_uids = [u for u in uids if fold_of[u] != fold]
+        model = train([by_uid[u][0] for u in train_uids], [by_uid[u][1] for u in train_uids],
+                      taxonomy.sector_ids, seed=seed)
+        for u in uids:
+            if fold_of[u] == fold:
+                predicted[u] = model.predict(by_uid[u][0], taxonomy.sector_ids)
+    # the held-out passages only count as reviewed; each article's tags looked up
+    articles = []
+    base_table: dict[tuple[str, ...], list] = {}
+    learned_table: dict[tuple[str, ...], list] = {}
+    for article in corpus.articles:
+        if not any(p.uid in chosen for p in article.passages):
+            continue
+        texts = tuple(p.text for p in article.passages)
+        base_tags = tagger.tag_passages(list(texts))
+        base_table[texts] = base_tags
+        learned_table[texts] = [
+            replace(t, kind=predicted[p.uid][0], sectors=predicted[p.uid][1])
+            if p.uid in predicted else t for p, t in zip(article.passages, base_tags)]
+        articles.append(replace(article, passages=tuple(
+            replace(p, reviewed=p.uid in chosen) for p in article.passages)))
+    view = Corpus(corpus.root, tuple(articles))
+    return CrossValidation(k, len(uids), evaluate(view, _Lookup(base_table)),
+                           evaluate(view, _Lookup(learned_table)))

@@ -1,0 +1,130 @@
+"""Learning from reviews: the model follows reviewers, is cached as JSON, and is measured."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from brief_cli.config import bundled_taxonomy_path
+from brief_cli.corpus import load_corpus
+from brief_cli.learning import (
+    MIN_REVIEWS, LearnedTagger, Model, _cache_file, cross_validate, learned_model, tagger_for,
+)
+from brief_cli.tagging import Tagger
+from brief_cli.taxonomy import load_taxonomy
+from helpers import write_corpus
+
+
+@pytest.fixture(scope="module")
+def taxonomy():
+    return load_taxonomy(bundled_taxonomy_path())
+
+
+# Reviewers tag tourism wherever "homestays" come up, a word the taxonomy does not know; and
+# call "the harvest" passages agriculture. The tagger misses both.
+def _reviewed_corpus(root, n=30, reviewed=True):
+    passages = []
+    for i in range(n):
+        if i % 2:
+            passages.append({"text": f"Village homestays in valley {i} drew many guests this "
+                                     f"season, the council reported.",
+                             "kind": "context", "sectors": ["tourism"], "reviewed": reviewed})
+        else:
+            passages.append({"text": f"The council counted cattle and goats in district {i} "
+                                     "after the rains.",
+                             "kind": "context", "sectors": ["agriculture"], "reviewed": reviewed})
+    articles = {f"note-{j}": dict(passages=passages[j * 5:(j + 1) * 5]) for j in range(n // 5)}
+    articles["new-note"] = dict(passages=[
+        {"text": "More homestays opened in the valley, the council reported.",
+         "kind": "context", "sectors": [], "reviewed": False}])
+    return write_corpus(root, articles)
+
+
+def test_the_plain_tagger_misses_what_reviewers_teach(tmp_path, taxonomy):
+    root = _reviewed_corpus(tmp_path / "c")
+    corpus = load_corpus(root, taxonomy).corpus
+    text = corpus.passage("new-note#p01").text
+    assert "tourism" not in Tagger(taxonomy).tag(text).sectors
+    learned = tagger_for(corpus, taxonomy)
+    assert isinstance(learned, LearnedTagger)
+    assert "tourism" in learned.tag(text).sectors
+
+
+def test_too_few_reviews_keep_the_plain_tagger(tmp_path, taxonomy):
+    root = _reviewed_corpus(tmp_path / "c", n=MIN_REVIEWS - 5)
+    corpus = load_corpus(root, taxonomy).corpus
+    assert learned_model(corpus, taxonomy) is None
+    assert isinstance(tagger_for(corpus, taxonomy), Tagger)
+    big = load_corpus(_reviewed_corpus(tmp_path / "big"), taxonomy).corpus
+    assert isinstance(tagger_for(big, taxonomy, learn=False), Tagger)
+
+
+def test_the_model_is_cached_as_json_and_rebuilt_when_reviews_change(tmp_path, taxonomy,
+                                                                     monkeypatch):
+    root = _reviewed_corpus(tmp_path / "c")
+    corpus = load_corpus(root, taxonomy).corpus
+    model = learned_model(corpus, taxonomy)
+    path = _cache_file(corpus)
+    data = json.loads(path.read_text())  # JSON, never pickle
+    assert data["key"] == model.key and data["reviews"] == 30
+    assert not list(path.parent.glob("*.pkl")) and not list(path.parent.glob("*.pickle"))
+
+    from brief_cli import learning
+
+    calls = []
+    real = learning.train
+    monkeypatch.setattr(learning, "train", lambda *a, **k: calls.append(1) or real(*a, **k))
+    assert learned_model(corpus, taxonomy).key == model.key and not calls  # from the cache
+    # a review changes: rebuilt
+    note = root / "note-0.yaml"
+    note.write_text(note.read_text().replace("- agriculture", "- tourism", 1))
+    changed = load_corpus(root, taxonomy).corpus
+    again = learned_model(changed, taxonomy)
+    assert calls and again.key != model.key
+
+
+def test_a_damaged_cache_is_rebuilt(tmp_path, taxonomy):
+    root = _reviewed_corpus(tmp_path / "c")
+    corpus = load_corpus(root, taxonomy).corpus
+    learned_model(corpus, taxonomy)
+    _cache_file(corpus).write_text("{not json")
+    assert Model.from_json("{not json") is None
+    assert learned_model(corpus, taxonomy) is not None
+
+
+def test_retag_uses_what_reviews_teach(run, tmp_path, taxonomy):
+    root = _reviewed_corpus(tmp_path / "c")
+    plain = run("retag", "--no-learn", "--dry-run", "--corpus", root, "-f", "json")
+    learned = run("retag", "--dry-run", "--corpus", root, "-f", "json")
+    assert learned.exit_code == 0, learned.stderr
+    assert "new-note#p01" in learned.stdout and "tourism" in learned.stdout
+    assert "new-note#p01" not in plain.stdout
+    result = run("retag", "--corpus", root)
+    assert result.exit_code == 0
+    corpus = load_corpus(root, taxonomy).corpus
+    assert "tourism" in corpus.passage("new-note#p01").sectors
+    assert corpus.passage("note-0#p01").sectors == ("agriculture",)  # reviewed: untouched
+
+
+def test_cross_validate_side_by_side(run, tmp_path, taxonomy):
+    root = _reviewed_corpus(tmp_path / "c")
+    corpus = load_corpus(root, taxonomy).corpus
+    cv = cross_validate(corpus, taxonomy, 5)
+    assert cv.reviewed == 30 and cv.base.passages == cv.learned.passages == 30
+    assert cv.learned.sectors_macro_f1 > cv.base.sectors_macro_f1
+    result = run("eval", "--cross-validate", "5", "--corpus", root, "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    record = json.loads(result.stdout)
+    assert record["folds"] == 5 and record["reviewed"] == 30
+    assert record["learned"]["sectors"]["macro_f1"] >= record["base"]["sectors"]["macro_f1"]
+    table = run("eval", "--cross-validate", "5", "--corpus", root)
+    assert table.exit_code == 0 and "macro F1" in table.stdout and "learned" in table.stdout
+
+
+def test_cross_validate_errors(run, tmp_path):
+    root = _reviewed_corpus(tmp_path / "c")
+    assert run("eval", "--cross-validate", "1", "--corpus", root).exit_code == 2
+    few = _reviewed_corpus(tmp_path / "few", n=5)
+    result = run("eval", "--cross-validate", "10", "--corpus", few)
+    assert result.exit_code == 1 and "too few" in result.stderr
