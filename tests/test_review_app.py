@@ -53,20 +53,27 @@ def screen_text(app) -> str:
     return "\n".join(s.text.rstrip() for s in strips)
 
 
+async def settle(pilot):
+    """Let background work (the evidence, the ordering) finish and the screen redraw."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.pause()
+
+
 def drive(app, *steps, size=(80, 24)):
     """Run the app, pressing keys (strings) or calling hooks (callables with the pilot)."""
     shots = []
 
     async def main():
         async with app.run_test(size=size) as pilot:
-            await pilot.pause()
+            await settle(pilot)
             for step in steps:
                 if callable(step):
                     shots.append(step(app))
                 else:
                     await pilot.press(*step.split())
-                    await pilot.pause()
-                    await pilot.pause()
+                    await settle(pilot)
 
     asyncio.run(main())
     return shots
@@ -124,7 +131,8 @@ def test_queue_unreviewed_by_default_all_and_filters(corpus):
     assert len(make_app(corpus).session) == 3
     assert len(make_app(corpus, all=True).session) == 4
     assert len(make_app(corpus, filters=Filters(sectors=("tourism",))).session) == 1
-    assert sorted(h.uid for h in make_app(corpus, words=["pipeline"]).session.items) == [
+    session = make_app(corpus, words=["pipeline"]).session
+    assert sorted(h.uid for h in session.hits(session.items)) == [
         "energy-outlook#p01", "energy-outlook#p02"]
 
 

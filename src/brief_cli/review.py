@@ -41,7 +41,7 @@ class ReviewSession:
 
     root: Path
     index: object  # an open brief_cli.index.Index
-    items: list[Hit]
+    items: list[int]  # the queue, as index rowids (passages are fetched when shown)
     get_taxonomy: Callable[[], Taxonomy]
     total_unreviewed: int = 0
     position: int = 0
@@ -53,6 +53,27 @@ class ReviewSession:
     _paths: dict[str, Path] = field(default_factory=dict)
     _explained: dict[str, object] = field(default_factory=dict)
     _uncertainty: dict[str, float] = field(default_factory=dict)
+    _hits: dict[int, Hit] = field(default_factory=dict)
+
+    def hits(self, rowids: list[int]) -> list[Hit]:
+        """The passages of these rowids (fetched from the index once, in pages)."""
+        from brief_cli.search import _hits
+
+        missing = [r for r in rowids if r not in self._hits]
+        if missing:
+            if len(self._hits) > 20_000:
+                self._hits.clear()
+            for hit in _hits(self.index, None, [(r, None, 0) for r in missing], 0, ranks=False):
+                self._hits[hit.rowid] = hit
+        return [self._hits[r] for r in rowids if r in self._hits]
+
+    def hit(self, position: int) -> Hit | None:
+        if not 0 <= position < len(self.items):
+            return None
+        rowid = self.items[position]
+        if rowid not in self._hits:  # fetch a page around it: moving on is instant
+            self.hits(self.items[max(0, position - 5):position + 45])
+        return self._hits.get(rowid)
 
     # the queue ------------------------------------------------------------------------------
     def __len__(self) -> int:
@@ -60,7 +81,7 @@ class ReviewSession:
 
     @property
     def current(self) -> Hit | None:
-        return self.items[self.position] if 0 <= self.position < len(self.items) else None
+        return self.hit(self.position)
 
     def tagging(self, hit: Hit) -> Tagging:
         return self.tags.get(hit.uid) or Tagging(hit.kind, hit.sectors, hit.actors, hit.reviewed)
@@ -85,11 +106,13 @@ class ReviewSession:
             return None
         start = self.position if start is None else start
         n = len(self.items)
-        for step in range(1, n + 1):
-            hit = self.items[(start + step) % n]
-            hay = f"{hit.text} {hit.title} {hit.uid}".casefold()
-            if all(w in hay for w in wanted):
-                return (start + step) % n
+        order = [(start + step) % n for step in range(1, n + 1)]
+        for page in range(0, n, 500):
+            positions = order[page:page + 500]
+            for pos, hit in zip(positions, self.hits([self.items[p] for p in positions])):
+                hay = f"{hit.text} {hit.title} {hit.uid}".casefold()
+                if all(w in hay for w in wanted):
+                    return pos
         return None
 
     @property
@@ -141,8 +164,8 @@ class ReviewSession:
                               reviewed=after.reviewed, expect=before)
         self.tags[hit.uid] = result.after
         if result.changed:
-            self.history.append(Decision(hit.uid, self.items.index(hit), before, result.after,
-                                         result))
+            self.history.append(Decision(hit.uid, self.items.index(hit.rowid), before,
+                                         result.after, result))
         if result.after.reviewed:
             self.reviewed_now.add(hit.uid)
         self.seconds.append(time.monotonic() - self._shown_at)
@@ -153,7 +176,7 @@ class ReviewSession:
         if not self.history:
             return None
         last = self.history[-1]
-        hit = self.items[last.position]
+        hit = self.hit(last.position)
         edit_passage(self.path_of(hit), hit.passage_id, self.get_taxonomy(), kind=last.before.kind,
                      sectors=last.before.sectors, actors=last.before.actors,
                      reviewed=last.before.reviewed, expect=last.after)
@@ -172,10 +195,10 @@ class ReviewSession:
             self._uncertainty[hit.uid] = uncertainty_of(tags) if tags is not None else 0.0
         return self._uncertainty[hit.uid]
 
-    def order_rest(self, scores: dict[str, float]) -> None:
-        """Most uncertain first, for the passages after the current one."""
+    def order_rest(self, scores: dict[int, float]) -> None:
+        """Most uncertain first (scores by rowid), for the passages after the current one."""
         head, rest = self.items[:self.position + 1], self.items[self.position + 1:]
-        rest.sort(key=lambda h: -scores.get(h.uid, 0.0))
+        rest.sort(key=lambda r: -scores.get(r, 0.0))
         self.items = head + rest
 
 
@@ -217,19 +240,21 @@ def uncertainty_of(tags) -> float:
         return 0.0
     if not margins:
         return 0.0
-    return math.exp(-min(margins))
+    # the closest call counts most; more close calls make a passage less sure still
+    closeness = [math.exp(-2.0 * m) for m in margins]
+    return round(0.7 * max(closeness) + 0.3 * sum(closeness) / len(closeness), 4)
 
 
-def rank_by_uncertainty(session: ReviewSession, hits: list[Hit], stop=lambda: False,
-                        progress=lambda done, total: None) -> dict[str, float]:
-    scores: dict[str, float] = {}
-    for i, hit in enumerate(hits):
+def rank_by_uncertainty(session: ReviewSession, rowids: list[int], stop=lambda: False,
+                        progress=lambda done, total: None) -> dict[int, float]:
+    """Uncertainty of each passage, by rowid (``stop`` is asked between pages)."""
+    scores: dict[int, float] = {}
+    for page in range(0, len(rowids), 100):
         if stop():
             break
-        scores[hit.uid] = session.uncertainty(hit)
-        if i % 50 == 0:
-            progress(i, len(hits))
-    progress(len(scores), len(hits))
+        for hit in session.hits(rowids[page:page + 100]):
+            scores[hit.rowid] = session.uncertainty(hit)
+        progress(len(scores), len(rowids))
     return scores
 
 
@@ -238,21 +263,22 @@ def open_session(root: Path, index, get_taxonomy: Callable[[], Taxonomy], filter
                  ) -> ReviewSession:
     """The review queue: unreviewed passages (all with ``include_reviewed``) matching the query
     and filters, in corpus order (or ranked by the query). NothingFound when there are none."""
-    from brief_cli.search import _hits, search
+    from brief_cli.search import _page, _prepare
 
+    con = index.con
     if query.strip() or filters:
-        result = search(index, query, filters, taxonomy=filter_taxonomy, limit=None)
-        hits = list(result.hits)
+        prep = _prepare(index, query, filters, filter_taxonomy, False)
+        rowids = [] if prep.empty else [r[0] for r in _page(index, prep, None, 0)]
     else:
-        rows = index.con.execute("SELECT rowid FROM passages ORDER BY rowid").fetchall()
-        hits = _hits(index, None, [(r[0], None, 0) for r in rows], 0)
-    unreviewed = sum(1 for h in hits if not h.reviewed)
+        rowids = [r[0] for r in con.execute("SELECT rowid FROM passages ORDER BY rowid")]
+    reviewed = {r[0] for r in con.execute("SELECT rowid FROM passages WHERE reviewed")}
+    unreviewed = sum(1 for r in rowids if r not in reviewed)
     if not include_reviewed:
-        hits = [h for h in hits if not h.reviewed]
-    if not hits:
+        rowids = [r for r in rowids if r not in reviewed]
+    if not rowids:
         raise NothingFound(
             "no passage to review" + (" matches" if query or filters else ""),
             hint="every passage is reviewed; use --all to revisit them" if unreviewed == 0
             and not include_reviewed else "widen the filters")
-    return ReviewSession(root=root, index=index, items=hits, get_taxonomy=get_taxonomy,
+    return ReviewSession(root=root, index=index, items=rowids, get_taxonomy=get_taxonomy,
                          total_unreviewed=unreviewed)

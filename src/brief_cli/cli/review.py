@@ -151,7 +151,7 @@ def review(
         if order == "uncertain":
             session.position = -1
             session.order_rest(scores)
-        render_queue(session.items, scores, fmt)
+        render_queue(session.hits(session.items), scores, fmt)
         return
     require_textual()
     _refuse_bundled(corpus)

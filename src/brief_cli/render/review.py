@@ -62,7 +62,7 @@ def render_queue(hits, scores: dict, fmt: OutputFormat) -> None:
     """The review queue, in order (``brief review --list``)."""
     from brief_cli.render.common import Column
 
-    rows = [{"passage": h.uid, "uncertainty": round(scores.get(h.uid, 0.0), 3),
+    rows = [{"passage": h.uid, "uncertainty": round(scores.get(h.rowid, 0.0), 3),
              "kind": h.kind, "sectors": list(h.sectors), "actors": list(h.actors),
              "reviewed": h.reviewed, "text": h.text} for h in hits]
     columns = [Column("passage", "passage", no_wrap=False, max_width=40),

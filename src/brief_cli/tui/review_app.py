@@ -34,6 +34,7 @@ def _key_bar() -> Text:
 
 KEY_BAR = _key_bar()
 
+SYNC_RANK = 150  # queues up to this long are ordered before showing; longer ones meanwhile
 KIND_STYLE = {"challenge": "bold red", "opportunity": "bold green", "context": "bold"}
 
 HELP = """\
@@ -219,9 +220,14 @@ class ReviewApp(App):
         yield Static(KEY_BAR, id="keys")
 
     def on_mount(self) -> None:
-        self.show()
-        if self.order == "uncertain" and len(self.session) > 1:
+        if self.order == "uncertain" and 1 < len(self.session) <= SYNC_RANK:
+            # a small queue is ordered before the first passage shows (a fraction of a second)
+            self.session.position = -1
+            self.session.order_rest(rank_by_uncertainty(self.session, self.session.items))
+            self.session.jump(0)
+        elif self.order == "uncertain" and len(self.session) > 1:
             self.rank()
+        self.show()
 
     # ordering in the background: the first passage shows at once ----------------------------
     @work(thread=True, exclusive=True, group="rank")
@@ -229,13 +235,13 @@ class ReviewApp(App):
         from textual.worker import get_current_worker
 
         worker = get_current_worker()
-        hits = list(self.session.items[self.session.position + 1:])
+        rowids = list(self.session.items[self.session.position + 1:])
 
         def progress(done, total):
             if total > 200:
                 self.call_from_thread(self._ordering, f"ordering by uncertainty {done}/{total}")
 
-        scores = rank_by_uncertainty(self.session, hits, stop=lambda: worker.is_cancelled,
+        scores = rank_by_uncertainty(self.session, rowids, stop=lambda: worker.is_cancelled,
                                      progress=progress)
         if not worker.is_cancelled:
             self.call_from_thread(self._ranked, scores)
@@ -247,7 +253,7 @@ class ReviewApp(App):
     def _ranked(self, scores) -> None:
         self.session.order_rest(scores)
         self.ordering = ""
-        self.show()
+        self.show_progress()
 
     # drawing ---------------------------------------------------------------------------------
     def current_tags(self) -> Tagging | None:
@@ -303,12 +309,25 @@ class ReviewApp(App):
     def show_evidence(self) -> None:
         hit = self.session.current
         widget = self.query_one("#evidence", Static)
+        if hit.uid in self.session._explained:
+            widget.update(evidence_text(self.session._explained[hit.uid]))
+            return
+        # the first explanation loads the taxonomy and the tagger: not before the passage shows
+        widget.update(Text("why: working it out…", style="dim"))
+        self.explain_later(hit)
+
+    @work(thread=True, exclusive=True, group="explain")
+    def explain_later(self, hit) -> None:
         try:
             tags = self.session.explain(hit)
+            text = evidence_text(tags)
         except Exception as exc:  # pragma: no cover - evidence is a help, never a blocker
-            widget.update(Text(f"no evidence: {exc}", style="dim"))
-            return
-        widget.update(evidence_text(tags))
+            text = Text(f"no evidence: {exc}", style="dim")
+        self.call_from_thread(self._show_explained, hit, text)
+
+    def _show_explained(self, hit, text) -> None:
+        if self.session.current is hit:
+            self.query_one("#evidence", Static).update(text)
 
     def show_progress(self) -> None:
         s = self.session

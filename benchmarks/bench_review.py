@@ -1,0 +1,70 @@
+#!/usr/bin/env python3
+"""How long ``brief review`` takes to show its first passage on a large corpus (warm index).
+
+Measures, in one process (after one warm-up run: modules imported, caches filled, as for a
+second ``brief review``), from opening the index to the first screen drawn (Textual's headless
+pilot at 80×24): the queue query, the first passage's neighbours and tagger evidence, the
+layout. With ``--order uncertain`` the ordering runs in the background and is not waited for.
+
+Usage::
+
+    python benchmarks/generate_corpus.py --passages 10k --out /tmp/c10k
+    brief index --corpus /tmp/c10k                      # warm the index
+    python benchmarks/bench_review.py --corpus /tmp/c10k [--runs 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import sys
+import time
+from pathlib import Path
+
+
+def first_screen_seconds(corpus: Path, order: str) -> tuple[float, float, int]:
+    from brief_cli.cli.review import prepare_review
+    from brief_cli.filters import Filters
+
+    t0, c0 = time.perf_counter(), time.process_time()
+    app = prepare_review([], order, False, Filters(), corpus, None, False)
+    shown = {}
+
+    async def main():
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            shown["t"] = time.perf_counter() - t0
+            shown["cpu"] = time.process_time() - c0
+            app.workers.cancel_all()
+
+    asyncio.run(main())
+    return shown["t"], shown["cpu"], len(app.session)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, required=True)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args(argv)
+    import os
+
+    print(f"load average at the start: {os.getloadavg()[0]:.1f}")
+    seconds, cpu_seconds, queue = first_screen_seconds(args.corpus, "corpus")
+    print(f"first run in this process (imports Textual, loads the tagger): {seconds:.3f} s wall, "
+          f"{cpu_seconds:.3f} s CPU")
+    for order in ("uncertain", "corpus"):
+        times, cpu = [], []
+        for _ in range(args.runs):
+            seconds, cpu_seconds, queue = first_screen_seconds(args.corpus, order)
+            times.append(seconds)
+            cpu.append(cpu_seconds)
+        print(f"--order {order}: queue of {queue:,} passages; first screen in "
+              f"median {statistics.median(times):.3f} s wall (min {min(times):.3f}, "
+              f"max {max(times):.3f}), {statistics.median(cpu):.3f} s CPU, "
+              f"over {args.runs} runs", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
