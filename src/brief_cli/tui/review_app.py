@@ -85,7 +85,12 @@ class Picker(ModalScreen):
         self.query_one(Input).focus()
 
     def refill(self, typed: str) -> None:
-        options = self.query_one(OptionList)
+        from textual.css.query import NoMatches
+
+        try:
+            options = self.query_one(OptionList)
+        except NoMatches:  # typing raced the screen being built or closed
+            return
         options.clear_options()
         if typed.strip():
             ids = fuzzy_rank(typed, self.choices)
