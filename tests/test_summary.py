@@ -463,3 +463,14 @@ def test_markdown_list_items_stay_one_paragraph_of_literal_text(value):
         rendered = MarkdownIt("commonmark").renderer.render(inline, {}, {}) if inline else ""
         text = html.unescape(re.sub(r"<[^>]+>", "", rendered))
         assert " ".join(text.split()) == " ".join(literal(value).split())
+
+
+def test_summary_output_file(run, tmp_path):
+    target = tmp_path / "digest.md"
+    r = run("summary", "--format", "md", "-o", target)
+    assert r.exit_code == 0, r.stderr
+    assert target.read_text(encoding="utf-8").startswith("# Corpus digest") and r.stdout == ""
+    again = run("summary", "--format", "md", "-o", target)
+    assert again.exit_code == 2 and "already exists" in again.stderr
+    forced = run("summary", "kazakhstan-bri-partner", "-o", target, "--force")
+    assert forced.exit_code == 0 and "Kazakhstan" in target.read_text(encoding="utf-8")

@@ -204,6 +204,11 @@ def summary(
         "--format", "-f", case_sensitive=False,
         help="text (panels on a terminal, plain when piped), json, or md (Markdown).")
     ] = SummaryFormat.text,
+    output: Annotated[Optional[Path], typer.Option(
+        "--output", "-o", metavar="FILE", show_default=False,
+        help="Write to FILE instead of stdout (plain text, JSON or Markdown as --format says; "
+             "written whole or not at all).")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")] = False,
 ) -> None:
     """Summarise articles: challenges, opportunities by sector, key sentences and terms.
 
@@ -219,7 +224,14 @@ def summary(
         brief summary kazakhstan-bri-partner --sentences 3 --format md > summary.md
 
         brief summary --kind challenge
+
+        brief summary --format md -o digest.md --force
     """
+    if output is not None and str(output) != "-":
+        _summary_to_file(output, force, lambda: summary(
+            articles, sentences, terms, query, sector, kind, actor, article, since, until,
+            language, corpus, taxonomy, strict, fmt, None, False))
+        return
     from brief_cli import summary as core
     from brief_cli.errors import NothingFound
     from brief_cli.render import summary as render
@@ -250,3 +262,27 @@ def summary(
                            "no passages match the query and filters")
     result = core.digest(tax, selection, terms=terms)
     render.render_digest(result, fmt.value, filters=described)
+
+
+def _summary_to_file(path: Path, force: bool, render) -> None:
+    """Run the summary with stdout captured, then write it to path in one piece."""
+    import contextlib
+    import io
+
+    from brief_cli.fileio import atomic_write_text
+    from brief_cli.render import common
+
+    if path.exists() and not force:
+        from brief_cli.errors import FileProblem
+
+        raise FileProblem(f"{str(path)!r} already exists",
+                          hint="use --force to overwrite it, or choose another name")
+    buffer = io.StringIO()
+    common.reset_consoles()
+    try:
+        with contextlib.redirect_stdout(buffer):
+            render()
+    finally:
+        common.reset_consoles()
+    atomic_write_text(path, buffer.getvalue(), force=True)
+    common.note(f"wrote {path}")
