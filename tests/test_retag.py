@@ -189,3 +189,117 @@ def test_file_changed_since_it_was_read_is_not_overwritten(mixed, taxonomy):
     with pytest.raises(FileProblem, match="changed while retagging"):
         core.apply(plan)
     assert path.read_text(encoding="utf-8") == edited
+
+
+# Reviewed passages, unchanged files, symlinks and read-only files ---------------------------
+
+HAND_WRITTEN = """\
+# kept by hand: this comment must survive a retag
+id: hand-note
+title: Hand Note
+source: Test Review
+authors: [Ann Author]
+published: 2024-01-15
+language: en
+passages:
+- id: p01
+  text: "  Reviewed text with spaces around it.  \\n"
+  kind: opportunity
+  sectors: [tourism]
+  actors: [peru]
+  reviewed: true
+- id: p02
+  text: Kazakhstan sells natural gas to China.
+  kind: challenge
+  sectors:
+  - trade
+  actors: []
+  reviewed: false
+- id: p03
+  text: |+
+    Reviewed block text, kept with its trailing lines.
+
+  kind: context
+  sectors: []
+  actors: []
+  reviewed: true
+"""
+
+
+def test_reviewed_passages_come_out_byte_identical(run, tmp_path, taxonomy):
+    root = tmp_path / "hand"
+    root.mkdir()
+    path = root / "hand-note.yaml"
+    path.write_text(HAND_WRITTEN, encoding="utf-8")
+    result = run("retag", "--corpus", root)
+    assert result.exit_code == 0, result.stderr
+    assert "1 file written" in result.stderr
+    after = path.read_text(encoding="utf-8")
+    # only the machine-tagged passage's tag values changed; every other byte is as it was
+    assert after == HAND_WRITTEN.replace(
+        "  kind: challenge\n  sectors:\n  - trade\n  actors: []\n",
+        "  kind: context\n  sectors: [energy]\n  actors: [kazakhstan, china]\n")
+    import yaml
+
+    after_data = yaml.safe_load(after)["passages"]
+    assert after_data[0]["text"] == "  Reviewed text with spaces around it.  \n"
+    assert after_data[2]["text"] == "Reviewed block text, kept with its trailing lines.\n\n"
+
+
+def test_patch_falls_back_to_the_parsed_data_and_keeps_reviewed_values(mixed, taxonomy):
+    """A passage without a sectors key cannot be edited in place: the whole file is written
+    from its parsed data, and the reviewed values still come out exactly as read."""
+    corpus = load_corpus(mixed, taxonomy).corpus
+    plan = core.plan_retag(corpus, Tagger(taxonomy))
+    (update,) = plan.updates
+    original = update.path.read_text(encoding="utf-8")
+    original = original.replace("text: Dependency on a single pipeline is a risk.",
+                                "text: \"  Dependency on a single pipeline is a risk. \\n\"")
+    original = original.replace("  sectors:\n  - trade\n", "").replace("  sectors: [trade]\n", "")
+    import yaml
+
+    out = yaml.safe_load(core.patch_tags(original, update))
+    assert out["passages"][0] == yaml.safe_load(original)["passages"][0]
+    assert out["passages"][0]["text"] == "  Dependency on a single pipeline is a risk. \n"
+    assert out["passages"][1]["sectors"] == ["energy"]
+
+
+def test_unchanged_articles_are_not_rewritten(run, tmp_path):
+    root = write_corpus(tmp_path / "two", {
+        # machine-tagged, already agreeing with the tagger: must not be touched
+        "settled": dict(passages=[{"text": "The minister met farmers in Kenya on Monday.",
+                                   "kind": "context", "sectors": ["agriculture"],
+                                   "actors": ["kenya"], "reviewed": False}]),
+        "stale": dict(passages=[{"text": "Kazakhstan sells natural gas to China.",
+                                 "kind": "challenge", "sectors": ["trade"], "reviewed": False}]),
+    })
+    settled = root / "settled.yaml"
+    os.utime(settled, ns=(1_000_000_000, 1_000_000_000))
+    before = settled.read_bytes()
+    result = run("retag", "--corpus", root)
+    assert result.exit_code == 0, result.stderr
+    assert "1 file written" in result.stderr
+    assert settled.read_bytes() == before
+    assert settled.stat().st_mtime_ns == 1_000_000_000
+
+
+def test_retag_writes_through_a_symlink(run, tmp_path):
+    real = write_corpus(tmp_path / "real", {"stale": MIXED["mixed-note"]})
+    root = tmp_path / "linked"
+    root.mkdir()
+    (root / "stale.yaml").symlink_to(real / "stale.yaml")
+    result = run("retag", "--corpus", root)
+    assert result.exit_code == 0, result.stderr
+    assert (root / "stale.yaml").is_symlink()
+    assert "kind: context" in (real / "stale.yaml").read_text(encoding="utf-8")
+
+
+def test_read_only_file_is_left_alone_with_a_warning(run, mixed):
+    path = mixed / "mixed-note.yaml"
+    path.chmod(0o444)
+    before = path.read_bytes()
+    result = run("retag", "--corpus", mixed)
+    assert result.exit_code == 0, result.stderr
+    assert "warning: left" in result.stderr and "the file is read-only" in result.stderr
+    assert path.read_bytes() == before
+    assert oct(path.stat().st_mode & 0o777) == oct(0o444)

@@ -119,8 +119,10 @@ def retag(
     taxonomy, and show what changed.
 
     Passages marked reviewed: true are never touched; an article with nothing to change is not
-    rewritten. Changed article files are replaced atomically, in the standard layout (comments
-    in them are not kept). Exit 0 when done, also when nothing needed to change; 2 on errors.
+    rewritten. In a changed file only the changed tags are replaced (reviewed passages, comments
+    and layout stay byte for byte), atomically, through a symlink to its target; a read-only
+    file is skipped with a warning. Exit 0 when done, also when nothing needed to change; 2 on
+    errors.
 
     With 20 or more reviewed passages in the corpus, the tagger's sectors and kind are corrected
     by a model learned from them (kept in the cache, rebuilt when a review changes); --no-learn
@@ -144,6 +146,11 @@ def retag(
     from brief_cli.learning import tagger_for
 
     plan = core.plan_retag(corp, tagger_for(corp, tax, learn=learn), tuple(article or ()))
+    if plan.skipped:
+        from brief_cli.render.common import warn
+
+        for path, reason in plan.skipped:
+            warn(f"left {str(path)!r} alone: {reason}")
     articles = len({c.article for c in plan.changes})
     summary = (f"{len(plan.changes)} passage{'s' * (len(plan.changes) != 1)} in {articles} "
                f"article{'s' * (articles != 1)}; {plan.unreviewed} machine-tagged passage"
@@ -156,7 +163,7 @@ def retag(
         else:
             note(f"nothing to change: no machine-tagged passages, {plan.reviewed} reviewed "
                  f"left alone")
-        if fmt in (OutputFormat.json, OutputFormat.jsonl):
+        if fmt in (OutputFormat.json, OutputFormat.jsonl, OutputFormat.csv):
             render_retag(plan, fmt)
         return
     render_retag(plan, fmt)
