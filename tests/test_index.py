@@ -397,3 +397,26 @@ def test_a_killed_build_process_leaves_the_next_run_correct(tmp_path, taxonomy, 
         with opened(root, taxonomy) as ix:
             assert len(uids(ix, taxonomy, "zeppelin")) == 300
             assert not ix.warnings
+
+
+def test_brief_index_sees_an_edit_that_kept_size_and_mtime(run, small_corpus, taxonomy):
+    """A search trusts (size, mtime_ns); ``brief index`` compares content hashes."""
+    path = small_corpus / "tourism-note.yaml"
+    with opened(small_corpus, taxonomy) as ix:
+        assert uids(ix, taxonomy, "arrivals") == ["tourism-note#p01"]
+    st = path.stat()
+    text = path.read_text(encoding="utf-8")
+    edited = text.replace("Tourist arrivals", "Tourist airships")
+    assert len(edited) == len(text)
+    path.write_text(edited, encoding="utf-8")
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert path.stat().st_size == st.st_size and path.stat().st_mtime_ns == st.st_mtime_ns
+    with opened(small_corpus, taxonomy) as ix:  # the documented limit of the automatic check
+        assert uids(ix, taxonomy, "airships") == []
+    result = run("index", "--corpus", small_corpus, "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    with opened(small_corpus, taxonomy) as ix:
+        assert uids(ix, taxonomy, "airships") == ["tourism-note#p01"]
+        assert uids(ix, taxonomy, "arrivals") == []
+    with opened(small_corpus, taxonomy, verify=True) as ix:  # nothing left to read
+        assert ix.refresh.parsed == 0 and not ix.refresh.rebuilt

@@ -327,11 +327,16 @@ class _Lazy:
 
 
 def open_index(root: Path, taxonomy_path: Path | None, get_taxonomy: Callable[[], Taxonomy], *,
-               rebuild: bool = False, progress: ProgressFn | None = None) -> Index:
+               rebuild: bool = False, progress: ProgressFn | None = None,
+               verify: bool = False) -> Index:
     """Open the index of a corpus folder, building or refreshing it first when needed.
 
     ``get_taxonomy`` is called only if some file must be parsed. Never raises because of the
     cache file itself: a damaged one is rebuilt and reported in ``Index.warnings``.
+
+    Freshness: by default a file whose size and modification time (to the nanosecond) are
+    unchanged is taken as unchanged. ``verify`` also compares every file's content hash, so an
+    edit that kept both (rare: a tool that restores mtimes) is seen too (``brief index``).
     """
     t0 = time.perf_counter()
     root = Path(root)
@@ -350,7 +355,7 @@ def open_index(root: Path, taxonomy_path: Path | None, get_taxonomy: Callable[[]
         return _memory_index(root, taxonomy, expect, warnings, progress, t0)
 
     for attempt in range(3):
-        index = _try_open(root, base, expect, taxonomy, warnings, rebuild, progress)
+        index = _try_open(root, base, expect, taxonomy, warnings, rebuild, progress, verify)
         if index is not None:
             index.refresh.seconds = time.perf_counter() - t0
             index.warnings = warnings
@@ -369,7 +374,8 @@ def _current(base: Path) -> Path | None:
     return Path(f"{base}.{gen}.db")
 
 
-def _try_open(root, base, expect, taxonomy, warnings, rebuild, progress) -> Index | None:
+def _try_open(root, base, expect, taxonomy, warnings, rebuild, progress,
+              verify=False) -> Index | None:
     def damaged(path, reason):
         message = f"search index {str(path)!r} is damaged ({reason}); rebuilding it"
         if message not in warnings:
@@ -389,7 +395,7 @@ def _try_open(root, base, expect, taxonomy, warnings, rebuild, progress) -> Inde
     path = _current(base)
     con = None
     seen = None  # (files on disk, files in the index, data version) from the check below
-    if not rebuild and path is not None and path.exists():
+    if not rebuild and not verify and path is not None and path.exists():
         # The common case, without any lock: the index is there and every file is unchanged.
         try:
             con = _connect(path)
@@ -423,7 +429,8 @@ def _try_open(root, base, expect, taxonomy, warnings, rebuild, progress) -> Inde
                     _check(con, path, expect)
                 # The scan made just before is reused when nothing was written since:
                 # stat()ing every file is most of the cost of a small refresh.
-                stats = _refresh(con, root, taxonomy, progress, *(seen[:2] if seen else ()))
+                stats = _refresh(con, root, taxonomy, progress, *(seen[:2] if seen else ()),
+                                 verify=verify)
                 if stats is not None:
                     return Index(con, path, root, stats)
                 reason = "many files changed"
@@ -630,8 +637,13 @@ def _full_build(base: Path, root: Path, taxonomy, expect, progress) -> tuple[Pat
 
 def _refresh(con: sqlite3.Connection, root: Path, taxonomy, progress,
              on_disk: dict[str, tuple[int, int]] | None = None,
-             known: dict[str, tuple[int, int]] | None = None) -> RefreshStats | None:
-    """Bring the index up to date in one transaction; None when a full rebuild is better."""
+             known: dict[str, tuple[int, int]] | None = None, *,
+             verify: bool = False) -> RefreshStats | None:
+    """Bring the index up to date in one transaction; None when a full rebuild is better.
+
+    ``verify``: also hash the files whose size and mtime are unchanged, and read again those
+    whose content differs from what was indexed.
+    """
     stats = RefreshStats()
     if on_disk is None or known is None:
         on_disk = scan(root)
@@ -639,6 +651,10 @@ def _refresh(con: sqlite3.Connection, root: Path, taxonomy, progress,
             "SELECT path, size, mtime_ns FROM files")}
     removed = [p for p in known if p not in on_disk]
     changed = [p for p, st in on_disk.items() if known.get(p) != st]
+    if verify:
+        hashes = dict(con.execute("SELECT path, hash FROM files"))
+        changed += [p for p, st in on_disk.items() if known.get(p) == st
+                    and _hash_file(root / p) != hashes.get(p)]
     if not removed and not changed:
         return stats
     if len(changed) > max(50, FULL_REBUILD_SHARE * len(on_disk)):

@@ -16,7 +16,8 @@ from brief_cli.render.formats import OutputFormat
 _OUTPUT_PANEL = "Output"
 
 
-def _open(corpus: Optional[Path], taxonomy: Optional[Path], strict: bool, rebuild: bool = False):
+def _open(corpus: Optional[Path], taxonomy: Optional[Path], strict: bool, rebuild: bool = False,
+          verify: bool = False):
     """Open (building or refreshing) the index; warn about damaged caches and broken files."""
     import time
 
@@ -38,7 +39,7 @@ def _open(corpus: Optional[Path], taxonomy: Optional[Path], strict: bool, rebuil
     progress = _Progress(err()) if err().is_terminal else None
     started = time.perf_counter()
     try:
-        index = open_index(root, tax_path, get_taxonomy, rebuild=rebuild,
+        index = open_index(root, tax_path, get_taxonomy, rebuild=rebuild, verify=verify,
                            progress=progress.update if progress else None)
     finally:
         if progress:
@@ -272,8 +273,9 @@ def index_command(
     """Build or refresh the search index, and show what it holds.
 
     Searches do this on their own; run it to build a large corpus's index ahead of time, or
-    with --rebuild to start afresh. Only files whose size, date or content changed are read
-    again.
+    with --rebuild to start afresh. Only files whose content changed are read again: this
+    command compares every file's content hash, so it sees any edit (a search trusts a file
+    whose size and modification time are unchanged, to the nanosecond).
 
     Examples:
 
@@ -283,6 +285,6 @@ def index_command(
     """
     from brief_cli.render.search import render_index
 
-    index, _ = _open(corpus, taxonomy, strict, rebuild=rebuild)
+    index, _ = _open(corpus, taxonomy, strict, rebuild=rebuild, verify=True)
     with index:
         render_index(index.stats(), index.refresh, fmt)
