@@ -473,3 +473,28 @@ def test_csv_booleans_spelt_as_json(run, corpus_dir):
     header, row = r.stdout.splitlines()[:2]
     typo = header.split(",").index("typo")
     assert "False" not in r.stdout and "false" in row
+
+
+def test_decomposed_and_precomposed_accents_find_the_same(run, tmp_path):
+    root = write_corpus(tmp_path / "accents", {"accents": dict(passages=[
+        {"text": "Le café de la région est ouvert."},
+        {"text": "Une autre région, précomposée."},
+        {"text": "Re\u0301gion written with a combining accent."},
+        {"text": "Nothing to see here."}])})
+    found = {}
+    for query in ("r\u00e9gion", "re\u0301gion"):
+        result = run("search", query, "--corpus", root, "-f", "json")
+        assert result.exit_code == 0, result.stderr
+        found[query] = [h["id"] for h in json.loads(result.stdout)]
+    assert len(found["r\u00e9gion"]) == 3
+    assert found["re\u0301gion"] == found["r\u00e9gion"]
+
+
+def test_or_between_inline_filters_never_silently_ands(run, corpus_dir):
+    result = run("search", "sector:energy OR kind:challenge", "--corpus", corpus_dir)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: OR cannot join 'sector:energy' and 'kind:challenge'")
+    result = run("search", "sector:energy OR sector:agriculture", "--corpus", corpus_dir,
+                 "-f", "json")
+    assert result.exit_code == 0
+    assert len(json.loads(result.stdout)) == 5

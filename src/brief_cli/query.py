@@ -16,6 +16,7 @@ user text ever reaches the engine as syntax.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -221,12 +222,33 @@ def _term(tok: _Tok) -> Term | None:
     return Term(raw.rstrip("*"), tokens, quoted=tok.quoted, prefix=prefix)
 
 
+def _check_or(left: _Tok, right: _Tok) -> None:
+    """OR may join words, or two values of one filter field; anything else would silently
+    mean AND, so it is refused."""
+    if left.kind == "term" and right.kind == "term":
+        return
+    if left.kind == right.kind == "filter" and left.field == right.field \
+            and left.field not in ("since", "until"):
+        return
+    shown = [f"{t.field.rstrip('s')}:{t.text}" if t.kind == "filter" else t.text
+             for t in (left, right)]
+    raise UsageError(
+        f"OR cannot join {shown[0]!r} and {shown[1]!r}",
+        hint="OR joins words, or two values of one filter (sector:energy OR sector:trade); "
+             "other filters always narrow the search")
+
+
 def parse(text: str) -> Query:
     """Parse a query string; never fails on syntax (see the module docstring).
 
-    Raises UsageError only for an excluded filter (``-sector:energy``), a bad inline date, or a
-    query with more than MAX_TERMS terms.
+    Raises UsageError only for an excluded filter (``-sector:energy``), OR next to a filter
+    (filters of one field are ORed already; ``sector:energy OR kind:challenge`` cannot be said),
+    a bad inline date, or a query with more than MAX_TERMS terms.
+
+    The text is NFC-normalised first, so a decomposed accent (``e`` + U+0301) is the same
+    letter as the precomposed one; the index then folds diacritics alike for both.
     """
+    text = unicodedata.normalize("NFC", text or "")
     clauses: list[list[Term]] = []
     excluded: list[Term] = []
     values: dict[str, list[str]] = {"sectors": [], "kinds": [], "actors": [], "articles": [],
@@ -235,10 +257,18 @@ def parse(text: str) -> Query:
     until: date | None = None
     pending_or = False
     pending_not = False
-    for tok in _lex(text or ""):
+    previous: _Tok | None = None  # the last term or filter, to check what an OR joins
+    or_after: _Tok | None = None
+    for tok in _lex(text):
         if tok.kind == "or":
             pending_or = bool(clauses)
+            or_after = previous
             continue
+        if or_after is not None and tok.kind in ("term", "filter"):
+            _check_or(or_after, tok)
+            or_after = None
+        if tok.kind in ("term", "filter"):
+            previous = tok
         if tok.kind == "not":
             pending_not = True
             continue
