@@ -5,6 +5,9 @@ Each comes from an explicit option, else an environment variable, else a default
 - corpus:   ``--corpus DIR``      > ``BRIEF_CORPUS``   > the bundled corpus
 - taxonomy: ``--taxonomy FILE``   > ``BRIEF_TAXONOMY`` > the bundled taxonomy
 - cache:    ``BRIEF_CACHE_DIR``   > the platform's user cache folder
+
+An empty value (``--corpus ''``, ``BRIEF_CORPUS=``) is an error, never "the current folder" or
+"the default"; ``~user`` that names no user is an error too.
 """
 
 from __future__ import annotations
@@ -17,6 +20,29 @@ from brief_cli.errors import CorpusError, TaxonomyError
 ENV_CORPUS = "BRIEF_CORPUS"
 ENV_TAXONOMY = "BRIEF_TAXONOMY"
 ENV_CACHE = "BRIEF_CACHE_DIR"
+
+
+def user_path(value: str | os.PathLike, origin: str) -> Path:
+    """A path as the user gave it (``~`` expanded); UsageError when it is empty or names a user
+    that does not exist (``~nosuchuser/...``). ``origin`` says where it came from."""
+    from brief_cli.errors import UsageError
+
+    text = os.fspath(value)
+    if not str(text).strip():
+        raise UsageError(f"{origin} is empty", hint="give a path, or leave it unset for the default")
+    try:
+        return Path(text).expanduser()
+    except RuntimeError:
+        raise UsageError(f"cannot expand {str(text)!r} from {origin}: no such user",
+                         hint="write the path in full") from None
+
+
+def _from_env(name: str) -> Path | None:
+    """The path in environment variable ``name``: None when unset, an error when empty."""
+    value = os.environ.get(name)
+    if value is None:
+        return None
+    return user_path(value, name)
 
 
 def data_dir() -> Path:
@@ -37,10 +63,10 @@ def bundled_taxonomy_path() -> Path:
 
 def resolve_corpus_dir(option: Path | str | None = None) -> Path:
     """The corpus folder to use; raises CorpusError when it does not exist."""
-    chosen = option or os.environ.get(ENV_CORPUS) or None
-    path = Path(chosen).expanduser() if chosen else bundled_corpus_dir()
+    chosen = user_path(option, "--corpus") if option is not None else _from_env(ENV_CORPUS)
+    path = chosen if chosen is not None else bundled_corpus_dir()
     if not path.exists():
-        origin = "--corpus" if option else (ENV_CORPUS if chosen else "bundled corpus")
+        origin = "--corpus" if option is not None else (ENV_CORPUS if chosen else "bundled corpus")
         raise CorpusError(
             f"corpus folder {str(path)!r} does not exist",
             hint=f"from {origin}; point --corpus or {ENV_CORPUS} at a folder of article YAML files",
@@ -55,8 +81,8 @@ def resolve_corpus_dir(option: Path | str | None = None) -> Path:
 
 def resolve_taxonomy_path(option: Path | str | None = None) -> Path:
     """The taxonomy file to use; raises TaxonomyError when it does not exist."""
-    chosen = option or os.environ.get(ENV_TAXONOMY) or None
-    path = Path(chosen).expanduser() if chosen else bundled_taxonomy_path()
+    chosen = user_path(option, "--taxonomy") if option is not None else _from_env(ENV_TAXONOMY)
+    path = chosen if chosen is not None else bundled_taxonomy_path()
     if not path.is_file():
         raise TaxonomyError(
             f"taxonomy file {str(path)!r} does not exist",
@@ -67,9 +93,9 @@ def resolve_taxonomy_path(option: Path | str | None = None) -> Path:
 
 def cache_dir() -> Path:
     """The folder for indexes and other derived data (created on demand by its users)."""
-    chosen = os.environ.get(ENV_CACHE)
-    if chosen:
-        return Path(chosen).expanduser()
+    chosen = _from_env(ENV_CACHE)
+    if chosen is not None:
+        return chosen
     from platformdirs import user_cache_dir
 
     return Path(user_cache_dir("brief", appauthor=False))

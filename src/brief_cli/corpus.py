@@ -46,13 +46,40 @@ class LoadResult:
         return list(seen)
 
 
-def corpus_files(root: Path) -> list[Path]:
-    """Article files under root, recursively, in a stable order (hidden folders skipped)."""
+def corpus_files(root: Path, problems: list[Problem] | None = None) -> list[Path]:
+    """Article files under root, recursively, in a stable order (hidden files and folders
+    skipped, symlinked folders not followed).
+
+    A folder that cannot be read is reported in ``problems`` (when given), not skipped
+    silently. Entries that are not regular files are listed too: reading them is refused with
+    a problem of their own, so they are reported rather than hung on.
+    """
+    import os
+
     files = []
-    for path in root.rglob("*"):
-        if path.suffix.lower() in SUFFIXES and not any(
-                part.startswith(".") for part in path.relative_to(root).parts):
-            files.append(path)
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        try:
+            with os.scandir(folder) as entries:
+                found = list(entries)
+        except OSError as exc:
+            if problems is not None:
+                problems.append(Problem(
+                    folder, f"cannot read folder: {exc.strerror or exc}",
+                    hint="its articles are left out; check the folder's permissions"))
+            continue
+        for entry in found:
+            if entry.name.startswith("."):
+                continue
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append(Path(entry.path))
+                    continue
+            except OSError:
+                pass
+            if os.path.splitext(entry.name)[1].lower() in SUFFIXES:
+                files.append(Path(entry.path))
     return sorted(files)
 
 
@@ -61,7 +88,7 @@ def load_corpus(root: Path, taxonomy: Taxonomy) -> LoadResult:
     problems: list[Problem] = []
     articles: list[Article] = []
     first_seen: dict[str, Path] = {}
-    files = corpus_files(root)
+    files = corpus_files(root, problems)
     for path in files:
         article, file_problems = load_article_file(path, taxonomy)
         problems.extend(file_problems)

@@ -135,28 +135,38 @@ def taxonomy_fingerprint(path: Path | None) -> str:
 
 # Scanning the corpus folder ----------------------------------------------------------------
 
+_SKIPPED: dict[str, str] = {}  # what the last scan left out, and why (for one warning each)
+
+
 def scan(root: Path) -> dict[str, tuple[int, int]]:
     """Article files under root as {relative path: (size, mtime_ns)}.
 
     The same files as ``corpus.corpus_files``: *.yaml and *.yml, hidden files and folders
-    skipped, symlinked folders not followed.
+    skipped, symlinked folders not followed. Entries that are not regular files (a FIFO, a
+    device, a link to one) and folders that cannot be read are left out and noted in
+    ``_SKIPPED``, never opened.
     """
+    _SKIPPED.clear()
     found: dict[str, tuple[int, int]] = {}
     stack = [("", str(root))]
     while stack:
         prefix, folder = stack.pop()
         try:
             entries = list(os.scandir(folder))
-        except OSError:
+        except OSError as exc:
+            _SKIPPED[folder] = f"cannot read folder: {exc.strerror or exc}"
             continue
         for entry in entries:
             name = entry.name
             if name.startswith("."):
                 continue
             try:
-                if name.lower().endswith(SUFFIXES) and entry.is_file():
-                    st = entry.stat()
-                    found[prefix + name] = (st.st_size, st.st_mtime_ns)
+                if name.lower().endswith(SUFFIXES):
+                    if entry.is_file():
+                        st = entry.stat()
+                        found[prefix + name] = (st.st_size, st.st_mtime_ns)
+                    elif not entry.is_dir():
+                        _SKIPPED[entry.path] = "not a regular file"
                 elif entry.is_dir(follow_symlinks=False):
                     stack.append((prefix + name + "/", entry.path))
             except OSError:
@@ -356,6 +366,9 @@ def open_index(root: Path, taxonomy_path: Path | None, get_taxonomy: Callable[[]
 
     for attempt in range(3):
         index = _try_open(root, base, expect, taxonomy, warnings, rebuild, progress, verify)
+        for path, reason in _SKIPPED.items():
+            if f"skipped {path}: {reason}" not in warnings:
+                warnings.append(f"skipped {path}: {reason}")
         if index is not None:
             index.refresh.seconds = time.perf_counter() - t0
             index.warnings = warnings

@@ -494,11 +494,21 @@ def complete_kinds(incomplete: str) -> list[str]:
 _CORPUS_PANEL = "Corpus"
 _FILTER_PANEL = "Filters"
 
+def _path_value(option: str):
+    """A parser that refuses an empty path (which would mean the current folder) up front."""
+    def parse(value: str) -> Path:
+        if not str(value).strip():
+            raise typer.BadParameter("an empty path is not a folder or file; give a path",
+                                     param_hint=option)
+        return Path(value)
+    return parse
+
+
 CorpusOpt = Annotated[Optional[Path], typer.Option(
-    "--corpus", metavar="DIR", show_default=False, rich_help_panel=_CORPUS_PANEL,
+    "--corpus", metavar="DIR", show_default=False, parser=_path_value("--corpus"), rich_help_panel=_CORPUS_PANEL,
     help="Corpus folder of article YAML files \\[default: $BRIEF_CORPUS, else the bundled corpus].")]
 TaxonomyOpt = Annotated[Optional[Path], typer.Option(
-    "--taxonomy", metavar="FILE", show_default=False, rich_help_panel=_CORPUS_PANEL,
+    "--taxonomy", metavar="FILE", show_default=False, parser=_path_value("--taxonomy"), rich_help_panel=_CORPUS_PANEL,
     help="Taxonomy YAML file \\[default: $BRIEF_TAXONOMY, else the bundled taxonomy].")]
 StrictOpt = Annotated[bool, typer.Option(
     "--strict", rich_help_panel=_CORPUS_PANEL,

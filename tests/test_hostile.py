@@ -1,0 +1,195 @@
+"""Hostile and clumsy input: odd files in the corpus, empty paths, huge YAML, unknown users.
+
+Each test reproduces a defect found by an adversarial round; the FIFO and device cases run
+with a timeout, so a regression fails the test instead of hanging the suite.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from brief_cli import config, yamlio
+from brief_cli.corpus import load_corpus
+from brief_cli.errors import UsageError
+from brief_cli.taxonomy import load_taxonomy
+from helpers import write_corpus
+
+posix_only = pytest.mark.skipif(os.name != "posix", reason="FIFOs and devices are POSIX")
+
+
+@pytest.fixture(scope="module")
+def taxonomy():
+    return load_taxonomy(config.bundled_taxonomy_path())
+
+
+# 6. only regular files are corpus files; every read is bounded ------------------------------
+
+@posix_only
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize("command", [["validate"], ["articles"], ["sectors"], ["retag", "-n"],
+                                     ["search", "pipeline"], ["summary"]])
+def test_a_fifo_or_a_link_to_dev_zero_named_yaml_never_hangs(run, small_corpus, command):
+    os.mkfifo(small_corpus / "fifo.yaml")
+    (small_corpus / "zero.yaml").symlink_to("/dev/zero")
+    result = run(*command, "--corpus", small_corpus)
+    assert "Traceback" not in result.stderr
+    if command == ["validate"]:
+        assert result.exit_code == 1
+        assert "not a regular file (a FIFO)" in result.stdout
+        assert "not a regular file (a character device)" in result.stdout
+    else:
+        assert result.exit_code == 0, result.stderr
+        assert "fifo.yaml" in result.stderr and "zero.yaml" in result.stderr
+
+
+@posix_only
+@pytest.mark.timeout(30)
+def test_reads_are_bounded_whatever_stat_says(tmp_path):
+    fifo = tmp_path / "x.yaml"
+    os.mkfifo(fifo)
+    with pytest.raises(yamlio.YamlProblem, match="not a regular file"):
+        yamlio.read_bytes(fifo)
+    big = tmp_path / "big.yaml"
+    big.write_bytes(b"a" * 2000)
+    with pytest.raises(yamlio.YamlProblem, match="above the 1,000-byte limit"):
+        yamlio.read_bytes(big, max_bytes=1000)
+
+
+@pytest.mark.timeout(30)
+def test_a_file_that_grows_past_its_stat_size_is_cut_at_the_limit(tmp_path, monkeypatch):
+    path = tmp_path / "grow.yaml"
+    path.write_bytes(b"a" * 10)
+    real_fstat = os.fstat
+
+    class Small:  # what /proc files and growing files look like to stat
+        def __init__(self, st):
+            self.st_mode, self.st_size = st.st_mode, 0
+
+    path.write_bytes(b"a" * 5000)
+    monkeypatch.setattr(os, "fstat", lambda fd: Small(real_fstat(fd)))
+    with pytest.raises(yamlio.YamlProblem, match="file holds more, above the 1,000-byte limit"):
+        yamlio.read_bytes(path, max_bytes=1000)
+
+
+@pytest.mark.skipif(os.geteuid() != 0 if hasattr(os, "geteuid") else True,
+                    reason="making a device node needs root")
+@pytest.mark.timeout(30)
+def test_a_character_device_named_yaml_is_skipped(run, small_corpus):
+    os.mknod(small_corpus / "dev.yaml", 0o600 | 0o020000, os.makedev(1, 5))  # like /dev/zero
+    result = run("articles", "--corpus", small_corpus, "-f", "json")
+    assert result.exit_code == 0
+    assert len(json.loads(result.stdout)) == 2
+    assert "dev.yaml: not a regular file (a character device)" in result.stderr
+
+
+# 21. a folder that cannot be read is reported -----------------------------------------------
+
+def test_an_unreadable_subfolder_is_reported(run, small_corpus, monkeypatch):
+    locked = small_corpus / "locked"
+    locked.mkdir()
+    (locked / "hidden-away.yaml").write_text("id: x\n", encoding="utf-8")
+    real_scandir = os.scandir
+
+    def scandir(path):  # as for a mode-000 folder, also when the tests run as root
+        if Path(path) == locked:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    result = run("validate", "--corpus", small_corpus)
+    assert result.exit_code == 1
+    assert "locked" in result.stdout and "cannot read folder: Permission denied" in result.stdout
+    result = run("articles", "--corpus", small_corpus)
+    assert result.exit_code == 0
+    assert "cannot read folder: Permission denied" in result.stderr
+    result = run("search", "pipeline", "--corpus", small_corpus)
+    assert result.exit_code == 0
+    assert "cannot read folder: Permission denied" in result.stderr
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0,
+                    reason="root reads a mode-000 folder anyway")
+def test_a_mode_000_subfolder_is_reported(run, small_corpus):
+    locked = small_corpus / "locked"
+    locked.mkdir()
+    locked.chmod(0)
+    try:
+        result = run("validate", "--corpus", small_corpus)
+    finally:
+        locked.chmod(0o755)
+    assert result.exit_code == 1
+    assert "cannot read folder" in result.stdout
+
+
+# 8 and 13. empty paths and unknown users ----------------------------------------------------
+
+@pytest.mark.parametrize("option", ["--corpus", "--taxonomy"])
+def test_an_empty_path_option_is_an_error(run, tmp_path, option, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run("articles", option, "")
+    assert result.exit_code == 2
+    assert "empty path" in (result.stderr + result.stdout)
+
+
+@pytest.mark.parametrize("variable", ["BRIEF_CORPUS", "BRIEF_TAXONOMY", "BRIEF_CACHE_DIR"])
+def test_an_empty_path_variable_is_an_error(run, variable, monkeypatch):
+    monkeypatch.setenv(variable, "")
+    result = run("search", "pipeline")
+    assert result.exit_code == 2
+    assert result.stderr.strip().startswith(f"error: {variable} is empty")
+
+
+@pytest.mark.parametrize("where", ["--corpus", "--taxonomy", "BRIEF_CORPUS", "BRIEF_TAXONOMY",
+                                   "BRIEF_CACHE_DIR"])
+def test_tilde_of_an_unknown_user_is_an_error(run, where, monkeypatch):
+    value = "~nosuchuser-brief-test/x"
+    if where.startswith("--"):
+        result = run("search", "pipeline", where, value)
+    else:
+        monkeypatch.setenv(where, value)
+        result = run("search", "pipeline")
+    assert result.exit_code == 2
+    assert result.stderr.strip().startswith(f"error: cannot expand '{value}' from {where}")
+    assert "Traceback" not in result.stderr
+
+
+def test_user_path_core():
+    with pytest.raises(UsageError, match="is empty"):
+        config.user_path("", "--corpus")
+    assert config.user_path("~/x", "--corpus") == Path.home() / "x"
+
+
+# 9. a YAML file of millions of tiny values is refused quickly --------------------------------
+
+def test_a_file_with_too_many_yaml_values_is_refused(tmp_path, taxonomy, monkeypatch):
+    monkeypatch.setattr(yamlio, "MAX_NODES", 2_000)
+    path = tmp_path / "many.yaml"
+    path.write_text("id: many\npassages: [" + ", ".join(["1"] * 5_000) + "]\n",
+                    encoding="utf-8")
+    result = load_corpus(tmp_path, taxonomy)
+    (problem,) = result.problems
+    assert "YAML document has more than 2,000 values" in problem.message
+    assert problem.line == 2
+
+
+def test_the_node_cap_never_refuses_a_normal_article(tmp_path, taxonomy, monkeypatch):
+    monkeypatch.setattr(yamlio, "MAX_NODES", 2_000)
+    root = write_corpus(tmp_path / "ok", {"ok": dict(passages=[
+        {"text": f"Passage {i} about energy."} for i in range(100)])})
+    result = load_corpus(root, taxonomy)
+    assert result.problems == [] and len(result.corpus.articles) == 1
+
+
+def test_the_cheap_bound_counts_every_value():
+    """The pre-check may skip parsing only when the text cannot hold MAX_NODES values."""
+    import yaml
+
+    for text in ("a: b\nc: d\n", "{a, b, c}", "[1, 2, [3, 4]]", "- a\n- b\n- {c: d}\n", "x"):
+        values = sum(isinstance(e, (yaml.ScalarEvent, yaml.CollectionStartEvent))
+                     for e in yaml.parse(text))
+        bound = 2 * sum(text.count(c) for c in yamlio._INDICATORS) + 2
+        assert values <= bound, text
