@@ -193,3 +193,77 @@ def test_the_cheap_bound_counts_every_value():
                      for e in yaml.parse(text))
         bound = 2 * sum(text.count(c) for c in yamlio._INDICATORS) + 2
         assert values <= bound, text
+
+
+# 10-14. tracebacks that must be one error line -----------------------------------------------
+
+@pytest.mark.parametrize("args", [
+    ["search", "energy", "-n", str(2**63)], ["search", "energy", "--offset", str(2**63)],
+    ["search", "energy", "-C", str(2**63 - 1)], ["search", "energy", "-n", str(2**64)],
+    ["show", "kazakhstan-bri-partner#p04", "-C", str(2**63)],
+    ["summary", "--sentences", str(2**63)], ["summary", "--terms", str(2**63)]])
+def test_huge_numbers_are_a_usage_error(run, args):
+    result = run(*args)
+    assert result.exit_code == 2
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert result.stderr.startswith("error: ") and "out of range" in result.stderr
+
+
+def brief(*args, env=None, stdout=None, **kw):
+    import subprocess
+    import sys
+
+    full = {k: v for k, v in os.environ.items() if k not in ("PYTHONIOENCODING", "LC_ALL")}
+    full.update(env or {})
+    return subprocess.run([sys.executable, "-m", "brief_cli", *map(str, args)], env=full,
+                          stdout=stdout if stdout is not None else subprocess.PIPE,
+                          stderr=subprocess.PIPE, timeout=120, **kw)
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+@pytest.mark.parametrize("args", [["search", "energy"], ["search", "energy", "-f", "json"],
+                                  ["articles", "--format", "csv"], ["summary", "--format", "md"],
+                                  ["show", "kazakhstan-bri-partner"], ["validate"],
+                                  ["export", "energy", "-o", "-"]])
+def test_a_full_device_is_one_error_line(args):
+    with open("/dev/full", "w") as full:
+        result = brief(*args, stdout=full)
+    stderr = result.stderr.decode()
+    assert result.returncode == 2, stderr
+    assert stderr.splitlines() == ["error: cannot write the output: No space left on device"]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="closes a file descriptor")
+@pytest.mark.parametrize("args", [["export", "energy"], ["search", "energy"], ["articles"]])
+def test_a_closed_stdout_is_an_error(args):
+    import subprocess
+    import sys
+
+    # as `brief export energy >&-` in a shell: the command starts with no stdout at all
+    result = subprocess.run(["sh", "-c", 'exec "$@" >&-', "sh", sys.executable, "-m",
+                             "brief_cli", *args], stderr=subprocess.PIPE, timeout=120)
+    stderr = result.stderr.decode()
+    assert result.returncode == 2, stderr
+    assert stderr.splitlines() == ["error: cannot write the output: standard output is closed"]
+
+
+@pytest.mark.parametrize("env", [{"PYTHONIOENCODING": "ascii"}, {"PYTHONIOENCODING": "latin-1"},
+                                 {"LC_ALL": "C", "PYTHONUTF8": "0", "PYTHONIOENCODING": ""}])
+@pytest.mark.parametrize("args", [["search", "energy"], ["summary"], ["show",
+                                  "kazakhstan-bri-partner"], ["sectors"]])
+def test_a_non_utf8_output_encoding_keeps_working(env, args):
+    result = brief(*args, env=env)
+    stderr = result.stderr.decode("latin-1")
+    assert result.returncode == 0, stderr
+    assert "Traceback" not in stderr and "UnicodeEncodeError" not in stderr
+    if env.get("PYTHONIOENCODING") == "ascii":
+        result.stdout.decode("ascii")  # only ASCII was written
+        if args[0] == "search":
+            assert b"..." in result.stdout  # the tool's own ellipsis, spelt out
+
+
+def test_ascii_fallback_keeps_json_readable():
+    result = brief("search", "energy", "-f", "json", env={"PYTHONIOENCODING": "ascii"})
+    assert result.returncode == 0
+    hits = json.loads(result.stdout.decode("ascii"))
+    assert hits and hits[0]["id"].startswith("kazakhstan-bri-partner#")

@@ -99,7 +99,12 @@ class BriefGroup(TyperGroup):
     def invoke(self, ctx: click.Context):
         set_raw_csv(False)  # one process may run several commands (tests, completion)
         try:
-            return super().invoke(ctx)
+            try:
+                return super().invoke(ctx)
+            finally:
+                # Output that could not be written (a full disk, a closed stdout) is an error
+                # of this command: flush now, while it can still be reported, not at exit.
+                _flush_stdout()
         except BriefError as exc:
             if os.environ.get("BRIEF_DEBUG"):
                 raise
@@ -114,6 +119,21 @@ class BriefGroup(TyperGroup):
             # The reader went away (`brief search x | head`): stop quietly, as ripgrep does.
             _silence_stdout()
             raise typer.Exit(0) from None
+        except OverflowError as exc:  # an option value too large for the engine to use
+            if os.environ.get("BRIEF_DEBUG"):
+                raise
+            from brief_cli.render.common import error_line
+
+            error_line(f"a number is too large: {exc}")
+            raise typer.Exit(int(ExitCode.ERROR)) from None
+        except OSError as exc:
+            if exc.errno not in _OUTPUT_ERRNOS or os.environ.get("BRIEF_DEBUG"):
+                raise
+            from brief_cli.render.common import error_line
+
+            _silence_stdout()
+            error_line(f"cannot write the output: {exc.strerror or exc}")
+            raise typer.Exit(int(ExitCode.ERROR)) from None
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True,
              **extra):
@@ -205,6 +225,89 @@ def _raw_csv_option():
         option.expose_value = False
         _RAW_CSV_OPTION.append(option)
     return _RAW_CSV_OPTION[0]
+
+
+def _output_errnos() -> frozenset:
+    import errno
+
+    names = ("ENOSPC", "EIO", "EBADF", "EFBIG", "EDQUOT", "EROFS", "ENXIO")
+    return frozenset(getattr(errno, n) for n in names if hasattr(errno, n))
+
+
+_OUTPUT_ERRNOS = _output_errnos()
+
+
+def _flush_stdout() -> None:
+    stream = sys.stdout
+    if stream is not None and not getattr(stream, "closed", False):
+        stream.flush()
+
+
+class _ClosedStdout:
+    """Stands for a standard output that was closed before the run (``brief ... >&-``): any
+    write fails, so the command reports that its output went nowhere (exit 2)."""
+
+    encoding = "utf-8"
+    errors = "strict"
+    closed = False
+
+    def write(self, text: str) -> int:
+        import errno
+
+        if not text:
+            return 0
+        raise OSError(errno.EBADF, "standard output is closed")
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return False
+
+    def fileno(self) -> int:
+        import io
+
+        raise io.UnsupportedOperation("standard output is closed")
+
+
+_ASCII_FOR = {"\u2026": "...", "\u00b7": "-", "\u2014": "--", "\u2013": "-", "\u2192": "->",
+              "\u2190": "<-", "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
+              "\u2022": "*", "\u00a0": " ", "\u2212": "-", "\u00d7": "x", "\u2264": "<=",
+              "\u2265": ">="}
+
+
+def _ascii_fallback(exc: UnicodeError):
+    """Codec error handler for a stream that cannot encode a character: the tool's own
+    typography becomes ASCII (… as ...), anything else a visible \\uXXXX escape."""
+    if not isinstance(exc, UnicodeEncodeError):
+        raise exc
+    out = []
+    for ch in exc.object[exc.start:exc.end]:
+        swap = _ASCII_FOR.get(ch)
+        if swap is None:
+            swap = ch.encode("ascii", "backslashreplace").decode("ascii")
+        out.append(swap)
+    return "".join(out), exc.end
+
+
+def prepare_streams() -> None:
+    """Make the standard streams safe to write before any command runs: a closed stdout
+    fails loudly instead of silently, and a non-UTF-8 encoding (``PYTHONIOENCODING=ascii``,
+    ``LC_ALL=C``) degrades characters it cannot show instead of raising."""
+    import codecs
+
+    if sys.stdout is None:
+        sys.stdout = _ClosedStdout()  # type: ignore[assignment]
+    codecs.register_error("brief-ascii", _ascii_fallback)
+    for stream in (sys.stdout, sys.stderr):
+        encoding = getattr(stream, "encoding", None)
+        if not encoding or not hasattr(stream, "reconfigure"):
+            continue
+        try:
+            if codecs.lookup(encoding).name != "utf-8":
+                stream.reconfigure(errors="brief-ascii")
+        except (LookupError, ValueError, OSError):
+            pass
 
 
 def _silence_stdout() -> None:
@@ -592,4 +695,5 @@ def load(corpus: Optional[Path], taxonomy: Optional[Path], strict: bool = False
 
 def main() -> None:
     """Entry point of the ``brief`` command."""
+    prepare_streams()
     app(prog_name="brief")

@@ -75,7 +75,8 @@ def show(
         metavar="ID", autocompletion=complete_ids,
         help="An article id, or a passage id such as kazakhstan-bri-partner#p04.")],
     context: Annotated[int, typer.Option(
-        "--context", "-C", min=0, help="Neighbouring passages to show around a passage.")] = 1,
+        "--context", "-C", min=0, max=100_000,
+        help="Neighbouring passages to show around a passage.")] = 1,
     corpus: CorpusOpt = None,
     taxonomy: TaxonomyOpt = None,
     strict: StrictOpt = False,

@@ -186,9 +186,9 @@ def summary(
         metavar="ARTICLE", autocompletion=complete_article_ids, show_default=False,
         help="Article ids to summarise; none: a digest of the whole corpus.")] = None,
     sentences: Annotated[int, typer.Option(
-        "--sentences", "-n", min=0, help="Key sentences to show for each article.")] = 5,
+        "--sentences", "-n", min=0, max=100_000, help="Key sentences to show for each article.")] = 5,
     terms: Annotated[int, typer.Option(
-        "--terms", min=0, help="Distinctive terms to show (per article, or per sector).")] = 8,
+        "--terms", min=0, max=100_000, help="Distinctive terms to show (per article, or per sector).")] = 8,
     query: QueryOpt = None,
     sector: SectorOpt = None,
     kind: KindOpt = None,

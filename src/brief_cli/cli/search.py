@@ -114,16 +114,16 @@ def search(
     exact: Annotated[bool, typer.Option(
         "--exact", "-e", help="No typo tolerance: search the words exactly as typed.")] = False,
     limit: Annotated[int, typer.Option(
-        "--limit", "-n", min=0, metavar="N", rich_help_panel=_OUTPUT_PANEL,
+        "--limit", "-n", min=0, max=1_000_000_000, metavar="N", rich_help_panel=_OUTPUT_PANEL,
         help="Show at most this many hits (0: only the count line).")] = 10,
     offset: Annotated[int, typer.Option(
-        "--offset", min=0, metavar="N", rich_help_panel=_OUTPUT_PANEL,
+        "--offset", min=0, max=1_000_000_000, metavar="N", rich_help_panel=_OUTPUT_PANEL,
         help="Skip this many hits first (for paging).")] = 0,
     full: Annotated[bool, typer.Option(
         "--full", rich_help_panel=_OUTPUT_PANEL,
         help="Whole passages as panels instead of a table of snippets.")] = False,
     context: Annotated[int, typer.Option(
-        "--context", "-C", min=0, metavar="N", rich_help_panel=_OUTPUT_PANEL,
+        "--context", "-C", min=0, max=100_000, metavar="N", rich_help_panel=_OUTPUT_PANEL,
         help="Also show N neighbouring passages of the same article around each hit.")] = 0,
     count: Annotated[bool, typer.Option(
         "--count", rich_help_panel=_OUTPUT_PANEL,
