@@ -267,3 +267,86 @@ def test_ascii_fallback_keeps_json_readable():
     assert result.returncode == 0
     hits = json.loads(result.stdout.decode("ascii"))
     assert hits and hits[0]["id"].startswith("kazakhstan-bri-partner#")
+
+
+# 15 and 18. writes: never replace a non-regular file; stale temp files cleaned ---------------
+
+@posix_only
+@pytest.mark.timeout(60)
+def test_export_force_streams_into_a_fifo_and_never_replaces_it(run, tmp_path):
+    import threading
+
+    fifo = tmp_path / "pipe.md"
+    os.mkfifo(fifo)
+    got = {}
+    reader = threading.Thread(target=lambda: got.setdefault("data", fifo.read_bytes()),
+                              daemon=True)
+    reader.start()
+    result = run("export", "energy", "-o", fifo, "--force")
+    reader.join(30)
+    assert result.exit_code == 0, result.stderr
+    assert b"Kazakhstan" in got["data"]
+    import stat
+
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0,
+                    reason="making a device node needs root")
+def test_export_force_writes_into_a_device_without_replacing_it(run, tmp_path):
+    # a null device of the test's own, never the real /dev/null: a regression must not be
+    # able to replace a system file
+    node = tmp_path / "null.md"
+    os.mknod(node, 0o666 | 0o020000, os.makedev(1, 3))
+    before = os.lstat(node)
+    result = run("export", "energy", "-o", node, "--force")
+    assert result.exit_code == 0, result.stderr
+    after = os.lstat(node)
+    assert (after.st_mode, after.st_rdev, after.st_ino) == (before.st_mode, before.st_rdev,
+                                                            before.st_ino)
+
+
+@posix_only
+def test_export_force_keeps_a_symlink_and_replaces_its_target(run, tmp_path):
+    target = tmp_path / "real.md"
+    target.write_text("old\n", encoding="utf-8")
+    link = tmp_path / "link.md"
+    link.symlink_to(target)
+    result = run("export", "energy", "-o", link, "--force")
+    assert result.exit_code == 0, result.stderr
+    assert link.is_symlink() and "Kazakhstan" in target.read_text(encoding="utf-8")
+
+
+@posix_only
+def test_a_socket_is_refused(tmp_path):
+    import socket
+
+    from brief_cli.errors import FileProblem
+    from brief_cli.fileio import atomic_write_text
+
+    path = tmp_path / "s.md"
+    sock = socket.socket(socket.AF_UNIX)
+    try:
+        sock.bind(str(path))
+        with pytest.raises(FileProblem, match="is not a regular file; it is left alone"):
+            atomic_write_text(path, "x", force=True)
+    finally:
+        sock.close()
+
+
+def test_stale_temp_files_of_a_killed_writer_are_removed(run, tmp_path):
+    import subprocess
+    import sys
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True).stdout.strip()
+    stale = tmp_path / f".out.md.brief{dead}.k3j4.tmp"
+    stale.write_bytes(b"x" * 1000)
+    alive = tmp_path / f".out.md.brief{os.getppid()}.a1b2.tmp"  # a running writer's: kept
+    alive.write_bytes(b"y")
+    mine = tmp_path / ".notes.md.swp"  # not ours: kept
+    mine.write_bytes(b"z")
+    result = run("export", "energy", "-o", tmp_path / "out.md")
+    assert result.exit_code == 0, result.stderr
+    assert not stale.exists()
+    assert alive.exists() and mine.exists()

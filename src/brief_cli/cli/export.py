@@ -260,5 +260,7 @@ def _deliver(data: bytes, output, force: bool, what: str, done: str) -> None:
         return
     from brief_cli.fileio import atomic_write_bytes
 
-    written = atomic_write_bytes(Path(output).expanduser(), data, force=force, what=what)
+    from brief_cli.config import user_path
+
+    written = atomic_write_bytes(user_path(output, "-o"), data, force=force, what=what)
     note(done.format(written))
