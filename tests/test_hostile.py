@@ -350,3 +350,71 @@ def test_stale_temp_files_of_a_killed_writer_are_removed(run, tmp_path):
     assert result.exit_code == 0, result.stderr
     assert not stale.exists()
     assert alive.exists() and mine.exists()
+
+
+# 16. a planted cache file never runs code ------------------------------------------------------
+
+class _Planted:
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (os.system, (f"touch {self.marker}",))
+
+
+def _plant(path, marker, sealed_with=None):
+    import pickle
+
+    from brief_cli import cachefile
+
+    payload = pickle.dumps(_Planted(marker))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if sealed_with is None:
+        path.write_bytes(payload)
+    else:
+        path.write_bytes(cachefile.MAGIC + cachefile._mac(sealed_with, payload) + payload)
+
+
+@posix_only
+def test_a_pickle_planted_in_the_cache_is_never_loaded(run, tmp_path):
+    from brief_cli import taxonomy as taxonomy_module
+    from brief_cli.tagging import lexicon
+
+    assert run("articles").exit_code == 0  # the cache entries exist now
+    entry = taxonomy_module._cache_file(config.bundled_taxonomy_path())
+    assert entry.exists()
+    for i, sealed_with in enumerate([None, b"k" * 32]):  # a bare pickle, a wrong key
+        marker = tmp_path / f"ran-{i}"
+        _plant(entry, marker, sealed_with)
+        for tagger_entry in (entry.parent.parent / "tagger").glob("*"):
+            _plant(tagger_entry, marker, sealed_with)
+        for args in (["articles"], ["tag", "Oil and gas pipelines."]):
+            result = run(*args)
+            assert result.exit_code == 0, result.stderr
+            assert not marker.exists(), f"{args}: a planted pickle ran"
+    assert lexicon is not None
+
+
+def test_the_cache_key_is_private_and_outside_the_cache(isolated_env):
+    from brief_cli import cachefile
+
+    cachefile.write(isolated_env / "x.sealed", {"a": 1})
+    key = cachefile.key_path()
+    assert key.exists() and isolated_env not in key.parents
+    if os.name == "posix":
+        assert key.stat().st_mode & 0o077 == 0
+    assert cachefile.read(isolated_env / "x.sealed", "test") == {"a": 1}
+
+
+@posix_only
+def test_a_key_others_can_read_is_not_used(isolated_env):
+    from brief_cli import cachefile
+
+    cachefile.write(isolated_env / "x.sealed", {"a": 1})
+    cachefile.key_path().chmod(0o644)
+    cachefile._KEY.clear()
+    try:
+        assert cachefile.read(isolated_env / "x.sealed", "test") is None
+    finally:
+        cachefile.key_path().chmod(0o600)
+        cachefile._KEY.clear()

@@ -6,7 +6,6 @@ See the README's "Taxonomy format" section for the file layout.
 from __future__ import annotations
 
 import hashlib
-import pickle
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -163,17 +162,14 @@ def load_taxonomy(path: Path) -> Taxonomy:
     A checked taxonomy is kept in the cache folder, keyed by the file's path, size and mtime and
     the tool's version: reading YAML with line marks costs a few hundred ms on every command.
     """
+    from brief_cli import cachefile
+
     cached = _cache_file(path)
-    if cached is not None:
-        try:
-            taxonomy = pickle.loads(cached.read_bytes())
-            if isinstance(taxonomy, Taxonomy):
-                return taxonomy
-        except Exception:  # a missing, stale or damaged cache entry is simply rebuilt
-            pass
+    taxonomy = cachefile.read(cached, "taxonomy")  # only an entry sealed with the user's key
+    if isinstance(taxonomy, Taxonomy):
+        return taxonomy
     taxonomy = _load_taxonomy(path)
-    if cached is not None:
-        _store(cached, taxonomy)
+    cachefile.write(cached, taxonomy)
     return taxonomy
 
 
@@ -188,7 +184,7 @@ def _cache_file(path: Path) -> Path | None:
                f"|{stat.st_size}|{stat.st_mtime_ns}|{_companion_stat(path)}")
     except OSError:
         return None
-    return cache_dir() / "taxonomy" / (hashlib.sha1(key.encode()).hexdigest() + ".pickle")
+    return cache_dir() / "taxonomy" / (hashlib.sha1(key.encode()).hexdigest() + ".sealed")
 
 
 def _companion_stat(path: Path) -> str:
@@ -200,20 +196,6 @@ def _companion_stat(path: Path) -> str:
     except OSError:
         return ""
     return f"{stat.st_size}|{stat.st_mtime_ns}"
-
-
-def _store(target: Path, taxonomy: Taxonomy) -> None:
-    import os
-    import tempfile
-
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(pickle.dumps(taxonomy, protocol=pickle.HIGHEST_PROTOCOL))
-        os.replace(tmp, target)
-    except OSError:  # a read-only cache only costs speed
-        pass
 
 
 def _load_taxonomy(path: Path) -> Taxonomy:

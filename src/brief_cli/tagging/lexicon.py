@@ -381,37 +381,21 @@ def _compiled_cache_file(taxonomy: Taxonomy):
         code = [(p.name, os.stat(p).st_size, os.stat(p).st_mtime_ns) for p in here]
         content = repr((taxonomy.kinds, taxonomy.sectors, taxonomy.actors, code))
         digest = hashlib.sha1(content.encode("utf-8")).hexdigest()
-        return cache_dir() / "tagger" / f"{digest}.pickle"
+        return cache_dir() / "tagger" / f"{digest}.sealed"
     except Exception:  # no cache folder: compile every time
         return None
 
 
 def _read_compiled(path) -> dict | None:
-    import pickle
+    from brief_cli import cachefile
 
-    try:
-        state = pickle.loads(path.read_bytes())
-    except Exception:  # missing, stale or damaged: compile again
-        return None
+    state = cachefile.read(path, "tagger")  # only an entry sealed with the user's key
     if not isinstance(state, dict) or set(state) != set(_COMPILED):
         return None
     return state
 
 
 def _write_compiled(path, state: dict) -> None:
-    import os
-    import pickle
-    import tempfile
+    from brief_cli import cachefile
 
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))
-            os.replace(tmp, path)
-        except BaseException:
-            os.unlink(tmp)
-            raise
-    except OSError:  # a read-only cache only costs speed
-        pass
+    cachefile.write(path, state)
