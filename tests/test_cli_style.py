@@ -58,7 +58,8 @@ def test_bad_integer(run):
 
 
 def test_number_out_of_range(run):
-    _one_error(run("search", "energy", "-n", "-1"), "--limit: -1 is too small: it must be at least 0")
+    _one_error(run("search", "energy", "-n", "-1"),
+               "--limit: -1 is out of range: it must be from 0 to 1000000000")
 
 
 def test_missing_argument(run):

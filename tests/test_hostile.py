@@ -418,3 +418,67 @@ def test_a_key_others_can_read_is_not_used(isolated_env):
     finally:
         cachefile.key_path().chmod(0o600)
         cachefile._KEY.clear()
+
+
+# 19 and 20. machine formats are always a document; a query of punctuation matches nothing ---
+
+@pytest.mark.parametrize("args,code", [
+    (["search", "energy", "-n", "0"], 0), (["search", "energy", "--offset", "1000"], 0),
+    (["search", "zeppelinzzz", "--exact"], 1), (["search", "--", "!!! ^ ;"], 1),
+    (["search", "\U0001f642"], 1), (["search", "OR AND NOT"], 1),
+    (["sectors", "--kind", "challenge", "--sector", "tourism"], 1),
+    (["sectors", "--matrix", "kind", "--kind", "challenge", "--sector", "tourism"], 1),
+])
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_machine_formats_always_print_a_document(run, args, code, fmt):
+    import csv
+    import io
+
+    result = run(*args[:1], "-f", fmt, *args[1:])
+    assert result.exit_code == code, result.stderr
+    if fmt == "json":
+        assert json.loads(result.stdout) == []
+    else:
+        rows = list(csv.reader(io.StringIO(result.stdout)))
+        assert len(rows) == 1 and rows[0], result.stdout  # the header alone
+
+
+def test_summary_json_with_no_match_is_an_empty_object(run):
+    result = run("summary", "--kind", "challenge", "--sector", "tourism", "-f", "json")
+    assert result.exit_code == 1
+    assert json.loads(result.stdout) == {}
+
+
+def test_a_query_without_words_matches_nothing_with_a_note(run):
+    for query in ("!!!", "^ ; :", "\U0001f642\U0001f642", '"', "OR"):
+        result = run("search", "--", query)
+        assert result.exit_code == 1, (query, result.stderr)
+        assert result.stdout == ""
+        assert result.stderr.startswith(f"nothing to search for in {query!r}")
+    result = run("export", "!!!")
+    assert result.exit_code == 1
+
+
+# 22. bidi and control characters are shown, not obeyed ---------------------------------------
+
+def test_bidi_controls_are_escaped_in_piped_output_and_validate(run, tmp_path):
+    from helpers import article_yaml
+
+    root = tmp_path / "bidi"
+    root.mkdir()
+    name = "evil-\u202egpj.yaml"
+    (root / name).write_text(article_yaml("evil", [
+        {"text": "Oil pipeline \u202eenilepip lio\u202c and \u2066gas\u2069 \x1b[31mred."}]),
+        encoding="utf-8")
+    for args in (["search", "pipeline"], ["show", "evil#p01"], ["validate"]):
+        result = run(*args, "--corpus", root)
+        assert result.exit_code in (0, 1), result.stderr
+        for raw in ("\u202e", "\u202c", "\u2066", "\u2069", "\x1b"):
+            assert raw not in result.stdout, (args, raw)
+    assert "evil-\\u202egpj.yaml" in run("validate", "--corpus", root).stdout
+    shown = run("show", "evil#p01", "--corpus", root).stdout
+    assert "\\u202eenilepip lio\\u202c and \\u2066gas\\u2069 \\x1b[31mred." in shown
+    # joiners are part of scripts and emoji: kept
+    from brief_cli.render.common import literal
+
+    assert literal("a\u200db\u200cc") == "a\u200db\u200cc"

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from brief_cli import config
-from brief_cli.errors import BriefError, UnknownIdError, UsageError
+from brief_cli.errors import BriefError, NothingFound, UnknownIdError, UsageError
 from brief_cli.filters import Filters
 from brief_cli.index import open_index
 from brief_cli.search import allowed_distance, search
@@ -210,7 +210,7 @@ def test_unknown_filter_values(index, taxonomy):
 def test_no_query_and_no_filter(index, taxonomy):
     with pytest.raises(UsageError):
         find(index, taxonomy, "")
-    with pytest.raises(UsageError) as info:
+    with pytest.raises(NothingFound) as info:
         find(index, taxonomy, "^ ;")
     assert str(info.value).startswith("nothing to search for in '^ ;'")
 
@@ -225,11 +225,20 @@ def test_limit_and_offset(index, taxonomy):
 @settings(max_examples=120, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.text(max_size=120))
-def test_no_query_raises_anything_but_a_project_error(index, taxonomy, text):
+def test_any_query_runs_or_is_refused_for_a_stated_reason(index, taxonomy, text):
+    import re
+
+    from brief_cli.query import parse
+
     try:
-        find(index, taxonomy, text, limit=3)
-    except BriefError:
-        pass
+        result = find(index, taxonomy, text, limit=3)
+    except NothingFound:  # only a query with no word in it
+        assert text.strip() and not parse(text).has_terms, text
+    except (UsageError, UnknownIdError):  # empty, or a filter it cannot take, or too long
+        filters = re.search(r"(?i)(sectors?|kinds?|actors?|articles?|since|until):", text)
+        assert not text.strip() or filters or len(re.findall(r"[^\W_]+", text)) > 64, text
+    else:
+        assert len(result.hits) <= 3 and result.total >= len(result.hits)
 
 
 # select_by_query (the API sectors, summary and export use) ---------------------------------

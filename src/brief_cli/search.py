@@ -153,9 +153,11 @@ def _prepare(index: Index, text: str, filters: Filters, taxonomy: TaxonomySource
     parsed = parse(text)
     merged = filters.merge(parsed.filters)
     if not parsed.has_terms and not merged:
-        if text and text.strip():
-            raise UsageError(f"nothing to search for in {text.strip()[:60]!r}",
-                             hint="give words to search for, like: brief search pipeline")
+        if text and text.strip():  # only punctuation, operators or emoji: matches nothing
+            from brief_cli.errors import NothingFound
+
+            raise NothingFound(f"nothing to search for in {text.strip()[:60]!r}: no words in it "
+                               "(punctuation and operators alone match nothing)")
         raise UsageError("give a query or a filter",
                          hint="for example: brief search pipeline, or brief search --kind challenge")
     if merged:

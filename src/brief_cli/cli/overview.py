@@ -130,9 +130,10 @@ def sectors(
         if not detail.passages:
             raise NothingFound(f"no selected passage is tagged {detail.sector.id!r}")
         return
-    if not selection:
-        raise NothingFound("no passages match the filters" if not query else
+    nothing = NothingFound("no passages match the filters" if not query else
                            "no passages match the query and filters")
+    if not selection and fmt.value not in ("json", "jsonl", "csv"):
+        raise nothing  # a machine format still prints its (empty) document below
     title = _selection_title(selection)
     if matrix_kind == "kind":
         render.render_matrix(core.kind_matrix(selection, tax, include_empty=show_all), fmt,
@@ -143,13 +144,15 @@ def sectors(
     else:
         table = core.sector_counts(selection, tax, sort=sort.value, include_empty=show_all)
         render.render_sector_table(table, fmt, title=f"{len(table.rows)} sectors · {title}")
-        if chart is not None:
+        if chart is not None and selection:
             from brief_cli.charts import sectors_chart
             from brief_cli.render.common import note
 
             described = _describe(selection)
             heading = "Passages by sector and kind" + (f" ({described})" if described else "")
             note(f"chart written to {sectors_chart(table, chart, title=heading)}")
+    if not selection:
+        raise nothing
 
 
 def _select(corpus, taxonomy, query, filters):
@@ -258,6 +261,10 @@ def summary(
         render.render_summaries(results, fmt.value, filters=described)
         return
     if not selection:
+        if fmt.value == "json":
+            from brief_cli.render.common import out
+
+            out().file.write("{}\n")  # a machine format is always a valid document
         raise NothingFound("no passages match the filters" if not query else
                            "no passages match the query and filters")
     result = core.digest(tax, selection, terms=terms)

@@ -154,6 +154,7 @@ def search(
     """
     import time
 
+    from brief_cli.errors import NothingFound
     from brief_cli.render.common import note, out
     from brief_cli.render.search import nothing_line, render_counts, render_hits, summary_line
     from brief_cli.search import count as count_hits
@@ -194,13 +195,22 @@ def search(
              f"article{'s' * (n_articles != 1)} · "
              f"{(time.perf_counter() - started) * 1000:.0f} ms")
         return
-    result, around, names = _with_index(corpus, taxonomy, strict, work)
+    try:
+        result, around, names = _with_index(corpus, taxonomy, strict, work)
+    except NothingFound:  # a query with no words in it: still a valid (empty) document
+        if fmt in (OutputFormat.json, OutputFormat.jsonl, OutputFormat.csv):
+            from brief_cli.filters import Filters
+            from brief_cli.search import SearchResult
+
+            render_hits(SearchResult(text, Filters(), 0, ()), fmt)
+        raise
     if not result.total:
         if fmt in (OutputFormat.json, OutputFormat.jsonl, OutputFormat.csv):
             render_hits(result, fmt)
         note(nothing_line(result, emptied=around if isinstance(around, tuple) else None))
         raise typer.Exit(1)
-    if result.hits:
+    if result.hits or fmt in (OutputFormat.json, OutputFormat.jsonl, OutputFormat.csv):
+        # [] or the CSV header alone for a page past the end
         render_hits(result, fmt, full=full, context=around, actor_name=names)
     out().file.flush()
     note(summary_line(result, time.perf_counter() - started))

@@ -30,14 +30,23 @@ from brief_cli.render.formats import OutputFormat, raw_csv, safe_cell
 
 ENV_FORCE_TERMINAL = "BRIEF_FORCE_TERMINAL"
 
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# C0 and C1 controls, and the bidirectional controls (which reorder what follows them: the
+# "Trojan Source" trick), shown as escapes; joiners (U+200C/D) stay, scripts need them.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e"
+                         r"\u2066-\u2069]")
+
+
+def _escape(match: re.Match) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def literal(text: str | None) -> str:
-    """Corpus text made safe for a terminal: control characters shown as \\xNN escapes."""
+    """Corpus text made safe for a terminal: control characters shown as \\xNN escapes, bidi
+    controls as \\uNNNN."""
     if not text:
         return ""
-    return _CONTROL_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    return _CONTROL_RE.sub(_escape, text)
 
 
 def lit(text: str | None, style: str | None = None) -> Text:
