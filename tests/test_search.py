@@ -281,9 +281,40 @@ def test_cli_table_piped(run, corpus_dir):
 
 
 def test_cli_terminal_table_highlights(run, corpus_dir):
-    r = run("search", "drought", "--corpus", corpus_dir, env={"BRIEF_FORCE_TERMINAL": "1"})
+    import re
+
+    from rich.color import ColorSystem
+    from rich.style import Style
+
+    from brief_cli.render.search import MATCH_STYLE
+
+    r = run("search", "drought", "risk", "--corpus", corpus_dir,
+            env={"BRIEF_FORCE_TERMINAL": "1"})
     assert r.exit_code == 0
-    assert "\x1b[" in r.stdout and "Drought" in r.stdout and "water-brief#p02" in r.stdout
+    assert "water-brief#p02" in r.stdout
+    start = Style.parse(MATCH_STYLE).render("@", color_system=ColorSystem.STANDARD).split("@")[0]
+    # exactly the matched words carry the match style, nothing else does
+    marked = re.findall(re.escape(start) + r"([^\x1b]*)\x1b\[0m", r.stdout)
+    assert sorted(marked) == ["Drought", "risk"], marked
+
+
+def test_relevance_beats_corpus_order(tmp_path, taxonomy):
+    """The denser passage ranks first although it comes last in corpus order, and the order is
+    neither corpus order nor its reverse (so neither dropping the score nor reversing it passes)."""
+    arts = {
+        "a-early": dict(published="2020-01-01", passages=[
+            {"text": "The reservoir and the reservoir dam need repairs before the rains."}]),
+        "b-middle": dict(published="2022-01-01", passages=[
+            {"text": "Farmers, traders, officials and engineers met to discuss water tariffs, "
+                     "new canals, irrigation schedules, crop prices and one old reservoir."}]),
+        "c-late": dict(published="2024-01-01", passages=[
+            {"text": "Reservoir, reservoir, reservoir: levels fall."}]),
+    }
+    root = write_corpus(tmp_path / "rank", arts)
+    with open_index(root, taxonomy.path, lambda: taxonomy) as ix:
+        r = find(ix, taxonomy, "reservoir")
+    assert ids(r) == ["c-late#p01", "a-early#p01", "b-middle#p01"]
+    assert r.hits[0].score > r.hits[1].score > r.hits[2].score
 
 
 def test_cli_json_schema(run, corpus_dir):
