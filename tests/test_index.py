@@ -6,7 +6,6 @@ import os
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -288,25 +287,20 @@ def test_concurrent_runs_during_a_rebuild_all_answer(tmp_path, taxonomy, isolate
         write(root, f"a{i:04d}", f"Zeppelin number {i} flies.", "Filler text about ports.")
     env = dict(os.environ, BRIEF_CACHE_DIR=str(isolated_env))
     procs = []
-    # two cold runs race to build; then one rebuild with readers alongside it
-    for _ in range(2):
-        procs.append(subprocess.Popen([sys.executable, "-c", _SEARCH_SCRIPT, str(root)],
-                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env))
-    time.sleep(0.2)
-    procs.append(subprocess.Popen(
-        [sys.executable, "-m", "brief_cli", "index", "--rebuild", "--corpus", str(root)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env))
-    for _ in range(2):
-        time.sleep(0.1)
-        procs.append(subprocess.Popen([sys.executable, "-c", _SEARCH_SCRIPT, str(root)],
-                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env))
+    # cold runs race to build, and a rebuild starts among them; every one answers in full
+    # (that a reader overlaps a writer holding the lock is proven in test_faults.py)
+    for i in range(5):
+        args = ([sys.executable, "-m", "brief_cli", "index", "--rebuild", "--corpus", str(root)]
+                if i == 2 else [sys.executable, "-c", _SEARCH_SCRIPT, str(root)])
+        procs.append((i, subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                          env=env)))
     import json
 
-    for p in procs:
+    for i, p in procs:
         out, err = p.communicate(timeout=300)
         assert p.returncode == 0, err.decode()
         assert b"warning" not in err and b"Traceback" not in err, err.decode()
-        if b"[" in out[:1]:
+        if i != 2:
             assert len(json.loads(out)) == 300
 
 
@@ -379,24 +373,8 @@ def test_an_interrupted_refresh_leaves_the_index_as_it_was(small_corpus, taxonom
         assert ix.stats().passages == 4
 
 
-def test_a_killed_build_process_leaves_the_next_run_correct(tmp_path, taxonomy, isolated_env):
-    import signal
-
-    root = tmp_path / "many"
-    root.mkdir()
-    for i in range(300):
-        write(root, f"a{i:04d}", f"Zeppelin number {i} flies.", "Filler text about ports.")
-    env = dict(os.environ, BRIEF_CACHE_DIR=str(isolated_env))
-    for delay in (0.3, 0.8):
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "brief_cli", "index", "--rebuild", "--corpus", str(root)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-        time.sleep(delay)
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
-        with opened(root, taxonomy) as ix:
-            assert len(uids(ix, taxonomy, "zeppelin")) == 300
-            assert not ix.warnings
+# A build killed at a known point, and readers proven to overlap a writer holding the lock:
+# see test_faults.py (checkpoints, not sleeps).
 
 
 def test_brief_index_sees_an_edit_that_kept_size_and_mtime(run, small_corpus, taxonomy):

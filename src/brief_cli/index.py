@@ -43,6 +43,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator
 
+from brief_cli.checkpoint import reached
 from brief_cli.errors import FileProblem, Problem
 from brief_cli.lang.segment import char_text, index_text, index_version
 
@@ -626,7 +627,9 @@ def _full_build(base: Path, root: Path, taxonomy, expect, progress) -> tuple[Pat
             ("build_seconds", f"{seconds:.3f}")])
         con.execute("PRAGMA journal_mode = DELETE")
         con.close()
+        reached("index-build")
         os.replace(tmp, final)
+        reached("index-switch")
         pointer_tmp = Path(f"{base}.current.{os.getpid()}.tmp")
         pointer_tmp.write_text(str(gen), encoding="ascii")
         os.replace(pointer_tmp, Path(str(base) + ".current"))
@@ -687,6 +690,7 @@ def _refresh(con: sqlite3.Connection, root: Path, taxonomy, progress,
             really.append(rel)
         _apply(con, root, taxonomy, on_disk, sorted(really, key=_order), removed, progress,
                stats)
+        reached("index-refresh")
         con.execute("COMMIT")
     except _NoRoom:
         con.execute("ROLLBACK")
