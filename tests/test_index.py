@@ -226,12 +226,18 @@ def test_a_reader_keeps_its_view_during_a_rebuild(small_corpus, taxonomy):
 
 
 def test_read_only_corpus_folder(small_corpus, taxonomy):
+    def snapshot():
+        return {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in small_corpus.iterdir()}
+
+    before = snapshot()
     os.chmod(small_corpus, 0o555)
     try:
         with opened(small_corpus, taxonomy) as ix:
             assert uids(ix, taxonomy, "tourist")
     finally:
         os.chmod(small_corpus, 0o755)
+    # also as root, whom the mode does not stop: nothing was written into the corpus folder
+    assert snapshot() == before
 
 
 def test_unwritable_cache_falls_back_to_memory(small_corpus, taxonomy, monkeypatch):

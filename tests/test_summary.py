@@ -183,6 +183,24 @@ def test_summary_is_deterministic(run, corpus_dir):
     assert run("summary", "glacier-brief", "--corpus", corpus_dir, "-f", "json").stdout == first
 
 
+@pytest.mark.parametrize("args", [["glacier-brief"], []])
+def test_summary_is_the_same_across_processes(corpus_dir, args):
+    """Hash order differs between processes (PYTHONHASHSEED): the summary must not."""
+    import os
+    import subprocess
+    import sys
+
+    outputs = set()
+    for seed in ("1", "2", "3"):
+        env = dict(os.environ, PYTHONHASHSEED=seed)
+        result = subprocess.run([sys.executable, "-m", "brief_cli", "summary", *args,
+                                 "--corpus", str(corpus_dir), "-f", "json"],
+                                capture_output=True, env=env, timeout=120)
+        assert result.returncode == 0, result.stderr.decode()
+        outputs.add(result.stdout)
+    assert len(outputs) == 1
+
+
 def test_several_articles_in_the_order_given(run, corpus_dir):
     data = summary_json(run, corpus_dir, "port-note", "glacier-brief", "port-note")
     assert [d["article"]["id"] for d in data] == ["port-note", "glacier-brief"]
