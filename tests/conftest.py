@@ -21,6 +21,18 @@ try:  # keep hypothesis's example database out of the checkout: tests write only
 except ImportError:  # pragma: no cover - hypothesis is in the test extra
     pass
 
+
+def pytest_sessionstart(session):
+    """Hypothesis keeps other files too (a cache of constants): in pytest's tmp folder, not in
+    whatever folder the tests were started from."""
+    try:
+        from hypothesis.configuration import set_hypothesis_home_dir
+    except ImportError:  # pragma: no cover
+        return
+    factory = getattr(session.config, "_tmp_path_factory", None)
+    if factory is not None:
+        set_hypothesis_home_dir(factory.mktemp("hypothesis", numbered=True))
+
 _ISOLATED_VARS = ("BRIEF_CORPUS", "BRIEF_TAXONOMY", "BRIEF_DEBUG", "NO_COLOR",
                   "BRIEF_FORCE_TERMINAL", "FORCE_COLOR", "BRIEF_CHECKPOINT")
 

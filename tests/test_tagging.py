@@ -516,9 +516,13 @@ def test_compiled_taxonomy_is_cached_and_a_damaged_cache_rebuilt(taxonomy, isola
     text = "Despite the risks, Kazakhstan can expand its pipelines to China."
     fresh = Tagger(taxonomy, use_cache=False).tag(text)
     first = Tagger(taxonomy).tag(text)  # compiles and stores
-    files = list((isolated_env / "tagger").glob("*.pickle"))
+    from brief_cli import cachefile
+
+    files = list((isolated_env / "tagger").glob("*.sealed"))
     assert len(files) == 1
+    hits = cachefile.hits["tagger"]
     cached = Tagger(taxonomy).tag(text)  # loads
+    assert cachefile.hits["tagger"] == hits + 1
     files[0].write_bytes(b"not a pickle")
     rebuilt = Tagger(taxonomy).tag(text)
     for tags in (first, cached, rebuilt):
