@@ -193,3 +193,21 @@ def test_syntax_soup_parses(fts, parts):
     expr = q.to_fts()
     if expr:
         fts.execute("SELECT rowid FROM f WHERE f MATCH ?", (expr,)).fetchall()
+
+
+def test_describe_shows_every_alternative_and_keeps_a_dropped_term():
+    q = parse("pipelnie risk")
+    term = q.clauses[0][0]
+    two = (Term("pipeline", ("pipeline",)), Term("pipelines", ("pipelines",)))
+    assert q.describe({term: two}) == "pipeline OR pipelines risk"
+    assert q.describe({term: ()}) == "pipelnie risk"
+    assert parse("solar OR wind -coal").describe() == "solar OR wind -coal"
+
+
+def test_or_between_two_dates_of_either_kind_is_refused():
+    for text in ("until:2020 OR until:2021", "since:2020 OR until:2021"):
+        with pytest.raises(UsageError, match="OR cannot join") as info:
+            parse(text)
+        assert "two values of one filter" in info.value.hint
+    with pytest.raises(UsageError, match="OR cannot join 'sector:energy' and 'wind'"):
+        parse("sector:energy OR wind")
