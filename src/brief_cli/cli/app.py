@@ -251,7 +251,11 @@ class _ClosedStdout:
     errors = "strict"
     closed = False
 
-    def write(self, text: str) -> int:
+    @property
+    def buffer(self):  # writers of bytes (exports) get the same refusal
+        return self
+
+    def write(self, text) -> int:
         import errno
 
         if not text:
