@@ -211,3 +211,14 @@ def test_or_between_two_dates_of_either_kind_is_refused():
         assert "two values of one filter" in info.value.hint
     with pytest.raises(UsageError, match="OR cannot join 'sector:energy' and 'wind'"):
         parse("sector:energy OR wind")
+
+
+def test_lexer_edges_that_mutants_survived():
+    assert parse("a -b -c").excluded_fts() == '"b" OR "c"'
+    assert words(parse("Xinjiang Xi")) == [["Xinjiang"], ["Xi"]]  # X is not an operator
+    assert [str(t) for t in parse("-x").excluded] == ["x"]  # a one-letter exclusion
+    assert [str(t) for t in parse("-a b").excluded] == ["a"] and words(parse("-a b")) == [["b"]]
+    prefix = parse("invest*").clauses[0][0]
+    assert (prefix.text, prefix.prefix) == ("invest", True)
+    quoted = parse('"energy"').clauses[0][0]
+    assert quoted.quoted and not quoted.is_word  # a quoted word gets no typo tolerance
