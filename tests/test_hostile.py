@@ -482,3 +482,17 @@ def test_bidi_controls_are_escaped_in_piped_output_and_validate(run, tmp_path):
     from brief_cli.render.common import literal
 
     assert literal("a\u200db\u200cc") == "a\u200db\u200cc"
+
+
+@pytest.mark.parametrize("args", [
+    ("-o", "~nosuchuser-brief-test/x.md"),
+    ("--cite", "pandoc", "--bib", "~nosuchuser-brief-test/x.json", "-o", "out.md"),
+    ("--cite", "pandoc", "--bib", "~nosuchuser-brief-test/x.json"),
+])
+def test_export_paths_with_an_unknown_user_are_one_error_line(run, tmp_path, monkeypatch, args):
+    monkeypatch.chdir(tmp_path)
+    result = run("export", "energy", *args)
+    assert result.exit_code == 2
+    assert result.stderr.strip().startswith("error: cannot expand '~nosuchuser-brief-test/")
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "out.md").exists()

@@ -120,6 +120,13 @@ def export(
     to_stdout = output is None or output == "-"
     if output is not None and not output.strip():
         raise UsageError("-o needs a file name", hint="or '-' for stdout")
+    from brief_cli.config import user_path
+
+    # Checked up front: every later use expands '~', which fails for a user that does not exist.
+    if not to_stdout:
+        user_path(output, "-o")
+    if bib is not None:
+        user_path(bib, "--bib")
     if fmt is None:
         fmt = ExportFormat.md if to_stdout else SUFFIX_FORMATS.get(
             Path(output).suffix.lower(), ExportFormat.md)
