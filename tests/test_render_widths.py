@@ -115,3 +115,52 @@ def test_wide_characters_count_as_two_cells(run, long_corpus):
     lines = _screen(run, long_corpus, ["search", "港口"], 60)
     assert any("港口" in line for line in lines), lines
     assert all(cell_len(line) <= 60 for line in lines)
+
+
+@pytest.mark.parametrize("width", (80, 120, 200))
+def test_articles_show_every_id_whole(run, long_corpus, width):
+    lines = _screen(run, long_corpus, ["articles"], width)
+    for article_id in LONG_IDS:
+        assert any(article_id in line for line in lines), (width, lines)
+    assert not [line for line in lines if "…" in line and line.split("…")[0].rstrip("│ ")
+                and any(i.startswith(line.split("…")[0].strip("│ ")) for i in LONG_IDS)]
+
+
+def test_articles_give_way_to_the_ids_before_cutting_them(run, tmp_path):
+    """Ids of 38 characters at 80 columns: the title moves under the id (one table), nothing
+    is cut."""
+    ids = ["african-countries-china-forum-provides", "zambia-continues-borrow-china-debt"]
+    corpus = write_corpus(tmp_path / "c", {
+        i: dict(title="A Title Long Enough To Need Some Room " + i,
+                passages=[{"text": "Debt rose.", "kind": "challenge"}]) for i in ids})
+    lines = _screen(run, corpus, ["articles"], 80)
+    assert sum(1 for line in lines if line.startswith("┃")) == 1  # one table, one header row
+    for article_id in ids:
+        assert any(article_id in line for line in lines)
+    assert "…" not in "\n".join(lines)
+    assert any("A Title Long Enough" in line for line in lines)
+
+
+@pytest.mark.parametrize("width", (60, 80, 100, 120))
+def test_ingest_report_wraps_notes_at_word_boundaries(run, tmp_path, monkeypatch, width):
+    from rich.cells import cell_len
+
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    names = [f"voa_2018-09-0{n}_china-offers-debt-relief-but-most-african-{n}.txt"
+             for n in range(3)]
+    for name in names:  # no date anywhere: each fails with a long note
+        (inputs / name).write_text("A Title\n\nSome text about debt that runs on.\n",
+                                   encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = run("ingest", "in", "--out", "out", "--no-tag",
+                 env={"COLUMNS": str(width), "LINES": "50", "BRIEF_FORCE_TERMINAL": "1"})
+    assert result.exit_code == 2, result.stderr
+    lines = [ANSI.sub("", line) for line in result.stdout.splitlines()]
+    assert lines and all(cell_len(line) <= width for line in lines), lines
+    # each note reads as a sentence: its first words on one line, a few lines in all
+    assert sum("no date found in the text" in line for line in lines) == 3, lines
+    assert len(lines) <= 6 + 3 * 4, lines
+    if width >= 80:  # the input file names are shown whole
+        for name in names:
+            assert any("in/" + name in line for line in lines), (name, lines)

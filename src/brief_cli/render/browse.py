@@ -52,11 +52,11 @@ def passage_record(passage: Passage, taxonomy: Taxonomy) -> dict:
 
 
 ARTICLE_COLUMNS = [
-    Column("id", "id", style="cyan", min_width=12),
-    Column("title", "title", ratio=3, min_width=16),
-    Column("source", "source", ratio=1, drop=4),
+    Column("id", "id", style="cyan", min_width=12, primary=True),
+    Column("title", "title", ratio=3, min_width=16, merge=True),
+    Column("source", "source", ratio=1, drop=4, stack=False),
     Column("published", "date", no_wrap=True, min_width=10, drop=1),
-    Column("authors", "authors", ratio=2, drop=5),
+    Column("authors", "authors", ratio=2, drop=5, stack=False),
     Column("passages", "pass.", justify="right", no_wrap=True, min_width=5),
     Column("challenges", "chal.", justify="right", style="red", no_wrap=True, min_width=5),
     Column("opportunities", "opp.", justify="right", style="green", no_wrap=True, min_width=4),
@@ -152,7 +152,7 @@ def _plain_article(article: Article, passages: list[Passage], taxonomy: Taxonomy
 
 
 PROBLEM_COLUMNS = [
-    Column("file", "file", style="cyan"),
+    Column("file", "file", style="cyan", primary=True),
     Column("line", "line", justify="right"),
     Column("column", "col", justify="right", min_terminal=100),
     Column("severity", "severity", min_terminal=90),

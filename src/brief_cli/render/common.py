@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Callable, Iterable
 
-from rich.console import Console
+from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
@@ -223,6 +223,11 @@ class Column:
     min_terminal: int = 0  # narrower terminals leave this column out of the table
     drop: int = 0  # when the table does not fit, columns with the highest drop go first (0: kept)
     render: Callable[[Any], Text | str] | None = None  # table cell for the value
+    # the row's handle (an id, an input file): shown whole; the other columns give way first,
+    # and when even that does not fit, each row becomes a block headed by it (``stacked``)
+    primary: bool = False
+    stack: bool = True  # shown in the stacked layout (low-priority columns can stay out)
+    merge: bool = False  # may move under the primary value, in its cell, to make room
 
 
 def _jsonable(value: Any) -> Any:
@@ -299,9 +304,14 @@ def emit_rows(rows: list[dict[str, Any]], columns: list[Column], fmt: OutputForm
             cells = (_plain_cell(row.get(c.key)) for c in columns)
             console.file.write("\t".join(cells) + "\n")
     else:
-        shown = fit_columns(rows, columns, console.width)
-        console.print(build_table(rows, shown, title=title, caption=caption,
-                                  width=console.width))
+        width = console.width
+        layout = fit_columns(rows, columns, width)
+        if layout.stacked:
+            stacked = [c for c in columns if c.stack and width >= c.min_terminal]
+            console.print(build_stacked(rows, stacked, title=title, caption=caption))
+        else:
+            console.print(build_table(rows, layout.columns, title=title, caption=caption,
+                                      width=width, merged=layout.merged))
     console.file.flush()
 
 
@@ -327,12 +337,14 @@ def token_width(width: int) -> int:
 
 
 def _natural_min(rows: list[dict[str, Any]], c: Column, width: int) -> int:
-    """The narrowest a column can be and still read well: no word cut, ids up to their cap,
-    free text (ratio columns) at least 20 cells."""
+    """The narrowest a column can be and still read well: no word cut, a primary column whole,
+    other ids up to their cap, free text (ratio columns) at least 20 cells."""
     from rich.cells import cell_len
 
     header = max((cell_len(w) for w in c.header.split()), default=0)
     longest = max((cell_len(w) for row in rows for w in _cell_words(row.get(c.key))), default=0)
+    if c.primary:
+        return max(header, longest, c.min_width or 0)
     if c.no_wrap or c.key in TOKEN_KEYS:
         longest = min(longest, c.max_width or token_width(width))
     elif c.ratio:
@@ -341,42 +353,146 @@ def _natural_min(rows: list[dict[str, Any]], c: Column, width: int) -> int:
     return min(need, c.max_width) if c.max_width else need
 
 
-def fit_columns(rows: list[dict[str, Any]], columns: list[Column], width: int) -> list[Column]:
-    """The columns a table at this width shows: ``min_terminal`` first, then, while the
-    narrowest table without cut words is wider than the terminal, the column with the highest
-    ``drop`` goes."""
+@dataclass(frozen=True)
+class Layout:
+    """How a listing is shown at one width: a table of ``columns`` (with the ``merged`` columns
+    printed under the primary column's value, in its cell), or, when even that would cut the
+    ids, one block per row (``stacked``)."""
+
+    columns: list[Column]
+    merged: list[Column]
+    stacked: bool = False
+
+
+def fit_columns(rows: list[dict[str, Any]], columns: list[Column], width: int) -> Layout:
+    """The layout at this width, lowest priorities giving way first: columns narrower
+    terminals leave out (``min_terminal``); then, while the narrowest table without a cut word
+    (and with the primary column whole) is wider than the terminal, the column with the highest
+    ``drop``; then the ``merge`` columns move under the primary value, and the dropped columns
+    that fit again come back; and when the ids still do not fit, rows become blocks."""
     shown = [c for c in columns if width >= c.min_terminal]
     rows = list(rows)
-
-    def need(cols):
-        return sum(_natural_min(rows, c, width) + 3 for c in cols) + 1
-
-    while need(shown) > width:
+    dropped: list[Column] = []
+    while table_need(rows, shown, width) > width:
         candidates = [c for c in shown if c.drop > 0]
         if not candidates:
             break
-        shown.remove(max(candidates, key=lambda c: c.drop))
-    return shown
+        victim = max(candidates, key=lambda c: c.drop)
+        shown.remove(victim)
+        dropped.append(victim)
+    primary = next((c for c in shown if c.primary), None)
+    if primary is None or table_need(rows, shown, width) <= width:
+        return Layout(shown, [])
+    merged = [c for c in shown if c.merge]
+    narrower = [c for c in shown if not c.merge]
+    if not merged or table_need(rows, narrower, width, merged) > width:
+        return Layout(shown, [], stacked=True)
+    for c in reversed(dropped):  # the most important of the dropped first
+        trial = [x for x in columns if x in narrower or x is c]
+        if table_need(rows, trial, width, merged) <= width:
+            narrower = trial
+    return Layout(narrower, merged)
+
+
+def table_need(rows: list[dict[str, Any]], columns: list[Column], width: int,
+               merged: list[Column] = ()) -> int:
+    """The narrowest table of these columns without a cut word (a primary column whole; merged
+    columns need a readable width in its cell)."""
+    need = 0
+    for c in columns:
+        n = _natural_min(rows, c, width)
+        if c.primary and merged:
+            n = max([n] + [_natural_min(rows, m, width) for m in merged])
+        need += n + 3
+    return need + 1
+
+
+def build_stacked(rows: Iterable[dict[str, Any]], columns: list[Column], *,
+                  title: str | None = None, caption: str | None = None):
+    """Rows as blocks, for when the table would have to cut the ids: the primary column whole
+    on its own line, free-text columns (``ratio``) below it, the short ones on one line as
+    ``header value · header value``, all wrapped at word boundaries."""
+    from rich.padding import Padding
+
+    parts: list = []
+    if title:
+        parts.append(Text(title, style="italic"))
+    for row in rows:
+        for c in columns:
+            if c.primary:
+                head = _cell(row.get(c.key), c)
+                head.stylize(c.style or "bold")
+                head.no_wrap, head.overflow = True, "ellipsis"
+                parts.append(head)
+        body: list = []
+        short = Text()
+        text_column = next((c for c in columns if c.ratio and not c.primary), None)
+        for c in columns:
+            value = row.get(c.key)
+            if c.primary or value in (None, "", [], ()):
+                continue
+            if c is text_column:  # the main free text (a title, a message) reads best alone
+                body.append(_cell(value, c))
+                continue
+            if short:
+                short.append(" · ", style="dim")
+            short.append(c.header.replace(" ", "\u00a0") + " ", style="dim")  # one unit
+            short.append(_cell(value, c))
+        if short:
+            body.append(short)
+        if body:
+            parts.append(Padding(Group(*body), (0, 0, 0, 2), expand=False))
+    if caption:
+        parts.append(Text(caption, style="dim italic"))
+    return Group(*parts)
+
+
+def _cell(value: Any, c: Column) -> Text:
+    if c.render is not None:
+        cell = c.render(value)
+        return cell if isinstance(cell, Text) else lit(cell)
+    if isinstance(value, (list, tuple)):
+        return lit(", ".join(_flat(v) for v in value), c.style)
+    return lit(_flat(value), c.style)
 
 
 def build_table(rows: Iterable[dict[str, Any]], columns: list[Column], *,
                 title: str | None = None, caption: str | None = None,
-                width: int | None = None) -> Table:
+                width: int | None = None, merged: list[Column] = ()) -> Table:
     table = Table(title=title, caption=caption, header_style="bold", title_justify="left",
                   expand=any(c.ratio for c in columns), pad_edge=False)
+    rows = list(rows)
     for c in columns:
-        token = c.no_wrap or c.key in TOKEN_KEYS
+        token = c.no_wrap or c.key in TOKEN_KEYS or c.primary
+        min_width = c.min_width
+        if c.ratio and width:  # Rich shares the room by ratio: never below a readable width
+            min_width = max(min_width or 0, _natural_min(rows, c, width))
+        if c.primary and merged and width:
+            min_width = max([min_width or 0] + [_natural_min(rows, m, width) for m in merged])
+            token = False  # the id is one line (no_wrap Text), the merged text wraps below it
         max_width = c.max_width
-        if token and width and not max_width:
+        if c.primary:
+            max_width = None  # shown whole: the table was laid out for it (fit_columns)
+        elif token and width and not max_width:
             max_width = token_width(width)  # a long id must not starve the other columns
-        table.add_column(c.header, style=c.style, justify=c.justify, no_wrap=token,
-                         ratio=c.ratio, max_width=max_width, min_width=c.min_width,
+        header = c.header
+        if c.primary and merged:
+            header = " / ".join([c.header] + [m.header for m in merged])
+        table.add_column(header, style=c.style, justify=c.justify, no_wrap=token,
+                         ratio=c.ratio, max_width=max_width, min_width=min_width,
                          overflow=c.overflow)
     for row in rows:
         cells = []
         for c in columns:
             value = row.get(c.key)
-            if c.render is not None:
+            if c.primary and merged:
+                head = _cell(value, c)
+                head.no_wrap, head.overflow = True, "ellipsis"
+                extra = [_cell(row.get(m.key), m) for m in merged if row.get(m.key)]
+                for text in extra:
+                    text.stylize("dim")
+                cells.append(Group(head, *extra))
+            elif c.render is not None:
                 cell = c.render(value)
                 cells.append(cell if isinstance(cell, Text) else lit(cell))
             elif isinstance(value, (list, tuple)):

@@ -21,12 +21,12 @@ STATUS_STYLES = {"ingested": "green", "skipped": "yellow", "failed": "red bold",
                  "dry run": "cyan"}
 
 OUTCOME_COLUMNS = [
-    Column("input", "input", style="cyan"),
+    Column("input", "input", style="cyan", primary=True),
     Column("status", "status", no_wrap=True,
            render=lambda v: Text(str(v), style=STATUS_STYLES.get(str(v), ""))),
     Column("id", "id", max_width=34),
     Column("passages", "passages", justify="right"),
-    Column("reason", "note", style="dim"),
+    Column("reason", "note", style="dim", ratio=1),
 ]
 
 

@@ -414,7 +414,7 @@ def render_counts(counts: Counts, fmt: OutputFormat, sector_labels: dict[str, st
                  for s, n in counts.sectors]
         emit_rows(rows, [], fmt)
         return
-    article_cols = [Column("id", "article", style="cyan"), Column("title", "title", ratio=2),
+    article_cols = [Column("id", "article", style="cyan", primary=True), Column("title", "title", ratio=2),
                     Column("hits", "hits", justify="right")]
     sector_cols = [Column("id", "sector", style="magenta"), Column("label", "label", ratio=1),
                    Column("hits", "hits", justify="right")]
