@@ -384,7 +384,8 @@ def test_an_interrupted_refresh_leaves_the_index_as_it_was(small_corpus, taxonom
 
 
 def test_brief_index_sees_an_edit_that_kept_size_and_mtime(run, small_corpus, taxonomy):
-    """A search trusts (size, mtime_ns); ``brief index`` compares content hashes."""
+    """A search sees such an edit through the ctime; ``brief index`` compares content hashes,
+    so it sees even an edit that left size, mtime, ctime and inode as they were."""
     path = small_corpus / "tourism-note.yaml"
     with opened(small_corpus, taxonomy) as ix:
         assert uids(ix, taxonomy, "arrivals") == ["tourism-note#p01"]
@@ -395,7 +396,20 @@ def test_brief_index_sees_an_edit_that_kept_size_and_mtime(run, small_corpus, ta
     path.write_text(edited, encoding="utf-8")
     os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
     assert path.stat().st_size == st.st_size and path.stat().st_mtime_ns == st.st_mtime_ns
-    with opened(small_corpus, taxonomy) as ix:  # the documented limit of the automatic check
+    with opened(small_corpus, taxonomy) as ix:  # the ctime moved: a search sees it
+        assert uids(ix, taxonomy, "airships") == ["tourism-note#p01"]
+    path.write_text(text, encoding="utf-8")  # back, then forge a record that matches the file
+    with opened(small_corpus, taxonomy) as ix:
+        assert uids(ix, taxonomy, "airships") == []
+    path.write_text(edited, encoding="utf-8")
+    now = path.stat()
+    con = sqlite3.connect(_current(index_base(small_corpus)))
+    with con:
+        con.execute("UPDATE files SET size = ?, mtime_ns = ?, ctime_ns = ?, ino = ? "
+                    "WHERE path = 'tourism-note.yaml'",
+                    (now.st_size, now.st_mtime_ns, now.st_ctime_ns, now.st_ino))
+    con.close()
+    with opened(small_corpus, taxonomy) as ix:  # the limit of the automatic check
         assert uids(ix, taxonomy, "airships") == []
     result = run("index", "--corpus", small_corpus, "-f", "json")
     assert result.exit_code == 0, result.stderr

@@ -2,8 +2,9 @@
 
 One index per corpus folder lives in the cache folder (``config.cache_dir()``). It holds all a
 search needs to show its hits (article metadata, passage tags and text), so a search never reads
-the corpus YAML; only files whose size or mtime changed (and then whose content changed) are
-parsed again, with the same loader and checks as every other command.
+the corpus YAML; only files whose signature changed (and then whose content changed) are
+parsed again, with the same loader and checks as every other command. How changes are found
+without a stat() of every file: see "Freshness" below and docs/reliability.md.
 
 Safety:
 - Each full build writes a new *generation* file, then switches a small pointer file to it with
@@ -35,6 +36,7 @@ import json
 import os
 import re
 import sqlite3
+import stat as stat_mod
 import time
 import zlib
 from collections import Counter
@@ -51,7 +53,7 @@ if TYPE_CHECKING:
     from brief_cli.model import Article
     from brief_cli.taxonomy import Taxonomy
 
-SCHEMA_VERSION = "6"
+SCHEMA_VERSION = "7"
 TOKENIZER = "porter unicode61 remove_diacritics 2"
 SUFFIXES = (".yaml", ".yml")
 WORD_RE = re.compile(r"[^\W_]+", re.UNICODE)
@@ -89,8 +91,14 @@ def _tag_text(kind: str, sectors, actors) -> str:
 _SCHEMA = f"""
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE files(
-    path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, hash TEXT,
+    path TEXT PRIMARY KEY, folder TEXT NOT NULL, size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL, ctime_ns INTEGER NOT NULL, ino INTEGER NOT NULL, hash TEXT,
     status TEXT NOT NULL, article_id TEXT, problems TEXT NOT NULL DEFAULT '[]');
+CREATE INDEX files_folder ON files(folder);
+CREATE INDEX files_recent ON files(ctime_ns);
+CREATE TABLE dirs(
+    path TEXT PRIMARY KEY, mtime_ns INTEGER NOT NULL, ctime_ns INTEGER NOT NULL,
+    ino INTEGER NOT NULL, skipped TEXT NOT NULL DEFAULT '');
 CREATE TABLE articles(
     rowid INTEGER PRIMARY KEY, slot INTEGER UNIQUE, id TEXT NOT NULL UNIQUE, file TEXT NOT NULL,
     title TEXT, source TEXT, section TEXT, authors TEXT, author_note TEXT,
@@ -138,25 +146,66 @@ def taxonomy_fingerprint(path: Path | None) -> str:
 
 _SKIPPED: dict[str, str] = {}  # what the last scan left out, and why (for one warning each)
 
+# A file's signature: size, modification and status-change times, inode. The status-change time
+# (ctime) cannot be set back by tools that restore mtimes, and an atomic rename gives a new
+# inode, so an edit is seen even when it keeps the size and the mtime.
+Sig = tuple[int, int, int, int]
+# A folder's signature: mtime, ctime, inode. Creating, deleting or renaming an entry changes it.
+DirSig = tuple[int, int, int]
+RACY_NS = 2_000_000_000  # a folder changed this recently may change again within the same tick
+_RACY: DirSig = (-1, -1, -1)
 
-def scan(root: Path) -> dict[str, tuple[int, int]]:
-    """Article files under root as {relative path: (size, mtime_ns)}.
 
-    The same files as ``corpus.corpus_files``: *.yaml and *.yml, hidden files and folders
-    skipped, symlinked folders not followed. Entries that are not regular files (a FIFO, a
-    device, a link to one) and folders that cannot be read are left out and noted in
-    ``_SKIPPED``, never opened.
-    """
-    _SKIPPED.clear()
-    found: dict[str, tuple[int, int]] = {}
-    stack = [("", str(root))]
+def _file_sig(st: os.stat_result) -> Sig:
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+
+def _dir_sig(st: os.stat_result, now_ns: int) -> DirSig:
+    """A folder whose times are too close to now is recorded as "look again": an entry added
+    in the same clock tick as the listing would leave its mtime as it was."""
+    if now_ns - max(st.st_mtime_ns, st.st_ctime_ns) < RACY_NS:
+        return _RACY
+    return (st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+
+@dataclass
+class Scan:
+    """What a look at the corpus folder found: files with their signatures, folders with
+    theirs, and what was skipped (per folder, so it can be reported again without a rescan)."""
+
+    files: dict[str, Sig] = field(default_factory=dict)
+    dirs: dict[str, DirSig] = field(default_factory=dict)
+    skipped: dict[str, dict[str, str]] = field(default_factory=dict)
+
+
+def _folder(rel: str) -> str:
+    """The folder part of a relative file path, with its trailing slash ('' for the root)."""
+    cut = rel.rfind("/")
+    return rel[:cut + 1]
+
+
+def _scan_folders(root: Path, starts: list[str], known: set[str] | frozenset = frozenset(),
+                  now_ns: int | None = None) -> Scan:
+    """List the given folders (relative, '' for the root): their article files, and any
+    subfolder not in ``known``, recursively (known ones are looked at on their own)."""
+    now_ns = time.time_ns() if now_ns is None else now_ns
+    out = Scan()
+    stack = list(starts)
+    root_s = str(root)
     while stack:
-        prefix, folder = stack.pop()
+        prefix = stack.pop()
+        folder = os.path.join(root_s, prefix) if prefix else root_s
+        skipped: dict[str, str] = {}
+        try:
+            st = os.stat(folder) if not prefix else os.lstat(folder)
+            out.dirs[prefix] = _dir_sig(st, now_ns)
+        except OSError:
+            out.dirs[prefix] = _RACY
         try:
             entries = list(os.scandir(folder))
         except OSError as exc:
-            _SKIPPED[folder] = f"cannot read folder: {exc.strerror or exc}"
-            continue
+            skipped[folder] = f"cannot read folder: {exc.strerror or exc}"
+            entries = []
         for entry in entries:
             name = entry.name
             if name.startswith("."):
@@ -164,15 +213,184 @@ def scan(root: Path) -> dict[str, tuple[int, int]]:
             try:
                 if name.lower().endswith(SUFFIXES):
                     if entry.is_file():
-                        st = entry.stat()
-                        found[prefix + name] = (st.st_size, st.st_mtime_ns)
+                        out.files[prefix + name] = _file_sig(entry.stat())
                     elif not entry.is_dir():
-                        _SKIPPED[entry.path] = "not a regular file"
+                        skipped[entry.path] = "not a regular file"
                 elif entry.is_dir(follow_symlinks=False):
-                    stack.append((prefix + name + "/", entry.path))
+                    if prefix + name + "/" not in known:
+                        stack.append(prefix + name + "/")
             except OSError:
                 continue
+        if skipped:
+            out.skipped[prefix] = skipped
+    return out
+
+
+def scan(root: Path) -> dict[str, Sig]:
+    """Article files under root as {relative path: signature}.
+
+    The same files as ``corpus.corpus_files``: *.yaml and *.yml, hidden files and folders
+    skipped, symlinked folders not followed. Entries that are not regular files (a FIFO, a
+    device, a link to one) and folders that cannot be read are left out and noted in
+    ``_SKIPPED``, never opened.
+    """
+    return _full_scan(root).files
+
+
+def _full_scan(root: Path) -> Scan:
+    found = _scan_folders(root, [""])
+    _SKIPPED.clear()
+    for items in found.skipped.values():
+        _SKIPPED.update(items)
     return found
+
+
+# Freshness ---------------------------------------------------------------------------------
+#
+# A search must see changed files without stat()ing every one of them (at a million passages
+# that alone costs more than the search). What it looks at:
+# - every folder of the corpus: a file created, deleted or renamed into a folder (which is how
+#   editors and brief itself save atomically) changes the folder's signature; only such folders
+#   are listed again;
+# - the HOT_FILES files changed most recently (the ones being worked on);
+# - every file, when the corpus has at most FULL_CHECK_FILES files, or when the last full check
+#   is more than recheck_seconds() old (a stamp file's mtime records when it started).
+
+FULL_CHECK_FILES = 5_000
+HOT_FILES = 1_000
+RECHECK_SECONDS = 30.0
+ENV_RECHECK = "BRIEF_INDEX_RECHECK"
+
+
+def recheck_seconds() -> float:
+    """Seconds after which a search checks every file again (``BRIEF_INDEX_RECHECK``; 0 checks
+    every file at every search)."""
+    value = os.environ.get(ENV_RECHECK, "").strip()
+    if not value:
+        return RECHECK_SECONDS
+    try:
+        seconds = float(value)
+    except ValueError:
+        return RECHECK_SECONDS
+    return seconds if seconds >= 0 and seconds == seconds else RECHECK_SECONDS
+
+
+def _stamp(base: Path) -> str:
+    return str(base) + ".checked"
+
+
+def _full_check_due(con: sqlite3.Connection, base: Path) -> bool:
+    interval = recheck_seconds()
+    if interval <= 0:
+        return True
+    if con.execute("SELECT count(*) FROM files").fetchone()[0] <= FULL_CHECK_FILES:
+        return True
+    try:
+        checked = os.stat(_stamp(base)).st_mtime_ns
+    except OSError:
+        return True
+    age = time.time_ns() - checked
+    return age < 0 or age > interval * 1e9  # a stamp in the future: the clock was set back
+
+
+def _mark_checked(base: Path, started_ns: int) -> None:
+    """Record that every file was looked at, as of started_ns."""
+    stamp = _stamp(base)
+    try:
+        fd = os.open(stamp, os.O_WRONLY | os.O_CREAT, 0o644)
+        os.close(fd)
+        os.utime(stamp, ns=(started_ns, started_ns))
+    except OSError:
+        pass
+
+
+@dataclass
+class _View:
+    """Files looked at (``on_disk``) beside what the index holds for the same files (``known``),
+    and the folder records that should change."""
+
+    on_disk: dict[str, Sig]
+    known: dict[str, Sig]
+    dirs: dict[str, tuple[DirSig, str]]  # folder -> (signature, skipped entries as JSON) to store
+    gone: list[str]  # folders to forget
+    full: bool
+    started_ns: int
+
+    @property
+    def unchanged(self) -> bool:
+        return not self.dirs and not self.gone and self.on_disk == self.known
+
+
+def _stored_dirs(con) -> dict[str, tuple[DirSig, str]]:
+    return {r[0]: ((r[1], r[2], r[3]), r[4]) for r in con.execute(
+        "SELECT path, mtime_ns, ctime_ns, ino, skipped FROM dirs")}
+
+
+def _skipped_json(items: dict[str, str] | None) -> str:
+    return json.dumps(items, ensure_ascii=False, sort_keys=True) if items else ""
+
+
+def _look(con: sqlite3.Connection, root: Path, full: bool) -> _View:
+    """Look at the corpus folder (all of it when ``full``) and compare with the index."""
+    started = time.time_ns()
+    stored = _stored_dirs(con)
+    _SKIPPED.clear()
+    if full or not stored:
+        found = _scan_folders(root, [""], now_ns=started)
+        known = {r[0]: (r[1], r[2], r[3], r[4]) for r in con.execute(
+            "SELECT path, size, mtime_ns, ctime_ns, ino FROM files")}
+        gone = [d for d in stored if d not in found.dirs]
+        rescanned = found.dirs
+    else:
+        changed, gone = [], []
+        root_s = str(root)
+        for d, (sig, skipped) in stored.items():
+            try:
+                st = os.stat(root_s) if not d else os.lstat(os.path.join(root_s, d))
+            except OSError:
+                gone.append(d)
+                continue
+            if not stat_mod.S_ISDIR(st.st_mode):
+                gone.append(d)
+            elif (st.st_mtime_ns, st.st_ctime_ns, st.st_ino) != sig:
+                changed.append(d)
+            elif skipped:
+                _SKIPPED.update(json.loads(skipped))
+        if gone:  # what was below a folder that went away (or became a link) went with it
+            prefixes = tuple(gone)
+            gone += [d for d in changed if d.startswith(prefixes)]
+            changed = [d for d in changed if not d.startswith(prefixes)]
+        found = _scan_folders(root, changed, set(stored) - set(gone), now_ns=started)
+        covered = list(found.dirs) + gone
+        known = {}
+        for i in range(0, len(covered), 500):
+            part = covered[i:i + 500]
+            known.update((r[0], (r[1], r[2], r[3], r[4])) for r in con.execute(
+                "SELECT path, size, mtime_ns, ctime_ns, ino FROM files WHERE folder IN "
+                f"({','.join('?' * len(part))})", part))
+        covered_set = set(covered)
+        for rel, *sig in con.execute(
+                "SELECT path, size, mtime_ns, ctime_ns, ino FROM files "
+                "ORDER BY ctime_ns DESC LIMIT ?", (HOT_FILES,)):
+            if _folder(rel) in covered_set:
+                continue
+            known[rel] = tuple(sig)
+            try:
+                st = os.stat(os.path.join(root_s, rel))
+            except OSError:
+                continue
+            if stat_mod.S_ISREG(st.st_mode):
+                found.files[rel] = _file_sig(st)
+        rescanned = found.dirs
+    for items in found.skipped.values():
+        _SKIPPED.update(items)
+    dirs = {}
+    for d, sig in rescanned.items():
+        record = (sig, _skipped_json(found.skipped.get(d)))
+        if stored.get(d) != record:
+            dirs[d] = record
+    return _View(found.files, known, dirs, [d for d in gone if d in stored], full or not stored,
+                 started)
 
 
 def _order(rel: str) -> tuple[str, ...]:
@@ -408,18 +626,22 @@ def _try_open(root, base, expect, taxonomy, warnings, rebuild, progress,
     reason = "rebuild asked" if rebuild else "no index yet"
     path = _current(base)
     con = None
-    seen = None  # (files on disk, files in the index, data version) from the check below
+    seen = None  # (what was looked at, data version) from the check below
     if not rebuild and not verify and path is not None and path.exists():
-        # The common case, without any lock: the index is there and every file is unchanged.
+        # The common case, without any lock: the index is there and nothing changed.
         try:
             con = _connect(path)
             _check(con, path, expect)
-            files = {r[0]: (r[1], r[2]) for r in con.execute(
-                "SELECT path, size, mtime_ns FROM files")}
-            on_disk = scan(root)
-            if on_disk == files:
+            view = _look(con, root, _full_check_due(con, base))
+            if view.unchanged:
+                if view.full:
+                    _mark_checked(base, view.started_ns)
                 return Index(con, path, root)
-            seen = (on_disk, files, _data_version(con))
+            if view.on_disk == view.known:
+                # Only folder records to update: worth a write, never worth waiting for one.
+                _record_if_free(con, base, view)
+                return Index(con, path, root)
+            seen = (view, _data_version(con))
             reason = ""
         except (_Stale, sqlite3.DatabaseError) as exc:
             reason = unusable(path, exc)
@@ -430,7 +652,7 @@ def _try_open(root, base, expect, taxonomy, warnings, rebuild, progress,
     # run may have done the work meanwhile).
     with _write_lock(base):
         current = _current(base)
-        if seen is not None and (current != path or _data_version(con) != seen[2]):
+        if seen is not None and (current != path or _data_version(con) != seen[1]):
             seen = None  # someone else wrote: what we saw is out of date
         if seen is None and con is not None:
             con.close()
@@ -441,11 +663,13 @@ def _try_open(root, base, expect, taxonomy, warnings, rebuild, progress,
                 if con is None:
                     con = _connect(path)
                     _check(con, path, expect)
-                # The scan made just before is reused when nothing was written since:
+                # The look taken just before is reused when nothing was written since:
                 # stat()ing every file is most of the cost of a small refresh.
-                stats = _refresh(con, root, taxonomy, progress, *(seen[:2] if seen else ()),
-                                 verify=verify)
+                view = seen[0] if seen else _look(con, root, True)
+                stats = _refresh(con, root, taxonomy, progress, view, verify=verify)
                 if stats is not None:
+                    if view.full:
+                        _mark_checked(base, view.started_ns)
                     return Index(con, path, root, stats)
                 reason = "many files changed"
             except (_Stale, sqlite3.DatabaseError) as exc:
@@ -463,6 +687,39 @@ def _data_version(con: sqlite3.Connection | None) -> int | None:
     if con is None:
         return None
     return con.execute("PRAGMA data_version").fetchone()[0]
+
+
+def _record_if_free(con: sqlite3.Connection, base: Path, view: _View) -> None:
+    """Store changed folder signatures when no writer holds the lock (else the next run will)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover
+        return
+    try:
+        fd = os.open(str(base) + ".lock", os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError:
+        return
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return
+        if _current(base) is None or _data_version(con) is None:
+            return
+        try:
+            con.execute("BEGIN IMMEDIATE")
+            for d in view.gone:
+                con.execute("DELETE FROM dirs WHERE path = ?", (d,))
+            con.executemany("INSERT OR REPLACE INTO dirs VALUES (?, ?, ?, ?, ?)",
+                            [(d, *sig, skipped) for d, (sig, skipped) in view.dirs.items()])
+            con.execute("COMMIT")
+            if view.full:
+                _mark_checked(base, view.started_ns)
+        except sqlite3.Error:
+            if con.in_transaction:
+                con.execute("ROLLBACK")
+    finally:
+        os.close(fd)
 
 
 @contextmanager
@@ -588,6 +845,7 @@ class _NoRoom(Exception):
 def _full_build(base: Path, root: Path, taxonomy, expect, progress) -> tuple[Path, RefreshStats]:
     """Build a new generation into a temporary file and switch the pointer to it."""
     t0 = time.perf_counter()
+    started_ns = time.time_ns()
     folder = base.parent
     for stale in folder.glob(base.name + ".*.tmp"):
         try:
@@ -608,7 +866,9 @@ def _full_build(base: Path, root: Path, taxonomy, expect, progress) -> tuple[Pat
         con.execute("PRAGMA synchronous = OFF")
         con.execute("PRAGMA cache_size = -65536")
         _create(con, expect)
-        files = scan(root)
+        found = _full_scan(root)
+        files = found.files
+        _record_dirs(con, found)
         stage_path = Path(f"{base}.{gen}.stage.{os.getpid()}.tmp")
         try:
             with _staged(con, str(stage_path)) as stage:
@@ -647,49 +907,51 @@ def _full_build(base: Path, root: Path, taxonomy, expect, progress) -> tuple[Pat
                 other.unlink()
             except OSError:
                 pass
+    _mark_checked(base, started_ns)
     stats.seconds = time.perf_counter() - t0
     return final, stats
 
 
-def _refresh(con: sqlite3.Connection, root: Path, taxonomy, progress,
-             on_disk: dict[str, tuple[int, int]] | None = None,
-             known: dict[str, tuple[int, int]] | None = None, *,
+def _refresh(con: sqlite3.Connection, root: Path, taxonomy, progress, view: _View, *,
              verify: bool = False) -> RefreshStats | None:
     """Bring the index up to date in one transaction; None when a full rebuild is better.
 
-    ``verify``: also hash the files whose size and mtime are unchanged, and read again those
-    whose content differs from what was indexed.
+    ``verify`` (with a full view): also hash the files whose signature is unchanged, and read
+    again those whose content differs from what was indexed.
     """
     stats = RefreshStats()
-    if on_disk is None or known is None:
-        on_disk = scan(root)
-        known = {r[0]: (r[1], r[2]) for r in con.execute(
-            "SELECT path, size, mtime_ns FROM files")}
+    on_disk, known = view.on_disk, view.known
     removed = [p for p in known if p not in on_disk]
     changed = [p for p, st in on_disk.items() if known.get(p) != st]
     if verify:
         hashes = dict(con.execute("SELECT path, hash FROM files"))
         changed += [p for p, st in on_disk.items() if known.get(p) == st
                     and _hash_file(root / p) != hashes.get(p)]
-    if not removed and not changed:
+    if not removed and not changed and not view.dirs and not view.gone:
         return stats
-    if len(changed) > max(50, FULL_REBUILD_SHARE * len(on_disk)):
+    if changed and len(changed) > max(
+            50, FULL_REBUILD_SHARE * con.execute("SELECT count(*) FROM files").fetchone()[0]):
         return None
     con.execute("BEGIN IMMEDIATE")
     try:
-        # Same content, new mtime (a touch, a checkout): remember the new stat only.
+        # Same content, new signature (a touch, a checkout, a rename of the same bytes):
+        # remember the new signature only.
         really: list[str] = []
         for rel in changed:
             old = known.get(rel)
             if old is not None and old[0] == on_disk[rel][0]:
                 row = con.execute("SELECT hash FROM files WHERE path = ?", (rel,)).fetchone()
                 if row and row[0] and _hash_file(root / rel) == row[0]:
-                    con.execute("UPDATE files SET mtime_ns = ? WHERE path = ?",
-                                (on_disk[rel][1], rel))
+                    con.execute("UPDATE files SET mtime_ns = ?, ctime_ns = ?, ino = ? "
+                                "WHERE path = ?", (*on_disk[rel][1:], rel))
                     continue
             really.append(rel)
         _apply(con, root, taxonomy, on_disk, sorted(really, key=_order), removed, progress,
                stats)
+        for d in view.gone:
+            con.execute("DELETE FROM dirs WHERE path = ?", (d,))
+        con.executemany("INSERT OR REPLACE INTO dirs VALUES (?, ?, ?, ?, ?)",
+                        [(d, *sig, skipped) for d, (sig, skipped) in view.dirs.items()])
         reached("index-refresh")
         con.execute("COMMIT")
     except _NoRoom:
@@ -700,6 +962,20 @@ def _refresh(con: sqlite3.Connection, root: Path, taxonomy, progress,
             con.execute("ROLLBACK")
         raise
     return stats
+
+
+def _record_dirs(con: sqlite3.Connection, found: Scan) -> None:
+    con.executemany("INSERT OR REPLACE INTO dirs VALUES (?, ?, ?, ?, ?)",
+                    [(d, *sig, _skipped_json(found.skipped.get(d)))
+                     for d, sig in found.dirs.items()])
+
+
+def _stat_sig(path: Path) -> Sig:
+    """The signature of a file outside the current look (a duplicate that takes over)."""
+    try:
+        return _file_sig(os.stat(path))
+    except OSError:
+        return (-1, -1, -1, -1)
 
 
 def _hash_file(path: Path) -> str:
@@ -763,7 +1039,7 @@ def _problem_json(problems: list[Problem], root: Path) -> str:
     return json.dumps(rows, ensure_ascii=False)
 
 
-def _apply(con, root: Path, taxonomy, on_disk: dict[str, tuple[int, int]], parse_rels: list[str],
+def _apply(con, root: Path, taxonomy, on_disk: dict[str, Sig], parse_rels: list[str],
            removed: list[str], progress: ProgressFn | None, stats: RefreshStats,
            stage: _Stage | None = None) -> None:
     """Remove deleted files, (re)parse changed ones, and settle article id clashes.
@@ -783,7 +1059,7 @@ def _apply(con, root: Path, taxonomy, on_disk: dict[str, tuple[int, int]], parse
     done = 0
     for rel, digest, article, problems, file_words in _parsed(root, parse_rels, taxonomy,
                                                               stage is None):
-        size, mtime = on_disk[rel]
+        sig = on_disk.get(rel) or _stat_sig(root / rel)
         status = "broken"
         article_id = None
         if article is not None and len(article.passages) > MAX_PASSAGES:
@@ -808,8 +1084,9 @@ def _apply(con, root: Path, taxonomy, on_disk: dict[str, tuple[int, int]], parse
                     stage.ranges[placed[0]] = (placed[1], placed[2])
                 status = "ok"
                 words.update(file_words)
-        con.execute("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (rel, size, mtime, digest, status, article_id,
+        con.execute("INSERT OR REPLACE INTO files(path, folder, size, mtime_ns, ctime_ns, ino,"
+                    " hash, status, article_id, problems) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (rel, _folder(rel), *sig, digest, status, article_id,
                      _problem_json(problems, root)))
         freed.discard(article_id)
         done += 1
