@@ -24,17 +24,19 @@ _TEMP_RE = re.compile(r"^\..+\.brief(\d+)\.[A-Za-z0-9_]+\.tmp$")
 
 
 def atomic_write_text(path: Path, text: str, *, force: bool = False,
-                      what: str = "file") -> Path:
+                      what: str = "file", clean: bool = True) -> Path:
     """Write text (UTF-8) to path safely: see ``atomic_write_bytes``."""
-    return atomic_write_bytes(path, text.encode("utf-8"), force=force, what=what)
+    return atomic_write_bytes(path, text.encode("utf-8"), force=force, what=what, clean=clean)
 
 
 def atomic_write_bytes(path: Path, data: bytes, *, force: bool = False,
-                       what: str = "file") -> Path:
+                       what: str = "file", clean: bool = True) -> Path:
     """Write bytes to path through a temporary file in the same folder, then rename it.
 
     Refuses to replace an existing file unless ``force``. An interruption leaves either the old
-    file or none, never a partial one. Raises FileProblem with a one-line reason.
+    file or none, never a partial one. Raises FileProblem with a one-line reason. ``clean``
+    False skips the sweep of stale temporary files (a batch sweeps its folder once: a sweep
+    reads the whole folder, which made writing n files cost n squared).
     """
     from brief_cli.checkpoint import reached
 
@@ -60,7 +62,8 @@ def atomic_write_bytes(path: Path, data: bytes, *, force: bool = False,
         raise FileProblem(f"folder {str(folder)!r} does not exist", hint="create it first")
     if not folder.is_dir():
         raise FileProblem(f"{str(folder)!r} is not a folder")
-    clean_stale_temp_files(folder)
+    if clean:
+        clean_stale_temp_files(folder)
     tmp_name = None
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.brief{os.getpid()}.",

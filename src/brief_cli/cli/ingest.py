@@ -100,6 +100,11 @@ def ingest(
         help="Leave in what cleaning drops: procedural (lines of meeting records such as "
              "'(spoke in French)' or 'The President: ...'), captions, pull-quotes; repeatable.")
     ] = None,
+    jobs: Annotated[int, typer.Option(
+        "--jobs", "-j", metavar="N", min=0, max=64, show_default=False,
+        help="Worker processes for a batch of files (the output is the same whatever N); 1 "
+             "works in this process alone \\[default: 0, as many as there are CPUs, for 8 "
+             "files or more].")] = 0,
     no_tag: Annotated[bool, typer.Option(
         "--no-tag", help="Leave the passages untagged (kind: context, no sectors or actors).")
     ] = False,
@@ -145,7 +150,7 @@ def ingest(
         section=text(section),
         published=core.check_date(published) if published else None,
         allow_undated=allow_undated, keep=core.check_keep(keep or ()), force=force,
-        timeout=timeout,
+        timeout=timeout, jobs=jobs,
         dry_run=dry_run, tag=not no_tag)
     if (meta_key or meta_map) and meta is None:
         raise UsageError("--meta-key and --meta-map need --meta FILE")
@@ -176,7 +181,9 @@ def ingest(
     tagger = core.load_tagger(tax) if options.tag else None
     ingester = core.Ingester(target, tax, options, tagger, meta=table)
     started = time.perf_counter()
-    with render.progress_bar(len(sources), render.progress_wanted(len(sources))) as advance:
+    # Workers are started before the progress bar's thread: a fork copies no running thread.
+    with ingester.workers(sources), \
+            render.progress_bar(len(sources), render.progress_wanted(len(sources))) as advance:
         outcomes = ingester.run(sources, advance)
     elapsed = time.perf_counter() - started
     failed = [o for o in outcomes if o.status == "failed"]

@@ -4,10 +4,12 @@ through ``fileio.atomic_write_text``."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+import sys
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator, Sequence
 
 from brief_cli.errors import FileProblem, UsageError
 from brief_cli.ingest.html import parse_html
@@ -150,6 +152,10 @@ class Ingester:
     """Turns inputs into corpus files in one folder, keeping ids unique across a batch.
 
     One bad input never stops the batch: each gives an Outcome (ingested, skipped, failed).
+    Reading, cleaning, tagging and rendering each file is work of its own, done in worker
+    processes for a large batch (``Options.jobs``); ids, the check against the corpus and
+    the writing stay in this process and go in input order, so a batch gives the same files
+    and outcomes whatever the number of workers.
     """
 
     def __init__(self, out_dir: Path | None, taxonomy: Taxonomy, options: Options, tagger=None,
@@ -162,42 +168,130 @@ class Ingester:
         self.taken: dict[str, Path] = {}  # article id -> its file, from the file names
         self.written: dict[str, Article] = {}  # in this batch
         self._titles: dict[str, list[str]] | None = None  # title -> ids in the corpus
+        self._pool = None  # worker processes, while ``workers`` is open
+        self._pool_jobs = 1
+        self._swept: set[Path] = set()  # folders cleared of stale temporary files
         if out_dir is not None and out_dir.is_dir():
             from brief_cli.corpus import corpus_files
 
             self.taken = {p.stem: p for p in corpus_files(out_dir)}
 
+    def jobs_for(self, sources: Sequence[InputSource]) -> int:
+        """How many worker processes a batch of ``sources`` is worth (1: none)."""
+        files = sum(1 for s in sources if _in_worker(s))
+        wanted = self.options.jobs or (available_cpus() if files >= _MIN_FILES_FOR_WORKERS
+                                       else 1)
+        return max(1, min(wanted, files))
+
+    @contextmanager
+    def workers(self, sources: Sequence[InputSource]) -> Iterator[int]:
+        """Start the worker processes a batch is worth (before any thread of the caller's
+        starts: they are forked where the platform allows); yields how many."""
+        jobs = self.jobs_for(sources)
+        if jobs <= 1 or self._pool is not None:
+            yield self._pool_jobs if self._pool is not None else 1
+            return
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        # fork shares the compiled tagger and dictionary with the workers at no cost; where
+        # it is not the safe default, the workers are started afresh and build their own.
+        fork = sys.platform.startswith("linux")
+        context = multiprocessing.get_context("fork" if fork else "spawn")
+        state = (self.options, self.taxonomy, self.tagger)
+        global _WORKER_STATE
+        _WORKER_STATE = state
+        try:
+            pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker,
+                                       initargs=(None if fork else state,))
+        except (OSError, ValueError):  # no processes to be had: do the work here
+            yield 1
+            return
+        self._pool, self._pool_jobs = pool, jobs
+        try:
+            yield jobs
+        finally:
+            self._pool, self._pool_jobs = None, 1
+            pool.shutdown(wait=True, cancel_futures=True)
+
     def run(self, sources: Iterable[InputSource],
             progress: Callable[[InputSource], None] | None = None) -> list[Outcome]:
-        outcomes = []
-        for source in sources:
-            outcomes.append(self.one(source))
+        sources = list(sources)
+        with self.workers(sources):
+            return self._run(sources, progress)
+
+    def _run(self, sources: list[InputSource],
+             progress: Callable[[InputSource], None] | None) -> list[Outcome]:
+        from collections import deque
+
+        outcomes: list[Outcome] = []
+        pending: deque = deque()  # (source, row, future or None), in input order
+        upcoming = iter(sources)
+        window = 4 * self._pool_jobs  # work handed out ahead: keeps workers busy, memory low
+
+        def hand_out() -> None:
+            while len(pending) < window:
+                source = next(upcoming, None)
+                if source is None:
+                    return
+                row = self._row(source)  # in input order, as the table report lists them
+                future = None
+                if self._pool is not None and _in_worker(source) and not isinstance(row, Outcome):
+                    try:
+                        future = self._pool.submit(_work, source, row)
+                    except Exception:  # a broken pool: the rest is done here
+                        self._pool = None
+                pending.append((source, row, future))
+
+        hand_out()
+        while pending:
+            source, row, future = pending.popleft()
+            staged = None
+            if future is not None:
+                try:
+                    staged = future.result()
+                except Exception:  # a worker died or its result did not come back: redo here
+                    from concurrent.futures.process import BrokenProcessPool
+
+                    if isinstance(future.exception(), BrokenProcessPool):
+                        self._pool = None
+            outcomes.append(self._one(source, row, staged))
             if progress is not None:
                 progress(source)
+            hand_out()
         return outcomes
 
     def one(self, source: InputSource) -> Outcome:
+        """Ingest one input (in this process)."""
+        return self._one(source, self._row(source), None)
+
+    def _row(self, source: InputSource) -> Metadata | None | Outcome:
+        """The input's row of the --meta table, None, or a failed Outcome (a bad row)."""
+        if self.meta is None or source.path is None:
+            return None
+        try:
+            return self.meta.lookup(source.name)
+        except Exception as exc:
+            return _failed(source, exc)
+
+    def _one(self, source: InputSource, row, staged) -> Outcome:
         from brief_cli.errors import BriefError
 
+        if isinstance(row, Outcome):
+            return row
+        if staged is None:
+            staged = stage(source, row, self.options, self.taxonomy, self.tagger)
+        if isinstance(staged, Outcome):
+            return staged
         try:
-            if source.url is not None and source.data is None:
-                from brief_cli.ingest.fetch import fetch
-
-                source = fetch(source, timeout=self.options.timeout)
-            row = None
-            if self.meta is not None and source.path is not None:
-                row = self.meta.lookup(source.name)
-            prepared = prepare(source, self.options, meta=row)
-            if self.meta is not None and row is None:
-                prepared = replace(prepared, notes=(
-                    f"no row in {self.meta.path.name}", *prepared.notes))
-            return self._place(prepared)
+            if self.meta is not None and row is None and source.path is not None:
+                staged = replace(staged, prepared=replace(staged.prepared, notes=(
+                    f"no row in {self.meta.path.name}", *staged.prepared.notes)))
+            return self._place(staged)
         except BriefError as exc:
             return Outcome(source.name, "failed", reason=str(exc))
         except Exception as exc:  # one odd file must not stop a batch of thousands
-            return Outcome(source.name, "failed",
-                           reason=f"unexpected error ({type(exc).__name__}: {exc}); "
-                                  "please report it with the file")
+            return _failed(source, exc)
 
     def _same_in_corpus(self, article: Article) -> Article | None:
         """The article of the corpus with the same title and text, whatever its id."""
@@ -217,17 +311,11 @@ class Ingester:
                 return existing
         return None
 
-    def _place(self, prepared: Prepared) -> Outcome:
-        from brief_cli.corpus import article_to_yaml, load_article_file, load_article_text
+    def _place(self, staged: Staged) -> Outcome:
+        from brief_cli.corpus import load_article_file
 
+        prepared = staged.prepared
         article = prepared.article
-        if self.tagger is not None:
-            article, left_out = loadable_tags(with_tags(article, self.tagger), self.taxonomy)
-            # The preview (dry run, skipped inputs) shows the tags a real ingest writes.
-            prepared = replace(prepared, article=article)
-            if left_out:
-                prepared = replace(prepared, notes=prepared.notes + (
-                    "left out tags: " + ", ".join(left_out),))
         base = article.id
         article_id = base
         replace_existing = False
@@ -262,18 +350,14 @@ class Ingester:
                                   hint="use --force to replace it, or choose another --id")
             n += 1
             article_id = f"{base}-{n}"
-        article = with_id(article, article_id)
-        prepared = replace(prepared, article=article)
-        text = article_to_yaml(article)
-        size = len(text.encode("utf-8"))
-        if size > MAX_FILE_BYTES:  # the loader would skip the file: never write it
-            raise FileProblem(f"the article file would be {size:,} bytes, above the "
-                              f"{MAX_FILE_BYTES:,}-byte limit of a corpus file",
-                              hint="split the input into smaller files")
-        loaded, problems = load_article_text(text, self.taxonomy)
-        if loaded is None or loaded != article:
-            raise FileProblem("the article would not load back as written: "
-                              + (str(problems[0]) if problems else "it differs when read back"))
+        if article_id != base:
+            article = with_id(article, article_id)
+            prepared = replace(prepared, article=article)
+            staged = Staged(prepared, *render_checked(article, self.taxonomy))
+        if staged.problem is not None:
+            message, hint = staged.problem
+            raise FileProblem(message, hint=hint)
+        text = staged.text
         self.written[article_id] = article
         path = self.out_dir / f"{article_id}.yaml" if self.out_dir is not None else None
         if replace_existing and article_id in self.taken:
@@ -286,10 +370,115 @@ class Ingester:
                            path, note, prepared=prepared)
         from brief_cli.fileio import atomic_write_text
 
-        atomic_write_text(path, text, force=replace_existing, what="article file")
+        atomic_write_text(path, text, force=replace_existing, what="article file",
+                          clean=path.parent not in self._swept)
+        self._swept.add(path.parent)
         self.taken[article_id] = path
         return Outcome(prepared.source.name, "ingested", article_id, len(article.passages),
                        path, note, prepared=prepared)
+
+
+# The work on one input that needs nothing of the batch: done in a worker process or here ------
+
+_MIN_FILES_FOR_WORKERS = 8  # below this, starting workers costs more than it saves
+_WORKER_STATE: tuple | None = None  # (options, taxonomy, tagger) in a worker process
+
+
+def available_cpus() -> int:
+    """The CPUs this process may run on (an affinity mask or a container's set counts)."""
+    import os
+
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def _in_worker(source: InputSource) -> bool:
+    """Files go to workers; stdin and web pages are read here."""
+    return source.path is not None and source.url is None
+
+
+def _start_worker(state: tuple | None) -> None:
+    import signal
+
+    global _WORKER_STATE
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    if state is not None:  # started afresh, not forked
+        options, taxonomy, tagger = state
+        _WORKER_STATE = (options, taxonomy, tagger)
+
+
+def _work(source: InputSource, row: Metadata | None) -> Staged | Outcome:
+    options, taxonomy, tagger = _WORKER_STATE  # type: ignore[misc]
+    return stage(source, row, options, taxonomy, tagger)
+
+
+@dataclass(frozen=True)
+class Staged:
+    """An input prepared, tagged and rendered, ready to be placed in the corpus.
+
+    ``text`` is the YAML of ``prepared.article`` that the corpus loader read back as that
+    article; ``problem`` (message, hint) says why it cannot be written instead."""
+
+    prepared: Prepared
+    text: str | None
+    problem: tuple[str, str | None] | None
+
+
+def stage(source: InputSource, row: Metadata | None, options: Options, taxonomy: Taxonomy,
+          tagger=None) -> Staged | Outcome:
+    """Read, clean, parse, tag and render one input; a failed Outcome when it cannot be."""
+    from brief_cli.errors import BriefError
+
+    try:
+        if source.url is not None and source.data is None:
+            from brief_cli.ingest.fetch import fetch
+
+            source = fetch(source, timeout=options.timeout)
+        prepared = prepare(source, options, meta=row)
+        article = prepared.article
+        if tagger is not None:
+            article, left_out = loadable_tags(with_tags(article, tagger), taxonomy)
+            # The preview (dry run, skipped inputs) shows the tags a real ingest writes.
+            prepared = replace(prepared, article=article)
+            if left_out:
+                prepared = replace(prepared, notes=prepared.notes + (
+                    "left out tags: " + ", ".join(left_out),))
+        return Staged(prepared, *render_checked(article, taxonomy))
+    except BriefError as exc:
+        return Outcome(source.name, "failed", reason=str(exc))
+    except Exception as exc:  # one odd file must not stop a batch of thousands
+        return _failed(source, exc)
+
+
+def render_checked(article: Article, taxonomy: Taxonomy
+                   ) -> tuple[str | None, tuple[str, str | None] | None]:
+    """The article's YAML, once the corpus loader has read it back as the same article;
+    or None and why it cannot be written."""
+    from brief_cli.corpus import article_to_yaml, load_article_text
+
+    text = article_to_yaml(article)
+    size = len(text.encode("utf-8"))
+    if size > MAX_FILE_BYTES:  # the loader would skip the file: never write it
+        return None, (f"the article file would be {size:,} bytes, above the "
+                      f"{MAX_FILE_BYTES:,}-byte limit of a corpus file",
+                      "split the input into smaller files")
+    loaded, problems = load_article_text(text, taxonomy)
+    if loaded is None or loaded != article:
+        return None, ("the article would not load back as written: "
+                      + (str(problems[0]) if problems else "it differs when read back"), None)
+    return text, None
+
+
+def _failed(source: InputSource, exc: Exception) -> Outcome:
+    from brief_cli.errors import BriefError
+
+    if isinstance(exc, BriefError):
+        return Outcome(source.name, "failed", reason=str(exc))
+    return Outcome(source.name, "failed",
+                   reason=f"unexpected error ({type(exc).__name__}: {exc}); "
+                          "please report it with the file")
 
 
 def _same_text(a: Article, b: Article) -> bool:

@@ -66,6 +66,7 @@ class Options:
     batch: bool = False  # more than one input: a missing date is an error
     keep: frozenset[str] = frozenset()  # what cleaning leaves in: KEEPABLE
     timeout: float = 20.0  # seconds, for fetching a web page
+    jobs: int = 0  # worker processes for a batch of files; 0: as many as there are CPUs
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,8 @@ from functools import lru_cache
 from typing import Callable
 
 WORDS_HINT = "install the words extra for a dictionary: pip install 'brief-cli[words]'"
-_SPLIT_AT_LINE_END = re.compile(r"\S*-\n\s*\S*")
+# From a word's start only: '\S*' tried at every character made this quadratic in word length.
+_SPLIT_AT_LINE_END = re.compile(r"(?<!\S)\S*-\n\s*\S*")
 _FAST_WORD = re.compile(r"\w+")
 _FAST_HYPHENATED = re.compile(r"\w+-\w+")
 REAL = 1.5  # Zipf: log10 of uses per billion words
