@@ -453,6 +453,43 @@ def test_article_patterns(run, corpus_dir):
     assert none.exit_code == 2 and "no article id matches 'zz-*'" in none.stderr
 
 
+def test_inline_article_patterns(run, corpus_dir):
+    """``article:kz-*`` inside a side expression or query means what ``--article kz-*`` does."""
+    data = as_json(run, "compare", "article:kz-* kind:challenge", "article:cn-*",
+                   "--corpus", corpus_dir)
+    # kz challenges: kz-2020#p01, #p02, kz-2022#p02; all of cn-*: 5
+    assert (data["a"]["passages"], data["b"]["passages"]) == (3, 5)
+    same = as_json(run, "compare", "--a-article", "kz-*", "--a-kind", "challenge",
+                   "--b-article", "cn-*", "--corpus", corpus_dir)
+    assert same["sectors"] == data["sectors"] and same["kinds"] == data["kinds"]
+    rows = as_json(run, "kwic", "railway article:cn-202?", "--corpus", corpus_dir)
+    assert [r["id"] for r in rows] == ["cn-2020#p01", "cn-2020#p02", "cn-2023#p02",
+                                       "cn-2023#p03"]
+    none = run("trends", "railway article:kz-*", "--format", "json", "--corpus", corpus_dir)
+    assert none.exit_code == 1 and sum(r["count"] for r in json.loads(none.stdout)) == 0
+    rows = as_json(run, "trends", "debt article:kz-* OR article:cn-2020", "--corpus",
+                   corpus_dir)
+    assert sum(r["count"] for r in rows) == 2
+    # the shared filters elsewhere take patterns too
+    found = run("search", "railway", "--article", "cn-*", "--format", "jsonl",
+                "--corpus", corpus_dir)
+    assert found.exit_code == 0
+    assert len(found.stdout.splitlines()) == 4
+    found = run("search", "railway article:cn-2023", "--format", "jsonl", "--corpus",
+                corpus_dir)
+    assert len(found.stdout.splitlines()) == 2
+    sectors = json.loads(run("sectors", "--article", "kz-*", "--format", "json",
+                             "--corpus", corpus_dir).stdout)
+    assert {row["id"]: row["passages"] for row in sectors
+            if row["passages"]}.get("agriculture") == 2
+    for args in (["compare", "article:zz-*", "article:cn-*"], ["kwic", "debt article:zz-*"],
+                 ["search", "debt", "--article", "zz-*"]):
+        bad = run(*args, "--corpus", corpus_dir)
+        assert bad.exit_code == 2 and "no article id matches 'zz-*'" in bad.stderr, args
+    typo = run("kwic", "debt article:kz-2021", "--corpus", corpus_dir)
+    assert typo.exit_code == 2 and "kz-2020" in typo.stderr  # an id: the closest ids
+
+
 def test_chinese_kwic_and_compare_terms(run, tmp_path):
     articles = {
         "zh-a": dict(published="2024-01-01", language="zh", passages=[

@@ -73,3 +73,17 @@ def test_nothing_close_lists_what_there_is(taxonomy):
     with pytest.raises(UnknownIdError) as info:
         Filters(actors=("zzqx",)).resolved(taxonomy)
     assert "by id, name, alias or ISO code" in str(info.value)
+
+
+def test_article_patterns_expand_in_corpus_order(taxonomy):
+    ids = ["kaz-2019-a", "chn-2019", "kaz-2020-b", "kaz[1]"]
+    f = Filters(articles=("kaz-202?-*", "chn-*", "kaz-*")).resolved(taxonomy, ids)
+    assert f.articles == ("kaz-2020-b", "chn-2019", "kaz-2019-a")  # duplicates once
+    # an id that looks like a pattern is taken as the id it names
+    assert Filters(articles=("kaz[1]",)).resolved(taxonomy, ids).articles == ("kaz[1]",)
+    with pytest.raises(UsageError, match="no article id matches 'usa-\\*'"):
+        Filters(articles=("usa-*",)).resolved(taxonomy, ids)
+    with pytest.raises(UnknownIdError, match="kaz-2020-b"):
+        Filters(articles=("kaz-2020-c",)).resolved(taxonomy, ids)
+    # without the corpus's ids there is nothing to expand against: values are kept
+    assert Filters(articles=("kaz-*",)).resolved(taxonomy).articles == ("kaz-*",)

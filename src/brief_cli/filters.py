@@ -46,10 +46,7 @@ class Filters:
                              hint="swap the two dates")
         articles = self.articles
         if article_ids is not None:
-            known = set(article_ids)
-            for a in articles:
-                if a not in known:
-                    raise UnknownIdError("article", a, closest(a, article_ids))
+            articles = expand_article_patterns(articles, article_ids)
         return replace(
             self,
             sectors=tuple(dict.fromkeys(taxonomy.require_sector(s) for s in self.sectors)),
@@ -90,6 +87,36 @@ class Filters:
         if self.until:
             out["until"] = self.until.isoformat()
         return out
+
+
+PATTERN_CHARS = frozenset("*?[")
+
+
+def is_pattern(value: str) -> bool:
+    """Whether an article value is a shell-style pattern (``kaz-*``, ``un-20??-*``)."""
+    return any(c in PATTERN_CHARS for c in value)
+
+
+def expand_article_patterns(values: tuple[str, ...], article_ids: list[str]) -> tuple[str, ...]:
+    """Article values checked against the corpus's ids, patterns expanded to the ids they
+    match (in corpus order). An id that names nothing is an UnknownIdError with the closest
+    ids; a pattern that matches no id is a UsageError."""
+    known = set(article_ids)
+    out: list[str] = []
+    for value in values:
+        if value in known:
+            out.append(value)
+        elif is_pattern(value):
+            from fnmatch import fnmatchcase
+
+            found = [a for a in article_ids if fnmatchcase(a, value)]
+            if not found:
+                raise UsageError(f"no article id matches {value!r}",
+                                 hint="list the ids with: brief articles")
+            out += found
+        else:
+            raise UnknownIdError("article", value, closest(value, article_ids))
+    return tuple(out)
 
 
 def language_code(value: str | None) -> str:

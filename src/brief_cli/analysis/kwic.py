@@ -76,7 +76,6 @@ def kwic(index: Index, query: str, filters: Filters = Filters(), *,
 
     Raises UsageError for a query without words (a concordance needs something to centre).
     """
-    from brief_cli.analysis.source import expand_articles
     from brief_cli.query import parse
     from brief_cli.search import match_spans, prepare
 
@@ -84,7 +83,6 @@ def kwic(index: Index, query: str, filters: Filters = Filters(), *,
     if not parse(query or "").clauses:
         raise UsageError("give a word or phrase to look for",
                          hint='for example: brief kwic debt, or brief kwic "silk road"')
-    filters = expand_articles(filters, index.article_ids())
     prep = prepare(index, query, filters, taxonomy=taxonomy, exact=True)
     lines: list[Line] = []
     passages = 0

@@ -17,37 +17,6 @@ if TYPE_CHECKING:
     from brief_cli.search import TaxonomySource
 
 
-PATTERN_CHARS = frozenset("*?[")
-
-
-def is_pattern(value: str) -> bool:
-    return any(c in PATTERN_CHARS for c in value)
-
-
-def expand_articles(filters: Filters, article_ids: list[str]) -> Filters:
-    """Article values with ``*``, ``?`` or ``[...]`` are shell-style patterns over the article
-    ids (``kaz-*``: every article whose id starts with kaz-). A pattern that matches nothing
-    is a UsageError."""
-    if not any(is_pattern(a) for a in filters.articles):
-        return filters
-    from dataclasses import replace
-    from fnmatch import fnmatchcase
-
-    from brief_cli.errors import UsageError
-
-    out: list[str] = []
-    for value in filters.articles:
-        if not is_pattern(value):
-            out.append(value)
-            continue
-        found = [a for a in article_ids if fnmatchcase(a, value)]
-        if not found:
-            raise UsageError(f"no article id matches {value!r}",
-                             hint="list the ids with: brief articles")
-        out += found
-    return replace(filters, articles=tuple(dict.fromkeys(out)))
-
-
 def describe(query: str, filters: Filters, max_items: int = 3) -> str:
     """The query and filters in a line, long lists shortened ("" when there are none)."""
     parts = [f"query {query!r}"] if query else []
@@ -119,7 +88,6 @@ def choose(index: Index, query: str = "", filters: Filters = Filters(), *,
         return Chosen(EVERYTHING, (), query or "", filters)
     from brief_cli.search import prepare
 
-    filters = expand_articles(filters, index.article_ids())
     prep = prepare(index, query or "", filters, taxonomy=taxonomy, exact=exact)
     if prep.empty:
         return Chosen(NOTHING, (), query or "", prep.filters, dict(prep.corrections))

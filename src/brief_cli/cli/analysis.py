@@ -370,7 +370,7 @@ def _spec(text, filters, article_ids):
     from brief_cli.analysis.compare import SideSpec
     from brief_cli.filters import Filters
 
-    from brief_cli.analysis.source import is_pattern
+    from brief_cli.filters import is_pattern
 
     text = (text or "").strip()
     parts = []

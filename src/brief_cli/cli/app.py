@@ -638,7 +638,8 @@ ActorOpt = Annotated[Optional[List[str]], typer.Option(
 ArticleOpt = Annotated[Optional[List[str]], typer.Option(
     "--article", metavar="ID", rich_help_panel=_FILTER_PANEL,
     autocompletion=complete_article_ids,
-    help="Only passages of this article (repeatable).")]
+    help="Only passages of this article; a pattern such as 'kaz-*' takes every id it matches "
+         "(repeatable).")]
 SinceOpt = Annotated[Optional[str], typer.Option(
     "--since", metavar="DATE", rich_help_panel=_FILTER_PANEL,
     help="Only articles published on or after DATE (YYYY-MM-DD, YYYY-MM or YYYY).")]
