@@ -404,6 +404,7 @@ def _order(rel: str) -> tuple[str, ...]:
 class RefreshStats:
     parsed: int = 0
     removed: int = 0
+    copied: int = 0  # of ``parsed``: taken unchanged from the previous generation
     rebuilt: bool = False
     seconds: float = 0.0
     reason: str = ""
@@ -557,7 +558,7 @@ class _Lazy:
 
 def open_index(root: Path, taxonomy_path: Path | None, get_taxonomy: Callable[[], Taxonomy], *,
                rebuild: bool = False, progress: ProgressFn | None = None,
-               verify: bool = False) -> Index:
+               verify: bool = False, reuse: bool = True) -> Index:
     """Open the index of a corpus folder, building or refreshing it first when needed.
 
     ``get_taxonomy`` is called only if some file must be parsed. Never raises because of the
@@ -566,6 +567,9 @@ def open_index(root: Path, taxonomy_path: Path | None, get_taxonomy: Callable[[]
     Freshness: by default a file whose size and modification time (to the nanosecond) are
     unchanged is taken as unchanged. ``verify`` also compares every file's content hash, so an
     edit that kept both (rare: a tool that restores mtimes) is seen too (``brief index``).
+
+    ``reuse``: a full build may copy the files whose content hash is unchanged from the
+    current generation instead of parsing them (never from one found damaged).
     """
     t0 = time.perf_counter()
     root = Path(root)
@@ -584,7 +588,8 @@ def open_index(root: Path, taxonomy_path: Path | None, get_taxonomy: Callable[[]
         return _memory_index(root, taxonomy, expect, warnings, progress, t0)
 
     for attempt in range(3):
-        index = _try_open(root, base, expect, taxonomy, warnings, rebuild, progress, verify)
+        index = _try_open(root, base, expect, taxonomy, warnings, rebuild, progress, verify,
+                          reuse)
         for path, reason in _SKIPPED.items():
             if f"skipped {path}: {reason}" not in warnings:
                 warnings.append(f"skipped {path}: {reason}")
@@ -607,8 +612,11 @@ def _current(base: Path) -> Path | None:
 
 
 def _try_open(root, base, expect, taxonomy, warnings, rebuild, progress,
-              verify=False) -> Index | None:
+              verify=False, reuse=True) -> Index | None:
+    trusted = [reuse]  # False once an existing index proved damaged: nothing is copied from it
+
     def damaged(path, reason):
+        trusted[0] = False
         message = f"search index {str(path)!r} is damaged ({reason}); rebuilding it"
         if message not in warnings:
             warnings.append(message)
@@ -677,7 +685,8 @@ def _try_open(root, base, expect, taxonomy, warnings, rebuild, progress,
             if con is not None:
                 con.close()
                 con = None
-        new_path, stats = _full_build(base, root, taxonomy, expect, progress)
+        new_path, stats = _full_build(base, root, taxonomy, expect, progress,
+                                      reuse=trusted[0])
         stats.reason = reason
     return Index(_connect(new_path), new_path, root, stats)
 
@@ -783,6 +792,7 @@ class _Stage:
         self.con = con
         self.ranges: dict[int, tuple[int, int]] = {}  # article rowid -> stage rowid range
         self.next = 1
+        self.previous: _Previous | None = None  # an older generation to copy unchanged files from
 
 
 @contextmanager
@@ -842,8 +852,24 @@ class _NoRoom(Exception):
 
 # Building ----------------------------------------------------------------------------------
 
-def _full_build(base: Path, root: Path, taxonomy, expect, progress) -> tuple[Path, RefreshStats]:
-    """Build a new generation into a temporary file and switch the pointer to it."""
+def _full_build(base: Path, root: Path, taxonomy, expect, progress, *, reuse: bool = False
+                ) -> tuple[Path, RefreshStats]:
+    """Build a new generation into a temporary file and switch the pointer to it.
+
+    With ``reuse``, a file whose content hash is the one the current generation indexed (built
+    with the same settings) is not parsed again: its rows are copied from that generation.
+    """
+    if reuse:
+        try:
+            return _full_build_from(base, root, taxonomy, expect, progress,
+                                    _Previous.open(_current(base), expect))
+        except _ReuseFailed:
+            pass  # the previous generation could not be read after all: parse everything
+    return _full_build_from(base, root, taxonomy, expect, progress, None)
+
+
+def _full_build_from(base: Path, root: Path, taxonomy, expect, progress, previous
+                     ) -> tuple[Path, RefreshStats]:
     t0 = time.perf_counter()
     started_ns = time.time_ns()
     folder = base.parent
@@ -872,6 +898,7 @@ def _full_build(base: Path, root: Path, taxonomy, expect, progress) -> tuple[Pat
         stage_path = Path(f"{base}.{gen}.stage.{os.getpid()}.tmp")
         try:
             with _staged(con, str(stage_path)) as stage:
+                stage.previous = previous
                 _apply(con, root, taxonomy, files, sorted(files, key=_order), [], progress,
                        stats, stage=stage)
         finally:
@@ -900,6 +927,9 @@ def _full_build(base: Path, root: Path, taxonomy, expect, progress) -> tuple[Pat
         except OSError:
             pass
         raise
+    finally:
+        if previous is not None:
+            previous.con.close()
     # Older generations: readers that still have one open keep their view (POSIX semantics).
     for other in folder.glob(base.name + ".*.db*"):
         if not other.name.startswith(final.name) and not other.name.endswith(".tmp"):
@@ -1015,9 +1045,24 @@ def _parse_in_worker(task):
     return _parse((root, rel, _WORKER_TAXONOMY, count))
 
 
-def _parsed(root: Path, rels: list[str], taxonomy, count: bool) -> Iterator[tuple]:
-    """Parse files in order, on several processes when there are many."""
-    workers = min(os.cpu_count() or 1, 4)
+def _parsed(root: Path, rels: list[str], taxonomy, count: bool, previous: _Previous | None = None
+            ) -> Iterator[tuple]:
+    """Parse files in order, on several processes when there are many. Files that ``previous``
+    indexed with the same content come from it instead (in the same order)."""
+    same: dict[str, str] = {}  # file -> content hash, for files the previous generation holds
+    if previous is not None:
+        for rel in rels:
+            digest = previous.unchanged(root, rel)
+            if digest is not None:
+                same[rel] = digest
+    parsed = _parse_all(root, [r for r in rels if r not in same], taxonomy, count)
+    for rel in rels:
+        found = previous.copy_of(root, rel, same[rel]) if rel in same else None
+        yield found if found is not None else next(parsed)
+
+
+def _parse_all(root: Path, rels: list[str], taxonomy, count: bool) -> Iterator[tuple]:
+    workers = _workers()
     if len(rels) >= PARALLEL_MIN_FILES and workers > 1:
         import multiprocessing
 
@@ -1030,6 +1075,79 @@ def _parsed(root: Path, rels: list[str], taxonomy, count: bool) -> Iterator[tupl
     else:
         for rel in rels:
             yield _parse((root, rel, taxonomy(), count))
+
+
+def _workers() -> int:
+    """Parsing processes: the CPUs this process may use (affinity, not the machine's count)."""
+    try:
+        n = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        n = os.cpu_count() or 1
+    return max(1, min(n, 8))
+
+
+class _ReuseFailed(Exception):
+    """The previous generation could not be read: build without it."""
+
+
+class _Copied:
+    """An article as the previous generation indexed it, standing in for a parsed one."""
+
+    def __init__(self, row: tuple, passages: list[tuple]):
+        self.row = row  # the articles row, without rowid and slot
+        self.id = row[0]
+        self.rows = passages  # (idx, pid, kind, sectors, actors, reviewed, text, tags, cjk)
+        self.passages = passages
+
+
+class _Previous:
+    """A read-only view of the current generation, to copy unchanged files from."""
+
+    def __init__(self, con: sqlite3.Connection):
+        self.con = con
+        self.files = {r[0]: (r[1], r[2]) for r in con.execute(
+            "SELECT path, hash, problems FROM files WHERE status = 'ok' AND hash != ''")}
+
+    @classmethod
+    def open(cls, path: Path | None, expect: dict[str, str]) -> _Previous | None:
+        if path is None or not path.exists():
+            return None
+        try:
+            con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+            _check(con, path, expect)
+            return cls(con)
+        except (_Stale, sqlite3.Error):
+            return None
+
+    def unchanged(self, root: Path, rel: str) -> str | None:
+        """The file's content hash when it is the one this generation indexed."""
+        known = self.files.get(rel)
+        if known is None:
+            return None
+        digest = _hash_file(root / rel)
+        return digest if digest == known[0] else None
+
+    def copy_of(self, root: Path, rel: str, digest: str) -> tuple:
+        """(rel, hash, _Copied, problems, words), as the parsing of the file gives them."""
+        known = self.files[rel]
+        try:
+            row = self.con.execute(
+                "SELECT id, file, title, source, section, authors, author_note, published, url,"
+                " language, n_passages, slot FROM articles WHERE file = ?", (rel,)).fetchone()
+            if row is None:
+                raise _ReuseFailed(f"{rel}: article missing")
+            lo, hi = slot_range(row[-1])
+            passages = self.con.execute(
+                "SELECT p.idx, p.pid, p.kind, p.sectors, p.actors, p.reviewed, f.text, f.tags,"
+                " f.cjk FROM passages p JOIN fts f ON f.rowid = p.rowid "
+                "WHERE p.rowid BETWEEN ? AND ? ORDER BY p.rowid", (lo, hi)).fetchall()
+        except sqlite3.Error as exc:
+            raise _ReuseFailed(str(exc)) from None
+        if len(passages) != row[10]:
+            raise _ReuseFailed(f"{rel}: passages missing")
+        problems = [Problem(root / rel, p[0], p[1], p[2], p[3], p[4])
+                    for p in json.loads(known[1])]
+        return rel, digest, _Copied(row[:-1], passages), problems, Counter()
 
 
 def _problem_json(problems: list[Problem], root: Path) -> str:
@@ -1057,8 +1175,9 @@ def _apply(con, root: Path, taxonomy, on_disk: dict[str, Sig], parse_rels: list[
 
     total = len(parse_rels)
     done = 0
+    previous = stage.previous if stage is not None else None
     for rel, digest, article, problems, file_words in _parsed(root, parse_rels, taxonomy,
-                                                              stage is None):
+                                                              stage is None, previous):
         sig = on_disk.get(rel) or _stat_sig(root / rel)
         status = "broken"
         article_id = None
@@ -1080,6 +1199,8 @@ def _apply(con, root: Path, taxonomy, on_disk: dict[str, Sig], parse_rels: list[
                 if holder is not None:  # this file comes first: it takes the id over
                     _demote(con, root, holder[0], rel, words)
                 placed = _insert_article(con, rel, article, stage)
+                if isinstance(article, _Copied):
+                    stats.copied += 1
                 if stage is not None:
                     stage.ranges[placed[0]] = (placed[1], placed[2])
                 status = "ok"
@@ -1158,6 +1279,18 @@ def _insert_article(con, rel: str, article: Article, stage: _Stage | None
     """Insert an article; its passages go to the stage (full build) or straight in.
 
     Returns (article rowid, first and last stage rowid) when staged."""
+    if isinstance(article, _Copied):
+        cur = con.execute(
+            "INSERT INTO articles(slot, id, file, title, source, section, authors, author_note,"
+            " published, url, language, n_passages) VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (article.id, rel, *article.row[2:]))
+        first = stage.next
+        stage.next += len(article.rows)
+        con.executemany(
+            "INSERT INTO stage.rows(rowid, idx, pid, kind, sectors, actors, reviewed, text, tags,"
+            " cjk) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(first + i, *r) for i, r in enumerate(article.rows)])
+        return cur.lastrowid, first, stage.next - 1
     slot = None if stage is not None else _free_slot(con, article)
     cur = con.execute(
         "INSERT INTO articles(slot, id, file, title, source, section, authors, author_note,"

@@ -17,7 +17,7 @@ _OUTPUT_PANEL = "Output"
 
 
 def _open(corpus: Optional[Path], taxonomy: Optional[Path], strict: bool, rebuild: bool = False,
-          verify: bool = False):
+          verify: bool = False, reuse: bool = True):
     """Open (building or refreshing) the index; warn about damaged caches and broken files."""
     import time
 
@@ -40,7 +40,7 @@ def _open(corpus: Optional[Path], taxonomy: Optional[Path], strict: bool, rebuil
     started = time.perf_counter()
     try:
         index = open_index(root, tax_path, get_taxonomy, rebuild=rebuild, verify=verify,
-                           progress=progress.update if progress else None)
+                           reuse=reuse, progress=progress.update if progress else None)
     finally:
         if progress:
             progress.stop()
@@ -262,7 +262,7 @@ def _with_index(corpus, taxonomy, strict, work):
             raise FileProblem("the search index is busy: another brief is writing it",
                               hint="try again in a moment") from None
         warn(f"search index {str(index.path)!r} is damaged ({exc}); rebuilding it")
-    index, get_taxonomy = _open(corpus, taxonomy, strict, rebuild=True)
+    index, get_taxonomy = _open(corpus, taxonomy, strict, rebuild=True, reuse=False)
     try:
         with index:
             return work(index, get_taxonomy)
@@ -274,7 +274,8 @@ def _with_index(corpus, taxonomy, strict, work):
 @app.command("index")
 def index_command(
     rebuild: Annotated[bool, typer.Option(
-        "--rebuild", help="Build the index from scratch even if it is up to date.")] = False,
+        "--rebuild", help="Build a new index even if it is up to date (files whose content "
+        "is unchanged are copied from the current one, not parsed again).")] = False,
     fmt: FormatOpt = OutputFormat.table,
     corpus: CorpusOpt = None,
     taxonomy: TaxonomyOpt = None,
@@ -283,9 +284,9 @@ def index_command(
     """Build or refresh the search index, and show what it holds.
 
     Searches do this on their own; run it to build a large corpus's index ahead of time, or
-    with --rebuild to start afresh. Only files whose content changed are read again: this
-    command compares every file's content hash, so it sees any edit (a search trusts a file
-    whose size and modification time are unchanged, to the nanosecond).
+    with --rebuild to build a new one. Only files whose content changed are read again: this
+    command compares every file's content hash, so it sees any edit (a search of a large
+    corpus may see an edit made in place only up to 30 s later; see BRIEF_INDEX_RECHECK).
 
     Examples:
 
