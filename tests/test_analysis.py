@@ -12,7 +12,7 @@ import re
 import pytest
 from rich.cells import cell_len
 
-from conftest import write_corpus
+from helpers import write_corpus
 
 from brief_cli.analysis import stats
 from brief_cli.analysis.kwic import parse_sort

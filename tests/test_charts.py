@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import write_corpus
+from helpers import write_corpus
 from test_analysis import ARTICLES
 
 matplotlib = pytest.importorskip(

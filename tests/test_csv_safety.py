@@ -14,7 +14,7 @@ from brief_cli.cli.app import _offers_csv
 from brief_cli.render.common import csv_cell, write_csv
 from brief_cli.render.formats import FORMULA_STARTS, safe_cell
 
-from conftest import write_corpus
+from helpers import write_corpus
 
 DANGEROUS = {"=": "=HYPERLINK(\"http://x.example\",\"click\")", "+": "+1+2",
              "-": "-2+3+cmd|' /C calc'!A0",

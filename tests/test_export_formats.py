@@ -21,7 +21,7 @@ from brief_cli.corpus import load_corpus
 from brief_cli.export.citations import base_key, citation_keys, split_name
 from brief_cli.model import Article, Passage
 
-from conftest import write_corpus
+from helpers import write_corpus
 
 REPO = Path(__file__).resolve().parents[1]
 # The read-only data beside the checkout (one level further up for a checkout in a folder of
