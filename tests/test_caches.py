@@ -104,14 +104,22 @@ def tags_of(taxonomy_path, text):
     return Tagger(load_taxonomy(taxonomy_path)).tag_passages([text])[0]
 
 
-def test_the_compiled_tagger_is_read_when_valid(own_taxonomy):
+def test_the_compiled_tagger_is_read_when_valid(own_taxonomy, monkeypatch):
+    from brief_cli.tagging import lexicon
     from brief_cli.tagging.lexicon import Lexicon
 
+    compiled = []
+    real = lexicon.Lexicon._compile_sectors
+    monkeypatch.setattr(lexicon.Lexicon, "_compile_sectors",
+                        lambda self, tax: compiled.append(1) or real(self, tax))
     tax = load_taxonomy(own_taxonomy)
-    Lexicon(tax)
+    first = Lexicon(tax)
     before = cachefile.hits["tagger"]
-    Lexicon(tax)
+    second = Lexicon(tax)
     assert cachefile.hits["tagger"] == before + 1
+    # read and used: the second one is not compiled again, and matches the same
+    assert len(compiled) <= 1
+    assert second.phrases == first.phrases and second.actor_names == first.actor_names
 
 
 @pytest.mark.parametrize("same_size", [True, False])
