@@ -1,0 +1,241 @@
+"""Safe writes (``fileio``), one decision at a time: what is replaced, refused, streamed into,
+swept, and with which mode and message."""
+
+from __future__ import annotations
+
+import os
+import socket
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from brief_cli import fileio
+from brief_cli.errors import FileProblem
+from brief_cli.fileio import atomic_write_bytes, atomic_write_text, clean_stale_temp_files
+
+posix_only = pytest.mark.skipif(os.name != "posix", reason="FIFOs, sockets and modes are POSIX")
+
+
+def test_a_new_file_gets_its_text_as_utf8_and_the_usual_mode(tmp_path):
+    target = tmp_path / "out.md"
+    assert atomic_write_text(target, "Café – 中文\n") == target
+    assert target.read_bytes() == "Café – 中文\n".encode("utf-8")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~umask
+    assert [p.name for p in tmp_path.iterdir()] == ["out.md"]  # no temporary file left
+
+
+def test_an_existing_file_is_refused_without_force_and_replaced_with_it(tmp_path):
+    target = tmp_path / "out.md"
+    target.write_text("old", encoding="utf-8")
+    target.chmod(0o640)
+    with pytest.raises(FileProblem) as info:
+        atomic_write_text(target, "new")
+    assert info.value.message == f"{str(target)!r} already exists"
+    assert info.value.hint == "use --force to overwrite it, or choose another name"
+    assert target.read_text(encoding="utf-8") == "old"
+    atomic_write_text(target, "new", force=True)
+    assert target.read_text(encoding="utf-8") == "new"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640  # the replaced file's mode is kept
+
+
+def test_bytes_are_written_whole_halves_and_all(tmp_path):
+    data = bytes(range(256)) * 41 + b"odd"
+    atomic_write_bytes(tmp_path / "b.bin", data)
+    assert (tmp_path / "b.bin").read_bytes() == data
+    atomic_write_bytes(tmp_path / "empty", b"")
+    assert (tmp_path / "empty").read_bytes() == b""
+
+
+def test_a_folder_is_refused_with_the_kind_of_name_wanted(tmp_path):
+    with pytest.raises(FileProblem) as info:
+        atomic_write_text(tmp_path, "x", force=True, what="Markdown file")
+    assert info.value.message == f"{str(tmp_path)!r} is a folder"
+    assert info.value.hint == "give a Markdown file name"
+
+
+def test_a_missing_folder_and_a_file_taken_for_a_folder(tmp_path):
+    with pytest.raises(FileProblem) as info:
+        atomic_write_text(tmp_path / "nope" / "out.md", "x")
+    assert info.value.message == f"folder {str(tmp_path / 'nope')!r} does not exist"
+    assert info.value.hint == "create it first"
+    (tmp_path / "plain").write_text("", encoding="utf-8")
+    with pytest.raises(FileProblem) as info:
+        atomic_write_text(tmp_path / "plain" / "out.md", "x")
+    assert "plain" in info.value.message
+
+
+def test_a_bare_file_name_is_written_in_the_current_folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert atomic_write_text(Path("bare.txt"), "x") == Path("bare.txt")
+    assert (tmp_path / "bare.txt").read_text(encoding="utf-8") == "x"
+
+
+@posix_only
+def test_a_symlink_is_written_through_and_stays_a_link(tmp_path):
+    real = tmp_path / "real.md"
+    real.write_text("old", encoding="utf-8")
+    link = tmp_path / "link.md"
+    link.symlink_to(real)
+    assert atomic_write_text(link, "new", force=True) == real
+    assert link.is_symlink() and real.read_text(encoding="utf-8") == "new"
+    with pytest.raises(FileProblem) as info:  # the target exists: no force, no write
+        atomic_write_text(link, "newer")
+    assert "already exists" in info.value.message
+    assert real.read_text(encoding="utf-8") == "new"
+
+
+@posix_only
+def test_a_fifo_is_streamed_into_and_stays_a_fifo(tmp_path):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    reader = subprocess.Popen([sys.executable, "-c",
+                               "import sys; sys.stdout.buffer.write(open(sys.argv[1], 'rb')"
+                               ".read())", str(fifo)], stdout=subprocess.PIPE)
+    data = b"x" * 200_000  # more than a pipe holds: written in several pieces
+    assert atomic_write_bytes(fifo, data) == fifo  # no --force needed: nothing is replaced
+    out, _ = reader.communicate(timeout=60)
+    assert out == data
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+
+
+@posix_only
+def test_a_link_to_a_character_device_is_streamed_into(tmp_path):
+    link = tmp_path / "null"
+    link.symlink_to("/dev/null")
+    assert atomic_write_bytes(link, b"x") == link
+    assert link.is_symlink()
+
+
+@posix_only
+def test_a_socket_is_left_alone(tmp_path):
+    path = tmp_path / "s"
+    with socket.socket(socket.AF_UNIX) as sock:
+        sock.bind(str(path))
+        with pytest.raises(FileProblem) as info:
+            atomic_write_text(path, "x", force=True)
+    assert info.value.message == f"{str(path)!r} is not a regular file; it is left alone"
+    assert info.value.hint == "give a file name"
+
+
+@pytest.mark.parametrize("make, kind", [
+    (lambda p: None, "missing"),
+    (lambda p: p.write_text("x"), "file"),
+    (lambda p: p.mkdir(), "folder"),
+    (lambda p: p.symlink_to("elsewhere"), "link"),
+    (lambda p: os.mkfifo(p), "stream"),
+])
+@posix_only
+def test_kinds_of_path(tmp_path, make, kind):
+    path = tmp_path / "x"
+    make(path)
+    assert fileio._kind(path) == kind
+
+
+@posix_only
+def test_a_link_is_followed_only_when_asked(tmp_path):
+    (tmp_path / "dir").mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / "dir")
+    assert fileio._kind(tmp_path / "link") == "link"
+    assert fileio._kind(tmp_path / "link", follow=True) == "folder"
+    assert fileio._kind(tmp_path / "dangling" / "x") == "missing"
+
+
+def _dead_pid() -> int:
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    return proc.pid
+
+
+def test_temporary_files_of_dead_writers_are_swept_and_nothing_else(tmp_path):
+    dead = _dead_pid()
+    stale = tmp_path / f".out.md.brief{dead}.abc_12.tmp"
+    mine = tmp_path / f".out.md.brief{os.getpid()}.abc.tmp"
+    parent = tmp_path / f".out.md.brief{os.getppid()}.abc.tmp"  # a live process
+    others = [tmp_path / "out.md", tmp_path / f"out.md.brief{dead}.abc.tmp",  # no dot
+              tmp_path / f".out.md.brief{dead}.abc.tmp.bak", tmp_path / f".x.briefX.abc.tmp"]
+    for path in [stale, mine, parent, *others]:
+        path.write_text("", encoding="utf-8")
+    folder = tmp_path / f".d.brief{dead}.abc.tmp"  # a folder of that name is not ours
+    folder.mkdir()
+    assert clean_stale_temp_files(tmp_path) == [stale]
+    assert not stale.exists()
+    assert all(p.exists() for p in [mine, parent, *others, folder])
+    assert clean_stale_temp_files(tmp_path / "missing") == []
+
+
+def test_a_write_sweeps_its_folder_unless_told_not_to(tmp_path):
+    stale = tmp_path / f".a.brief{_dead_pid()}.abc.tmp"
+    stale.write_text("", encoding="utf-8")
+    atomic_write_text(tmp_path / "a", "x", clean=False)
+    assert stale.exists()
+    atomic_write_text(tmp_path / "b", "x")
+    assert not stale.exists()
+
+
+def test_alive():
+    assert fileio._alive(os.getpid())
+    assert fileio._alive(os.getppid())
+    assert not fileio._alive(_dead_pid())
+
+
+@posix_only
+def test_a_failed_write_removes_its_temporary_file_and_says_why(tmp_path, monkeypatch):
+    def no_space(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(fileio.os, "fsync", no_space)
+    with pytest.raises(FileProblem) as info:
+        atomic_write_text(tmp_path / "out.md", "x")
+    assert info.value.message == (
+        f"cannot write {str(tmp_path / 'out.md')!r}: No space left on device")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_permission_denied_names_the_folder(tmp_path, monkeypatch):
+    def denied(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(fileio.tempfile, "mkstemp", denied)
+    with pytest.raises(FileProblem) as info:
+        atomic_write_text(tmp_path / "out.md", "x")
+    assert info.value.message == f"cannot write to {str(tmp_path)!r}: permission denied"
+    assert info.value.hint == "choose a folder you can write to"
+
+
+def test_a_file_that_appears_while_writing_is_not_replaced(tmp_path, monkeypatch):
+    target = tmp_path / "out.md"
+    real_chmod = os.chmod
+
+    def chmod_then_appear(path, mode, *args, **kwargs):
+        real_chmod(path, mode, *args, **kwargs)
+        target.write_text("theirs", encoding="utf-8")
+
+    monkeypatch.setattr(fileio.os, "chmod", chmod_then_appear)
+    with pytest.raises(FileProblem) as info:
+        atomic_write_text(target, "ours")
+    assert info.value.message == f"{str(target)!r} already exists"
+    assert target.read_text(encoding="utf-8") == "theirs"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.md"]
+
+
+@posix_only
+def test_a_file_swapped_for_a_folder_while_writing_is_left_alone(tmp_path, monkeypatch):
+    target = tmp_path / "out.md"
+    target.write_text("old", encoding="utf-8")
+    real_chmod = os.chmod
+
+    def chmod_then_swap(path, mode, *args, **kwargs):
+        real_chmod(path, mode, *args, **kwargs)
+        target.unlink()
+        target.mkdir()
+
+    monkeypatch.setattr(fileio.os, "chmod", chmod_then_swap)
+    with pytest.raises(FileProblem) as info:
+        atomic_write_text(target, "new", force=True)
+    assert info.value.message == f"{str(target)!r} is not a regular file; it is left alone"
+    assert target.is_dir()
