@@ -151,11 +151,21 @@ def _dead_pid() -> int:
     return proc.pid
 
 
-def test_temporary_files_of_dead_writers_are_swept_and_nothing_else(tmp_path):
+@pytest.fixture
+def live_pid():
+    """A process of our own that runs for the test (never our parent: a bug that signals the
+    pids it checks must not hit the test runner)."""
+    proc = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])
+    yield proc.pid
+    proc.kill()
+    proc.wait()
+
+
+def test_temporary_files_of_dead_writers_are_swept_and_nothing_else(tmp_path, live_pid):
     dead = _dead_pid()
     stale = tmp_path / f".out.md.brief{dead}.abc_12.tmp"
     mine = tmp_path / f".out.md.brief{os.getpid()}.abc.tmp"
-    parent = tmp_path / f".out.md.brief{os.getppid()}.abc.tmp"  # a live process
+    parent = tmp_path / f".out.md.brief{live_pid}.abc.tmp"  # another live process
     others = [tmp_path / "out.md", tmp_path / f"out.md.brief{dead}.abc.tmp",  # no dot
               tmp_path / f".out.md.brief{dead}.abc.tmp.bak", tmp_path / f".x.briefX.abc.tmp"]
     for path in [stale, mine, parent, *others]:
@@ -177,9 +187,9 @@ def test_a_write_sweeps_its_folder_unless_told_not_to(tmp_path):
     assert not stale.exists()
 
 
-def test_alive():
+def test_alive(live_pid):
     assert fileio._alive(os.getpid())
-    assert fileio._alive(os.getppid())
+    assert fileio._alive(live_pid)
     assert not fileio._alive(_dead_pid())
 
 
