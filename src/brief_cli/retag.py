@@ -138,10 +138,10 @@ def apply(plan: RetagPlan) -> list[Path]:
                               hint="run retag again")
         try:
             original = read_text(target)
+            text = patch_tags(original, update)  # parses it: bad YAML is found here
         except Exception as exc:  # YamlProblem: the file went bad since it was read
             raise FileProblem(f"{str(update.path)!r} changed while retagging ({exc})",
                               hint="run retag again") from None
-        text = patch_tags(original, update)
         reached("retag-write")
         atomic_write_text(target, text, force=True, what="article file")
         written.append(update.path)
