@@ -1,0 +1,123 @@
+"""Retag's writer, one decision at a time: when a file counts as changed since it was read, how
+the whole-file fallback is written, and when an in-place edit is refused."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+import yaml
+
+from brief_cli import retag as core
+from brief_cli.config import bundled_taxonomy_path
+from brief_cli.corpus import load_corpus
+from brief_cli.errors import FileProblem
+from brief_cli.tagging import Tagger
+from brief_cli.taxonomy import load_taxonomy
+from helpers import write_corpus
+
+STALE = {"text": "Kazakhstan sells natural gas to China.", "kind": "challenge",
+         "sectors": ["trade"], "actors": [], "reviewed": False}
+
+
+@pytest.fixture(scope="module")
+def taxonomy():
+    return load_taxonomy(bundled_taxonomy_path())
+
+
+def plan_for(root, taxonomy):
+    corpus = load_corpus(root, taxonomy).corpus
+    return core.plan_retag(corpus, Tagger(taxonomy))
+
+
+def test_a_file_that_went_bad_with_its_mtime_kept_is_not_written(tmp_path, taxonomy):
+    root = write_corpus(tmp_path / "c", {"note": dict(passages=[STALE])})
+    plan = plan_for(root, taxonomy)
+    path = root / "note.yaml"
+    stat = path.stat()
+    path.write_text("id: [broken\n", encoding="utf-8")
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same mtime: only a read sees it
+    with pytest.raises(FileProblem) as info:
+        core.apply(plan)
+    assert info.value.message.startswith(f"{str(path)!r} changed while retagging (")
+    assert info.value.hint == "run retag again"
+    assert path.read_text(encoding="utf-8") == "id: [broken\n"
+
+
+def test_a_file_changed_since_it_was_read_says_to_run_again(tmp_path, taxonomy):
+    root = write_corpus(tmp_path / "c", {"note": dict(passages=[STALE])})
+    plan = plan_for(root, taxonomy)
+    path = root / "note.yaml"
+    os.utime(path, ns=(1, 1))
+    with pytest.raises(FileProblem) as info:
+        core.apply(plan)
+    assert info.value.message == f"{str(path)!r} changed while retagging"
+    assert info.value.hint == "run retag again"
+
+
+def test_a_deleted_file_counts_as_changed(tmp_path, taxonomy):
+    root = write_corpus(tmp_path / "c", {"note": dict(passages=[STALE])})
+    plan = plan_for(root, taxonomy)
+    (root / "note.yaml").unlink()
+    with pytest.raises(FileProblem, match="changed while retagging"):
+        core.apply(plan)
+    assert core._mtime(root / "note.yaml") == -1
+
+
+def test_apply_returns_the_paths_written(tmp_path, taxonomy):
+    root = write_corpus(tmp_path / "c", {"a-note": dict(passages=[STALE]),
+                                         "b-note": dict(passages=[STALE])})
+    plan = plan_for(root, taxonomy)
+    assert core.apply(plan) == [root / "a-note.yaml", root / "b-note.yaml"]
+
+
+def test_the_whole_file_fallback_keeps_field_order_and_text_as_written(tmp_path, taxonomy):
+    """Without a sectors key to edit, the file is written whole: fields in the order they were
+    read (not sorted), non-ASCII text as itself (not escaped), long lines folded at 100."""
+    title = "Énergie et gaz: " + "un très long titre " * 8
+    root = write_corpus(tmp_path / "c", {"note": dict(title=title.strip(), passages=[STALE])})
+    plan = plan_for(root, taxonomy)
+    (update,) = plan.updates
+    original = (root / "note.yaml").read_text(encoding="utf-8")
+    without_sectors = original.replace("  sectors: [trade]\n", "").replace(
+        "  sectors:\n  - trade\n", "")
+    assert without_sectors != original
+    out = core.patch_tags(without_sectors, update)
+    assert list(yaml.safe_load(out)) == list(yaml.safe_load(original))  # id, title, source, ...
+    assert out.startswith("id: note\ntitle: 'Énergie et gaz")
+    assert "\\xC9" not in out and "\\u00e9" not in out.lower()
+    assert 85 < max(len(line) for line in out.splitlines()) <= 110  # folded near 100, not 80
+    assert yaml.safe_load(out)["passages"][0]["sectors"] == ["energy"]
+
+
+def test_an_in_place_edit_is_refused_when_the_file_is_not_an_article(tmp_path, taxonomy):
+    root = write_corpus(tmp_path / "c", {"note": dict(passages=[STALE])})
+    (update,) = plan_for(root, taxonomy).updates
+    from brief_cli import yamlio
+
+    for text in ("- a list\n", "id: note\npassages: not a list\n",
+                 "id: note\npassages:\n- just text\n", "id: note\npassages: []\n"):
+        assert core._edit_in_place(text, yamlio.parse(text, None), update) is None, text
+
+
+def test_a_comment_inside_a_value_is_not_guessed_at(tmp_path, taxonomy):
+    root = write_corpus(tmp_path / "c", {"note": dict(passages=[STALE])})
+    (update,) = plan_for(root, taxonomy).updates
+    from brief_cli import yamlio
+
+    original = (root / "note.yaml").read_text(encoding="utf-8")
+    commented = original.replace("  sectors: [trade]\n", "  sectors:  # by hand\n  - trade\n"
+                                 ).replace("  sectors:\n  - trade\n",
+                                           "  sectors:  # by hand\n  - trade\n")
+    assert commented != original
+    assert core._edit_in_place(commented, yamlio.parse(commented, None), update) is None
+    out = core.patch_tags(commented, update)  # written whole instead, and still right
+    assert yaml.safe_load(out)["passages"][0]["sectors"] == ["energy"]
+
+
+def test_flow_values():
+    assert core._flow(["energy", "trade"]) == "[energy, trade]"
+    assert core._flow([]) == "[]"
+    assert core._flow("context") == "context"
+    assert core._flow(["côte-d-ivoire"]) == "[côte-d-ivoire]"
+    assert core._flow("yes") == "'yes'"  # a word YAML would read as true stays a string
