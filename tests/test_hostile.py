@@ -342,11 +342,18 @@ def test_stale_temp_files_of_a_killed_writer_are_removed(run, tmp_path):
                           capture_output=True, text=True).stdout.strip()
     stale = tmp_path / f".out.md.brief{dead}.k3j4.tmp"
     stale.write_bytes(b"x" * 1000)
-    alive = tmp_path / f".out.md.brief{os.getppid()}.a1b2.tmp"  # a running writer's: kept
+    # a running writer's: kept (a child of the test, never its parent: a bug that signals the
+    # pids it checks must not hit the test runner)
+    writer = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])
+    alive = tmp_path / f".out.md.brief{writer.pid}.a1b2.tmp"
     alive.write_bytes(b"y")
     mine = tmp_path / ".notes.md.swp"  # not ours: kept
     mine.write_bytes(b"z")
-    result = run("export", "energy", "-o", tmp_path / "out.md")
+    try:
+        result = run("export", "energy", "-o", tmp_path / "out.md")
+    finally:
+        writer.kill()
+        writer.wait()
     assert result.exit_code == 0, result.stderr
     assert not stale.exists()
     assert alive.exists() and mine.exists()
