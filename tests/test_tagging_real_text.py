@@ -163,3 +163,39 @@ def test_the_overall_health_of_an_economy_is_not_health(tagger):
     t = tags(tagger, "Larger reserves would make countries sensitive to the overall health of "
                      "China's economy.")
     assert "health" not in t.sectors
+
+
+# Word senses of single words -----------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "The choice is mine, and the responsibility is mine alone.",
+    "Mine is a small country with large hopes.",
+    "A friend of mine works for the ministry.",
+    "The victory is yours and mine.",
+])
+def test_the_pronoun_mine_is_no_mine(tagger, text):
+    assert "energy" not in tags(tagger, text).sectors
+
+
+@pytest.mark.parametrize("text", [
+    "The new mine will employ local people.",
+    "Mine workers marched to the capital.",
+    "They plan to mine lithium in the north.",
+])
+def test_a_mine_is_still_a_mine(tagger, text):
+    assert "energy" in tags(tagger, text).sectors
+
+
+def test_the_assembly_is_a_body_not_a_factory(tagger):
+    t = tags(tagger, "I urge the Assembly to honour the sacrifices of the peacekeepers.")
+    assert "industry" not in t.sectors
+    assert "industry" in tags(tagger, "Workers on the assembly line went on strike.").sectors
+
+
+def test_the_explanation_of_a_list_item_remembers_the_list(tagger):
+    texts = ["The region faces several challenges. First, droughts are longer.",
+             "Second, the roads are poor.", "The weather was mild."]
+    batch = tagger.tag_passages(texts)
+    assert batch[1].kind == "challenge"
+    assert "item 'Second'" in batch[1].explanation.kind_rule
+    assert batch[1].explanation.kinds == tagger.tag_passages(texts)[1].explanation.kinds

@@ -81,6 +81,16 @@ class KindReader:
         self.previous_kind: str | None = None
         self.pending: str | None = None  # an announcement at the end of the previous passage
 
+    def state(self) -> tuple:
+        """What the reader carries to the next passage (``restored`` takes it back)."""
+        return self.list_kind, self.list_from, self.previous_kind, self.pending
+
+    @classmethod
+    def restored(cls, state: tuple) -> KindReader:
+        reader = cls()
+        reader.list_kind, reader.list_from, reader.previous_kind, reader.pending = state
+        return reader
+
     def read(self, doc: Doc, matches: list[Match]) -> KindDecision:
         evidence = kind_evidence(doc, matches)
         opener = _ordinal(doc.lower[:2]) if doc.words else None

@@ -233,11 +233,18 @@ class Lexicon:
 
         found = None
         if low.isalpha():
-            choices = self.__dict__.get("_vocab_list")
-            if choices is None:
-                choices = self._vocab_list = tuple(self.vocab_words)
-            best = process.extractOne(low, choices, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
-            if best is not None and best[0][0] == low[0] and abs(len(best[0]) - len(low)) <= 2:
+            # Only keyword words with the same first letter and a length within two can be the
+            # word meant: compare with those alone (a few dozen instead of thousands).
+            buckets = self.__dict__.get("_vocab_buckets")
+            if buckets is None:
+                buckets = self._vocab_buckets = {}
+                for w in self.vocab_words:
+                    buckets.setdefault((w[0], len(w)), []).append(w)
+            choices = [w for n in range(len(low) - 2, len(low) + 3)
+                       for w in buckets.get((low[0], n), ())]
+            best = process.extractOne(low, choices, scorer=fuzz.ratio,
+                                      score_cutoff=FUZZY_CUTOFF) if choices else None
+            if best is not None:
                 found = self.vocab_words[best[0]]
         if len(self.fuzzy_cache) > 100_000:
             self.fuzzy_cache.clear()
@@ -262,6 +269,10 @@ class Lexicon:
                 fuzzy_cache[word] = corrected
             if corrected is not None:
                 fixed.update((k, corrected) for k, w in enumerate(words) if w == word)
+        lower = doc.lower
+        if "mine" in lower:
+            for k in _pronoun_mines(doc):
+                fixed[k] = "mine (pronoun)"  # matches nothing: "the choice is mine"
         if fixed:
             stems = list(stems)
             for i, st in fixed.items():
@@ -269,7 +280,6 @@ class Lexicon:
         lengths = self.lengths
         phrases = self.phrases
         memo = self.match_memo
-        lower = doc.lower
         sector_hits: list[Match] = []
         idiom_hits, covered = self._idioms(stems, words, fixed) \
             if not self.idiom_lengths.keys().isdisjoint(stems) else ((), ())
@@ -399,3 +409,31 @@ def _write_compiled(path, state: dict) -> None:
     from brief_cli import cachefile
 
     cachefile.write(path, state)
+
+
+# "mine" is the noun (a coal mine) after a determiner, a possessive or a modifier; the pronoun
+# ("the choice is mine", "a friend of mine", "yours and mine", "Mine is a small country")
+# follows a copula, a preposition or a conjunction, or opens a sentence before a verb.
+_BEFORE_PRONOUN_MINE = frozenset("""
+is are was were be been being am remains remain remained become becomes became seems seemed
+of and or nor than like as not also too alone yours hers ours theirs his""".split())
+_AFTER_PRONOUN_MINE = frozenset("""
+is are was were has have had will would can could may might must shall should does did
+too also alone as""".split())
+
+
+def _pronoun_mines(doc: Doc) -> list[int]:
+    """Where the word "mine" is the pronoun, not a mine."""
+    lower = doc.lower
+    sentence = doc.sentence
+    n = len(lower)
+    found = []
+    for k, w in enumerate(lower):
+        if w != "mine":
+            continue
+        before = lower[k - 1] if k and sentence[k - 1] == sentence[k] else None
+        after = lower[k + 1] if k + 1 < n and sentence[k + 1] == sentence[k] else None
+        if before in _BEFORE_PRONOUN_MINE or (before is None and (
+                after is None or after in _AFTER_PRONOUN_MINE)):
+            found.append(k)
+    return found

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from typing import Sequence
@@ -54,23 +56,52 @@ class Tagger:
 
     def analyse(self, texts: Sequence[str]) -> list[Analysis]:
         """Like ``tag_passages``, with the per-sector scores and the kind decision."""
-        lexicon = self.lexicon
+        with _collector_paused():
+            return self._analyse(texts)
+
+    def _analyse(self, texts: Sequence[str]) -> list[Analysis]:
         reader = KindReader()
         results: list[Analysis] = []
         for text in texts:
-            doc = lexicon.doc(text)
-            sector_matches, kind_matches = lexicon.matches(doc)
-            actors = find_actors(doc, lexicon.actor_names, lexicon.actor_first,
-                                 lexicon.actor_kind)
-            sectors = score_sectors(doc, sector_matches,
-                                    structure_hits(doc, actors, self.actor_types,
-                                                   sector_matches))
-            decision = reader.read(doc, kind_matches)
+            state = reader.state()
+            doc, sectors, actors, decision = self._read(text, reader)
             tags = Tags(
                 kind=decision.kind,
                 sectors=tuple([row[0] for row in sectors if row[2]]),
                 actors=tagged_actors(actors),
-                _explain=partial(explain, doc, decision, sectors, actors))
+                # The explanation is worked out again when asked for, from the text and what
+                # the reader carried from the passages before: keeping every passage's tokens
+                # and evidence alive until then would cost memory and collector time.
+                _explain=partial(self._explain, text, state))
             results.append(Analysis(tags, len(doc.words),
                                     {row[0]: row[1] for row in sectors}, decision))
         return results
+
+    def _read(self, text: str, reader: KindReader):
+        lexicon = self.lexicon
+        doc = lexicon.doc(text)
+        sector_matches, kind_matches = lexicon.matches(doc)
+        actors = find_actors(doc, lexicon.actor_names, lexicon.actor_first, lexicon.actor_kind)
+        sectors = score_sectors(doc, sector_matches,
+                                structure_hits(doc, actors, self.actor_types, sector_matches))
+        return doc, sectors, actors, reader.read(doc, kind_matches)
+
+    def _explain(self, text: str, state: tuple):
+        doc, sectors, actors, decision = self._read(text, KindReader.restored(state))
+        return explain(doc, decision, sectors, actors)
+
+
+@contextmanager
+def _collector_paused():
+    """Tagging makes many small objects that live until the batch ends (each passage's words
+    and evidence, kept for its explanation) and no reference cycles: the cyclic collector
+    would walk them again and again for nothing (a third of the time on thousands of
+    passages), so it waits until the batch is done."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
