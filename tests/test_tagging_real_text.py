@@ -199,3 +199,81 @@ def test_the_explanation_of_a_list_item_remembers_the_list(tagger):
     assert batch[1].kind == "challenge"
     assert "item 'Second'" in batch[1].explanation.kind_rule
     assert batch[1].explanation.kinds == tagger.tag_passages(texts)[1].explanation.kinds
+
+
+# Kind: general rules of how a judgement is expressed ----------------------------------------
+
+def _notes(t):
+    return [e.note for k in t.explanation.kinds for e in k.evidence]
+
+
+@pytest.mark.parametrize("text", [
+    "The ministry published its annual debt report on Monday.",
+    "We thank our partners for their generous support and assistance.",
+    "I take this opportunity to congratulate the new President on her election.",
+])
+def test_topic_words_ceremony_and_formulas_are_context(tagger, text):
+    assert tags(tagger, text).kind == "context"
+
+
+def test_a_question_asks_and_does_not_claim(tagger):
+    t = tags(tagger, "How can anyone believe that such promises will bring prosperity?")
+    assert t.kind != "opportunity"
+    assert any("in a question" in n for n in _notes(t))
+
+
+def test_not_only_but_adds_and_does_not_contrast(tagger):
+    t = tags(tagger, "The debt is not only an economic risk but also a political danger.")
+    assert t.kind == "challenge"
+    assert not any("before 'but'" in n for n in _notes(t))
+
+
+def test_not_yet_is_time_not_contrast(tagger):
+    t = tags(tagger, "Investors have not yet felt the full force of the crisis.")
+    assert t.kind == "challenge"
+    assert not any("'yet'" in n for n in _notes(t))
+
+
+def test_a_but_of_facts_does_not_turn_the_judgement(tagger):
+    first, second = tagger.tag_passages([
+        "Debt is a serious risk for the region.",
+        "But the new loans are a small share of the total."])
+    assert first.kind == "challenge" and second.kind == "context"
+
+
+def test_a_but_with_its_own_prospect_still_turns(tagger):
+    first, second = tagger.tag_passages([
+        "Debt is a serious risk for the region.",
+        "But the new rules could open up lending to small firms."])
+    assert second.kind == "opportunity"
+
+
+def test_fighting_an_active_threat_tells_of_the_threat(tagger):
+    t = tags(tagger, "The government launched an operation to eliminate terrorism in the north.")
+    assert t.kind == "challenge"
+
+
+def test_solving_a_problem_is_still_a_prospect(tagger):
+    assert tags(tagger, "The plan will reduce poverty in rural areas.").kind == "opportunity"
+
+
+@pytest.mark.parametrize("text", [
+    "It is essential to expand access to credit for small farmers.",
+    "Let us work together to open new markets for our exporters.",
+    "We need to build more schools in the rural districts.",
+])
+def test_calls_and_proposals_are_opportunities(tagger, text):
+    t = tags(tagger, text)
+    assert t.kind == "opportunity"
+    assert not any("past" in n for n in _notes(t))  # "need" is no past form
+
+
+def test_far_from_resolved_is_not_resolved(tagger):
+    t = tags(tagger, "Ten years on, the border dispute remains far from being resolved.")
+    assert t.kind == "challenge"
+    assert any("far from" in n for n in _notes(t))
+
+
+def test_a_modal_before_a_problem_is_no_prospect(tagger):
+    t = tags(tagger, "The new currency could carry both practical and political risks.")
+    assert t.kind == "challenge"

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from brief_cli.tagging.lexicon import Match
 from brief_cli.tagging.results import Hit
-from brief_cli.tagging.tokens import Doc
+from brief_cli.tagging.tokens import MARK_FIRST, Doc
 from brief_cli.text import stem as _stem
 
 KIND_MIN_SCORE = 1.0
@@ -30,7 +30,7 @@ _SOLVERS = frozenset(_stem(w) for w in """
 address resolve solve counter reduce tackle overcome mitigate combat fight ease alleviate remove
 eliminate lower prevent avoid manage handle curb cut minimise minimize offset cushion relieve
 diminish limit defuse settle end fix bridge close narrow counteract combat confront beat
-eradicate meet withstand""".split())
+eradicate meet withstand help assist""".split())
 # Sentence openers that favour what follows over what came before.
 # ("That said" opens a contrast; "That" alone does not, nor "Still" as an adverb of time.)
 _CONTRAST_OPENERS = frozenset("however but yet nevertheless nonetheless conversely".split())
@@ -50,6 +50,16 @@ _BE = frozenset("am is are be been being remain remains feel".split())
 _NOUN_ENDINGS = ("ment", "ments", "tion", "tions", "ity", "ities", "ship", "ships", "ance",
                  "ence", "ness", "al", "als")
 _WORRIED_ABOUT = frozenset("about over that by at with for".split())  # "concerned about ..."
+_THANKS = frozenset("""thank thanks thanked thanking grateful gratitude congratulate
+congratulates congratulated congratulations commend commends commended""".split())
+_ACTIVE_THREATS = frozenset("terrorism terrorist trafficking piracy extremism insurgency".split())
+# Deontic frames that open a call or proposal ("it is essential to ...", "let us ..."): as
+# strong as "must", no stronger, though they are phrases.
+_FRAMES = frozenset(["let us", "it is necessary", "it is essential", "it is imperative",
+                     "it is vital", "it is crucial", "it is important that",
+                     "it is important to", "it is time to", "we need", "need for", "need to",
+                     "needs to"])
+_TAKE = frozenset("take takes took taking seize seizes seized use".split())
 _MODALS = frozenset("can could should may might must will would".split())
 
 
@@ -112,7 +122,11 @@ class KindReader:
         self.pending = announced[0] if announced and _ordinal_after(doc, announced[1]) is None \
             else None
         if doc.words and doc.lower[0] in _CONTRAST_OPENERS and self.previous_kind in (
-                "challenge", "opportunity") and not bonus:
+                "challenge", "opportunity") and not bonus and evidence[
+                other(self.previous_kind)]:
+            # "But ..." after a challenge leans towards an opportunity only when the passage
+            # says something of that kind itself: a contrast of facts ("But loans are a small
+            # share of the debt") is no turn of judgement.
             turned = other(self.previous_kind)
             bonus[turned] = 1.0
             hint = f"{doc.words[0]!r} turns from the previous {self.previous_kind}"
@@ -121,13 +135,15 @@ class KindReader:
         return KindDecision(kind, rule, hint, ch, op, evidence)
 
 
-# Cues that lean a passage's way without carrying it alone: they count half.
+# Cues that lean a passage's way without carrying it alone: they count half. Some name a topic
+# more than a judgement: a debt or a sanction is an instrument; "debt burden", "debt crisis"
+# or "harsh sanctions" carry the judgement (as phrases or through the other words).
 WEAK_CUES = frozenset("""
 together jointly mutual mutually cooperation establish build building launch launched achievement
 achievements peace stability stable just fair support supports help helps progress dialogue reform
 reforms reforming advance advancing contribute contribution partnership convention agreement treaty
 initiative assistance aid grant relief gain gains hope positive effective efficient sustainable
-achieve""".split()) | {"establishment of", "set up", "access to"}
+achieve debt sanction""".split()) | {"establishment of", "set up", "access to"}
 
 
 def kind_evidence(doc: Doc, matches: list[Match]) -> dict[str, list[Hit]]:
@@ -149,12 +165,37 @@ def kind_evidence(doc: Doc, matches: list[Match]) -> dict[str, list[Hit]]:
     denied: dict[int, str] = {}
     if not _DENIALS.isdisjoint(lower) or "far" in lower:
         sentence = doc.sentence
+        hoped = {m[0] for m in matches if m[2][0].target == "opportunity"}
         for k, w in enumerate(lower):
-            if w in _DENIALS or (w == "far" and k + 1 < n and lower[k + 1] == "from"):
-                denied.setdefault(sentence[k], words[k] if w != "far" else "far from")
+            if w in _DENIALS:
+                denied.setdefault(sentence[k], words[k])
+            elif w == "far" and k + 1 < n and lower[k + 1] == "from" and hoped.isdisjoint(
+                    range(k + 2, k + 5)):
+                # "far from a crisis" denies; "far from being resolved" negates (below)
+                denied.setdefault(sentence[k], "far from")
+    # A question asks rather than asserts: "How can we act?" claims no potential, "Is debt a
+    # risk?" names no risk. Its cues count half (rhetorical questions lean, they do not judge).
+    questions = _question_sentences(doc) if "?" in doc.text else ()
+    # Thanks and congratulations look back on help given: "We thank the United Nations for its
+    # support" is ceremony, not a prospect (nor is the crisis it helped with a new problem).
+    thanked: dict[int, str] = {}
+    if not _THANKS.isdisjoint(lower):
+        sentence = doc.sentence
+        for k, w in enumerate(lower):
+            if w in _THANKS:
+                thanked.setdefault(sentence[k], words[k])
     problems = [m[0] for m in matches if m[2][0].target == "challenge" or len(m[2]) > 1]
-    may_negate = not _NEGATORS.isdisjoint(lower) or "n't" in doc.text
+    may_negate = not _NEGATORS.isdisjoint(lower) or "n't" in doc.text or "far" in lower
     may_solve = bool(problems) and not _SOLVERS.isdisjoint(doc.stems)
+    # Fighting an active threat (terrorism, trafficking) is still telling of the threat: a
+    # country's campaign against terrorism is a challenge it faces, not a prospect.
+    fought: set[int] = set()
+    if may_solve:
+        for i, _j, entries, _note in matches:
+            if entries[0].target == "challenge" and entries[0].matched in _ACTIVE_THREATS:
+                k = _solver_at(doc, i)
+                if k is not None:
+                    fought.add(k)
     for i, j, entries, note in matches:
         if lower[i] == "concerned" and (i + 1 == n or lower[i + 1] not in _WORRIED_ABOUT):
             continue  # "as far as trade is concerned", "the parties concerned"
@@ -170,12 +211,28 @@ def kind_evidence(doc: Doc, matches: list[Match]) -> dict[str, list[Hit]]:
             if in_name:
                 weight = 0.0
                 notes.append("in a name")
-            elif denied and doc.sentence[i] in denied:
+            elif denied and doc.sentence[i] in denied and not (
+                    kind == "opportunity" and _far_from_before(lower, i)):
                 weight *= 0.3
                 notes.append(f"reported denial ({denied[doc.sentence[i]]!r})")
+            elif e.matched in _FRAMES:
+                weight = min(weight, 1.0)  # a frame of a call, not the call's content
             elif e.matched in WEAK_CUES:
                 weight *= 0.5
                 notes.append("weak cue")
+            elif questions and doc.sentence[i] in questions:
+                weight *= 0.5
+                notes.append("in a question")
+            if fought and i in fought and kind == "opportunity":
+                weight = 0.0  # "to eliminate terrorism": the fight tells of the threat
+                notes.append("fights an active threat")
+            elif kind == "opportunity" and e.matched in ("opportunity", "chance") and i > 1 \
+                    and lower[i - 2] in _TAKE and lower[i - 1] in ("this", "the", "that"):
+                weight = 0.0  # "I take this opportunity to thank ...": a formula of speech
+                notes.append("formula (\"take this opportunity\")")
+            elif thanked and doc.sentence[i] in thanked:
+                weight *= 0.3
+                notes.append(f"in thanks ({thanked[doc.sentence[i]]!r})")
             if factor is not None and why[i]:
                 weight *= factor[i]
                 notes.append(why[i])
@@ -187,17 +244,19 @@ def kind_evidence(doc: Doc, matches: list[Match]) -> dict[str, list[Hit]]:
                 kind = other(kind)
                 weight *= 0.5
                 notes.append(f"negated by {neg!r}")
+            elif solver and e.matched in _ACTIVE_THREATS:
+                notes.append(f"an active threat, fought ({solver!r})")
             elif solver:
                 kind = "opportunity"
                 weight *= 0.5
                 notes.append(f"object of {solver!r}")
             elif kind == "opportunity" and problems and lower[i] in _MODALS and any(
-                    i < p <= i + 3 for p in problems) and _same_clause(
-                    doc, i, next(p for p in problems if i < p <= i + 3)):
+                    i < p <= i + 6 for p in problems) and _same_clause(
+                    doc, i, next(p for p in problems if i < p <= i + 6)):
                 weight = 0.0
                 notes.append("modal of a problem (\"could fail\")")
             elif kind == "opportunity" and (
-                    lower[i].endswith("ed") or previous.endswith("ed")
+                    _ed(lower[i]) or _ed(previous)
                     or previous in _PERFECT or (i > 1 and lower[i - 2] in _PERFECT)) \
                     and _past(words, lower, i, e.matched):
                 weight *= 0.3
@@ -231,8 +290,11 @@ def _weigh_structure(doc: Doc, markers: set[str], factor: list[float],
     for k in [k for k, w in enumerate(lower) if w in markers]:
         w = lower[k]
         if w in ("but", "however", "yet") and k > 0 and sentence[k - 1] == sentence[k]:
-            if w == "yet" and k + 1 < n and lower[k + 1] in ("to", "another"):
-                continue  # "yet to", not a contrast
+            if w == "yet" and ((k + 1 < n and lower[k + 1] in ("to", "another")) or lower[
+                    k - 1] in ("not", "as", "nor", "never") or lower[k - 1].endswith("n't")):
+                continue  # "yet to", "not yet", "haven't yet": time, not a contrast
+            if w == "but" and _not_only_before(lower, sentence, k):
+                continue  # "not only X but (also) Y" adds Y to X, it does not set it against X
             sent = sentence[k]
             j = k - 1
             while j >= 0 and sentence[j] == sent:
@@ -304,12 +366,23 @@ def _negated(doc: Doc, i: int) -> str | None:
     lower = doc.lower
     for k in range(i - 1, max(-1, i - 4), -1):
         w = lower[k]
+        if w == "from" and k > 0 and lower[k - 1] == "far" and doc.clause[k] == doc.clause[i]:
+            return "far from"  # "far from being resolved": not resolved
         if w in _NEGATORS or w.endswith("n't"):
             if w == "not" and k + 1 < len(lower) and lower[k + 1] in ("only", "just", "merely"):
                 return None
             if w == "no" and k + 1 < len(lower) and lower[k + 1] in ("longer", "doubt"):
                 return None
             return w if doc.clause[k] == doc.clause[i] else None
+    return None
+
+
+def _solver_at(doc: Doc, i: int) -> int | None:
+    """Where the solving verb before i is ("eliminate" in "to eliminate terrorism")."""
+    stems = doc.stems
+    for k in range(i - 1, max(-1, i - 4), -1):
+        if stems[k] in _SOLVERS:
+            return k if doc.clause[k] == doc.clause[i] else None
     return None
 
 
@@ -327,7 +400,7 @@ def _past(words: list[str], lower: list[str], i: int, cue: str) -> bool:
     w = lower[i]
     if i > 0 and lower[i - 1] in _BE:
         return False  # "we are encouraged", "is committed": a state, not a deed
-    if w.endswith("ed") and not cue.lower().endswith("ed") and cue.lower() != w:
+    if _ed(w) and not cue.lower().endswith("ed") and cue.lower() != w:
         return True
     for k in range(i - 1, max(-1, i - 3), -1):
         if lower[k] in _PERFECT and k + 1 <= i and _participle(lower[k + 1]):
@@ -336,7 +409,7 @@ def _past(words: list[str], lower: list[str], i: int, cue: str) -> bool:
             return False
     if w.endswith(_NOUN_ENDINGS):
         return False  # "stated commitment", "renewed partnership": a noun, not a verb
-    return i > 0 and lower[i - 1].endswith("ed") and lower[i - 1] not in ("need", "united")
+    return i > 0 and _ed(lower[i - 1]) and lower[i - 1] != "united"
 
 
 def _participle(word: str) -> bool:
@@ -373,3 +446,43 @@ def _ordinal_after(doc: Doc, index: int) -> int | None:
                 "first", "firstly", "one"):
             return start
     return None
+
+
+def _not_only_before(lower: list[str], sentence: list[int], k: int) -> bool:
+    """Whether "but" at k closes a "not only / not just / not simply / not merely" in its
+    sentence."""
+    for j in range(k - 1, max(0, k - 15), -1):
+        if sentence[j] != sentence[k]:
+            return False
+        if lower[j] in ("only", "just", "simply", "merely") and lower[j - 1] == "not":
+            return True
+    return False
+
+
+def _question_sentences(doc: Doc) -> set[int]:
+    """The sentences (by number) that end with a question mark."""
+    sentence = doc.sentence
+    found = set()
+    words = 0
+    for t in doc.tokens:
+        if t[0] in MARK_FIRST:
+            if t[0] == "?" and words:
+                found.add(sentence[words - 1])
+        else:
+            words += 1
+    return found
+
+
+_PAST_EED = frozenset("agreed freed guaranteed decreed refereed".split())
+
+
+def _ed(word: str) -> bool:
+    """Whether a word looks like a past form: "launched", not "need", "indeed" or "speed"."""
+    return word.endswith("ed") and len(word) > 3 and (
+        not word.endswith("eed") or word in _PAST_EED) and word not in ("hundred", "embed")
+
+
+def _far_from_before(lower: list[str], i: int) -> bool:
+    """Whether "far from" stands within three words before i ("far from being resolved")."""
+    return any(lower[k] == "from" and k > 0 and lower[k - 1] == "far"
+               for k in range(max(1, i - 3), i))
