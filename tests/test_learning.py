@@ -128,3 +128,73 @@ def test_cross_validate_errors(run, tmp_path):
     few = _reviewed_corpus(tmp_path / "few", n=5)
     result = run("eval", "--cross-validate", "10", "--corpus", few)
     assert result.exit_code == 1 and "too few" in result.stderr
+
+
+# Wherever tags are suggested for a corpus with reviews ----------------------------------------
+
+NEW = "More homestays opened in the valley, the council reported."
+
+
+def test_tag_with_a_corpus_tags_as_its_reviewers_do(run, tmp_path):
+    root = _reviewed_corpus(tmp_path / "c")
+    learned = run("tag", NEW, "--corpus", root, "-f", "json")
+    assert learned.exit_code == 0, learned.stderr
+    assert json.loads(learned.stdout)[0]["sectors"] == ["tourism"]
+    plain = run("tag", NEW, "--corpus", root, "--no-learn", "-f", "json")
+    assert json.loads(plain.stdout)[0]["sectors"] == []
+    alone = run("tag", NEW, "-f", "json")
+    assert json.loads(alone.stdout)[0]["sectors"] == []
+    why = json.loads(run("tag", "--why", NEW, "--corpus", root, "-f", "json").stdout)[0]
+    assert [(s["sector"], s["tagged"], s["reason"]) for s in why["sector_scores"]] == [
+        ("tourism", True, "added by what 30 reviewed passages teach")]
+    missing = run("tag", NEW, "--corpus", tmp_path / "nowhere")
+    assert missing.exit_code == 2 and "no such corpus folder" in missing.stderr
+
+
+def test_ingest_into_a_reviewed_corpus_uses_what_reviews_teach(run, tmp_path):
+    root = _reviewed_corpus(tmp_path / "c")
+    raw = tmp_path / "homestays.txt"
+    raw.write_text("Homestays in the valley\n\n" + NEW + "\n", encoding="utf-8")
+    result = run("ingest", raw, "--corpus", root, "--id", "homestays")
+    assert result.exit_code == 0, result.stderr
+    text = (root / "homestays.yaml").read_text(encoding="utf-8")
+    assert "tourism" in text and "reviewed: false" in text
+
+
+def test_the_folder_model_is_found_without_reading_the_corpus_and_follows_reviews(
+        tmp_path, taxonomy, monkeypatch):
+    from brief_cli import corpus as corpus_module
+    from brief_cli import learning
+    from brief_cli.learning import tagger_for_folder
+
+    root = _reviewed_corpus(tmp_path / "c")
+    first = tagger_for_folder(root, taxonomy)
+    assert isinstance(first, LearnedTagger) and first.tag(NEW).sectors == ("tourism",)
+    loads, trains = [], []
+    real_load, real_train = corpus_module.load_corpus, learning.train
+    monkeypatch.setattr(corpus_module, "load_corpus",
+                        lambda *a, **k: loads.append(1) or real_load(*a, **k))
+    monkeypatch.setattr(learning, "train", lambda *a, **k: trains.append(1) or real_train(*a, **k))
+    again = tagger_for_folder(root, taxonomy)
+    assert isinstance(again, LearnedTagger) and not loads and not trains  # from the cache
+    # reviewers change their minds: every valley passage is agriculture now
+    for f in root.glob("note-*.yaml"):
+        f.write_text(f.read_text().replace("- tourism", "- agriculture"))
+    changed = tagger_for_folder(root, taxonomy)
+    assert loads and trains
+    assert "tourism" not in changed.tag(NEW).sectors
+    # an unreviewed file added: the corpus is read again, the model is not retrained
+    loads.clear(), trains.clear()
+    (root / "extra.yaml").write_text((root / "new-note.yaml").read_text().replace(
+        "new-note", "extra"))
+    tagger_for_folder(root, taxonomy)
+    assert loads and not trains
+
+
+def test_a_folder_with_few_reviews_keeps_the_plain_tagger(tmp_path, taxonomy):
+    from brief_cli.learning import tagger_for_folder
+
+    root = _reviewed_corpus(tmp_path / "c", n=MIN_REVIEWS - 5)
+    assert isinstance(tagger_for_folder(root, taxonomy), Tagger)
+    assert isinstance(tagger_for_folder(root, taxonomy), Tagger)  # remembered, same answer
+    assert isinstance(tagger_for_folder(tmp_path / "none", taxonomy), Tagger)

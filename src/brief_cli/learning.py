@@ -29,7 +29,7 @@ from typing import Iterable, Sequence
 from brief_cli.model import KINDS, Corpus, Passage
 from brief_cli.taxonomy import Taxonomy
 
-MODEL_VERSION = 1
+MODEL_VERSION = 2
 MIN_REVIEWS = 20  # fewer reviewed passages than this: the plain tagger is used
 PRIOR = 3.0  # starting weight of the tagger's own decision (p ≈ 0.95 either way)
 L2_TAGGER = 1.0  # pull of the tagger features back to their starting weights
@@ -116,9 +116,11 @@ class Model:
     kinds: dict[str, dict[str, float]] = field(default_factory=dict)
     reviews: int = 0
     key: str = ""
+    signature: str = ""  # of the corpus folder's files when it was last checked
 
     def to_json(self) -> str:
         return json.dumps({"version": MODEL_VERSION, "key": self.key, "reviews": self.reviews,
+                           "signature": self.signature,
                            "sectors": self.sectors, "kinds": self.kinds},
                           separators=(",", ":"), sort_keys=True)
 
@@ -132,7 +134,7 @@ class Model:
                         for s, ws in data["sectors"].items()},
                        {k: {f: float(w) for f, w in ws.items()}
                         for k, ws in data["kinds"].items()},
-                       int(data["reviews"]), str(data["key"]))
+                       int(data["reviews"]), str(data["key"]), str(data.get("signature", "")))
         except (ValueError, KeyError, TypeError, AttributeError):
             return None
 
@@ -256,11 +258,36 @@ class LearnedTagger:
         return self.tag_passages([text])[0]
 
     def tag_passages(self, texts: Sequence[str]):
+        from functools import partial
+
         out = []
         for text, analysis in zip(texts, self.tagger.analyse(texts)):
             kind, sectors = self.model.predict(_example(text, analysis), self.sector_ids)
-            out.append(replace(analysis.tags, kind=kind, sectors=sectors))
+            base = analysis.tags
+            if kind == base.kind and sectors == base.sectors:
+                out.append(base)
+            else:
+                out.append(replace(base, kind=kind, sectors=sectors, _explain=partial(
+                    _learned_explanation, base, kind, sectors, self.model.reviews)))
         return out
+
+
+def _learned_explanation(base, kind: str, sectors: tuple[str, ...], reviews: int):
+    """The tagger's explanation, with what the learned model changed said where it did."""
+    from brief_cli.tagging import SectorScore
+
+    ex = base.explanation
+    why = f"what {reviews} reviewed passages teach"
+    rows = []
+    for row in ex.sectors:
+        tagged = row.sector in sectors
+        rows.append(row if tagged == row.tagged else replace(
+            row, tagged=tagged, reason=f"{'added' if tagged else 'left out'} by {why}"))
+    seen = {row.sector for row in rows}
+    rows += [SectorScore(s, 0.0, True, (), f"added by {why}") for s in sectors if s not in seen]
+    rule = ex.kind_rule if kind == base.kind else \
+        f"{kind} by {why} (the lexicon alone: {base.kind}, {ex.kind_rule})"
+    return replace(ex, kind_rule=rule, sectors=tuple(rows))
 
 
 def reviewed_examples(corpus: Corpus, tagger, passages: set[str] | None = None
@@ -297,26 +324,37 @@ def reviews_key(corpus: Corpus, taxonomy: Taxonomy) -> str:
 
 
 def _cache_file(corpus: Corpus) -> Path:
+    return _cache_file_for(corpus.root)
+
+
+def _cache_file_for(root) -> Path:
     from brief_cli.config import cache_dir
 
-    where = str(Path(corpus.root).resolve()) if corpus.root is not None else "memory"
+    where = str(Path(root).resolve()) if root is not None else "memory"
     name = hashlib.blake2b(where.encode(), digest_size=8).hexdigest()
     return cache_dir() / "learned" / f"{name}.json"
 
 
-def learned_model(corpus: Corpus, taxonomy: Taxonomy, tagger=None) -> Model | None:
+def learned_model(corpus: Corpus, taxonomy: Taxonomy, tagger=None, *,
+                  signature: str = "") -> Model | None:
     """The corpus's model: from the cache when the reviews are unchanged, else trained (and
-    cached). None when the corpus has fewer than MIN_REVIEWS reviewed passages."""
+    cached). None when the corpus has fewer than MIN_REVIEWS reviewed passages.
+    ``signature`` (of the folder's files) is stored with it for ``tagger_for_folder``."""
     reviewed = sum(1 for p in corpus.passages() if p.reviewed)
+    path = _cache_file(corpus)
     if reviewed < MIN_REVIEWS:
+        if signature:  # remember that this folder has too few reviews, until it changes
+            _write_model(path, Model(reviews=reviewed, signature=signature))
         return None
     key = reviews_key(corpus, taxonomy)
-    path = _cache_file(corpus)
     try:
         cached = Model.from_json(path.read_text(encoding="utf-8"))
     except OSError:
         cached = None
-    if cached is not None and cached.key == key:
+    if cached is not None and cached.key == key and cached.reviews >= MIN_REVIEWS:
+        if signature and cached.signature != signature:
+            cached.signature = signature
+            _write_model(path, cached)
         return cached
     if tagger is None:
         from brief_cli.tagging import Tagger
@@ -325,6 +363,12 @@ def learned_model(corpus: Corpus, taxonomy: Taxonomy, tagger=None) -> Model | No
     examples, labels = reviewed_examples(corpus, tagger)
     model = train(examples, labels, taxonomy.sector_ids)
     model.key = key
+    model.signature = signature
+    _write_model(path, model)
+    return model
+
+
+def _write_model(path: Path, model: Model) -> None:
     try:
         from brief_cli.fileio import atomic_write_text
 
@@ -332,7 +376,58 @@ def learned_model(corpus: Corpus, taxonomy: Taxonomy, tagger=None) -> Model | No
         atomic_write_text(path, model.to_json(), force=True, what="model cache")
     except Exception:  # a read-only cache folder: the model still serves this command
         pass
-    return model
+
+
+def tagger_for_folder(root: Path | None, taxonomy: Taxonomy, tagger=None):
+    """The tagger for passages going into or suggested for the corpus folder ``root``: the
+    plain tagger corrected by the model learned from the folder's reviews, when it has at
+    least MIN_REVIEWS of them; else the plain tagger (``tagger`` if given).
+
+    Cheap when nothing changed since the last call: a signature of the folder's files (names,
+    sizes, modification times) finds the cached model without reading them. When they
+    changed, the corpus is read and the model is retrained only if a review changed.
+    ``brief tag --corpus``, ``brief ingest`` into a folder and the review app's evidence use
+    it; ``retag`` and ``eval`` use ``tagger_for`` on the corpus they have loaded."""
+    from brief_cli.tagging import Tagger
+
+    if tagger is None:
+        tagger = Tagger(taxonomy)
+    if root is None or not Path(root).is_dir():
+        return tagger
+    from brief_cli.corpus import corpus_files, load_corpus
+
+    files = corpus_files(Path(root))
+    if not files:
+        return tagger
+    signature = _folder_signature(files, taxonomy)
+    path = _cache_file_for(Path(root))
+    try:
+        cached = Model.from_json(path.read_text(encoding="utf-8"))
+    except OSError:
+        cached = None
+    if cached is None or cached.signature != signature:
+        corpus = load_corpus(Path(root), taxonomy).corpus
+        cached = learned_model(corpus, taxonomy, tagger, signature=signature)
+    if cached is None or cached.reviews < MIN_REVIEWS:
+        return tagger
+    return LearnedTagger(tagger, cached, taxonomy)
+
+
+def _folder_signature(files: Sequence[Path], taxonomy: Taxonomy) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    h.update(f"v{MODEL_VERSION}\n".encode())
+    if taxonomy.path is not None:
+        try:
+            h.update(Path(taxonomy.path).read_bytes())
+        except OSError:
+            pass
+    for f in sorted(files):
+        try:
+            st = f.stat()
+        except OSError:
+            continue
+        h.update(f"{f}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    return h.hexdigest()
 
 
 def tagger_for(corpus: Corpus, taxonomy: Taxonomy, *, learn: bool = True):

@@ -150,7 +150,7 @@ class ReviewSession:
             from brief_cli.tagging import Tagger
 
             texts = self.article_texts(hit)
-            tags = _tagger(self.get_taxonomy()).tag_passages(texts)
+            tags = _tagger(self.get_taxonomy(), self.root).tag_passages(texts)
             for other, t in zip(_article_uids(self.index, hit), tags):
                 self._explained[other] = t
         return self._explained.get(hit.uid)
@@ -205,13 +205,15 @@ class ReviewSession:
 _TAGGERS: dict[int, object] = {}
 
 
-def _tagger(taxonomy: Taxonomy):
+def _tagger(taxonomy: Taxonomy, root: Path | None = None):
+    from brief_cli.learning import tagger_for_folder
     from brief_cli.tagging import Tagger
 
-    key = id(taxonomy)
+    key = (id(taxonomy), str(root))
     if key not in _TAGGERS:
         _TAGGERS.clear()
-        _TAGGERS[key] = Tagger(taxonomy)
+        # learned from the corpus's reviews (as they were when the session began), if enough
+        _TAGGERS[key] = tagger_for_folder(root, taxonomy, Tagger(taxonomy))
     return _TAGGERS[key]
 
 

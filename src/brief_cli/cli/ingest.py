@@ -179,6 +179,10 @@ def ingest(
         sources = [core.InputSource(s.name, None, data) if s.path is None and s.url is None
                    else s for s in sources]
     tagger = core.load_tagger(tax) if options.tag else None
+    if tagger is not None and target is not None:
+        from brief_cli.learning import tagger_for_folder
+
+        tagger = tagger_for_folder(target, tax, tagger)  # learned from its reviews, if any
     ingester = core.Ingester(target, tax, options, tagger, meta=table)
     started = time.perf_counter()
     # Workers are started before the progress bar's thread: a fork copies no running thread.

@@ -30,6 +30,10 @@ def tag(
     why: Annotated[bool, typer.Option(
         "--why", help="For TEXT: show the explanation of each passage instead of a table.")
     ] = False,
+    learn: Annotated[bool, typer.Option(
+        "--learn/--no-learn",
+        help="With --corpus: correct the tagger with what the corpus's reviewed passages "
+             "teach (when there are at least 20).")] = True,
     corpus: CorpusOpt = None,
     taxonomy: TaxonomyOpt = None,
     strict: StrictOpt = False,
@@ -39,6 +43,9 @@ def tag(
 
     Input is split into paragraphs at blank lines (or into lines with --lines) and tagged as
     one document, so "several challenges. First, ..." lists carry over between paragraphs.
+    With --corpus DIR, text is tagged as that corpus's reviewers would tag it: when it has
+    20 or more reviewed passages, a model learned from them corrects the sectors and kind
+    (--no-learn: the plain tagger).
 
     Examples:
 
@@ -68,7 +75,17 @@ def tag(
 
     passages = _read_passages(text, lines)
     tax = open_taxonomy(taxonomy)
-    tags = Tagger(tax).tag_passages(passages)
+    tagger = Tagger(tax)
+    if corpus is not None and learn:
+        if not corpus.is_dir():
+            from brief_cli.errors import FileProblem
+
+            raise FileProblem(f"{corpus}: no such corpus folder",
+                              hint="give the folder of the corpus's article files")
+        from brief_cli.learning import tagger_for_folder
+
+        tagger = tagger_for_folder(corpus, tax, tagger)
+    tags = tagger.tag_passages(passages)
     if why:
         render.render_explanations([(t, g, None) for t, g in zip(passages, tags)], tax, fmt)
     else:
