@@ -198,3 +198,13 @@ def test_a_folder_with_few_reviews_keeps_the_plain_tagger(tmp_path, taxonomy):
     assert isinstance(tagger_for_folder(root, taxonomy), Tagger)
     assert isinstance(tagger_for_folder(root, taxonomy), Tagger)  # remembered, same answer
     assert isinstance(tagger_for_folder(tmp_path / "none", taxonomy), Tagger)
+
+
+def test_a_folder_without_reviews_is_settled_without_parsing_it(tmp_path, taxonomy,
+                                                                 monkeypatch):
+    from brief_cli import corpus as corpus_module
+    from brief_cli.learning import tagger_for_folder
+
+    root = _reviewed_corpus(tmp_path / "c", reviewed=False)
+    monkeypatch.setattr(corpus_module, "load_corpus", lambda *a, **k: pytest.fail("parsed"))
+    assert isinstance(tagger_for_folder(root, taxonomy), Tagger)
