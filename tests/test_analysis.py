@@ -10,6 +10,8 @@ import math
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rich.cells import cell_len
 
 from helpers import write_corpus
@@ -507,3 +509,21 @@ def test_chinese_kwic_and_compare_terms(run, tmp_path):
     data = as_json(run, "compare", "--a-kind", "challenge", "--b-kind", "opportunity",
                    "--corpus", corpus)
     assert data["terms_a"][0]["term"] == "风险" and data["terms_a"][0]["a_count"] == 5
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(list("ab'’_ \n\t.,-1É中s") + ["The", "it's", "Côte", "don’t",
+                                                               "US's", "Invest", " "]),
+                max_size=40).map("".join))
+def test_fast_word_and_stem_counts_equal_the_plain_ones(text):
+    """compare's word counting and batch stemming are shortcuts: they must give exactly what
+    the tokenizer and summaries' content stems give word by word."""
+    from collections import Counter
+
+    from brief_cli.analysis.compare import _word_counts
+    from brief_cli.summary import _content_stem, content_stems
+    from brief_cli.text import words
+
+    assert _word_counts(text) == Counter(words(text))
+    distinct = list(dict.fromkeys(words(text)))
+    assert content_stems(distinct) == [_content_stem(w) for w in distinct]

@@ -190,6 +190,33 @@ def _content_stem(word: str) -> str | None:
     return s
 
 
+def content_stems(words: Iterable[str]) -> list[str | None]:
+    """``_content_stem`` of each word, for many distinct words at once (compare counts tens of
+    thousands): plain ASCII words take a short path and go through the stemmer as one list;
+    any other word takes the word-by-word path."""
+    from brief_cli.text import _stemmer
+
+    words = list(words)
+    out: list[str | None] = [None] * len(words)
+    places: list[int] = []
+    bases: list[str] = []
+    for i, word in enumerate(words):
+        if len(word) < 2 or word[0].isdigit():
+            continue
+        if not word.isascii():
+            out[i] = _content_stem(word)
+            continue
+        base = word.lower().removesuffix("'s")  # fold() of an ASCII word is its lower case
+        if base in STOP_WORDS or base in EXTRA_STOP_WORDS:
+            continue
+        places.append(i)
+        bases.append(base)
+    for i, s in zip(places, _stemmer().stemWords(bases)):
+        if len(s) >= 2 and s not in STOP_WORDS:
+            out[i] = s
+    return out
+
+
 def _vector(stems: Iterable[str], idf: dict[str, float]) -> dict[str, float]:
     tf = Counter(stems)
     return {t: n * idf.get(t, 1.0) for t, n in tf.items()}

@@ -17,6 +17,8 @@ _CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202
 
 def fold(text: str) -> str:
     """Lowercase and strip accents: 'Côte' -> 'cote'."""
+    if text.isascii():  # most words: nothing to decompose or strip
+        return text.casefold()
     text = unicodedata.normalize("NFKD", text)
     return "".join(c for c in text if not unicodedata.combining(c)).casefold()
 

@@ -157,14 +157,47 @@ def compare(index: Index, a: SideSpec, b: SideSpec, *, taxonomy: TaxonomySource,
                  terms=terms, actors=actors, examples=examples)
 
 
+@dataclass
+class _Rows:
+    """A side's passages in one pass over the index: rowids in corpus order, with their
+    article and tag strings (counting them in Python costs less than a GROUP BY per column)."""
+
+    rowids: list[int]
+    articles: int
+    kinds: Counter
+    sectors: Counter  # a passage counts once for each of its sectors
+    actors: Counter
+    sector_strings: dict[int, str]  # rowid -> its sectors, for the examples
+
+
+def _rows(index: Index, chosen: Chosen) -> _Rows:
+    rows = index.con.execute(
+        f"SELECT p.rowid, p.article, p.kind, p.sectors, p.actors FROM passages p "
+        f"WHERE p.rowid IN ({chosen.sql})", chosen.params).fetchall()
+    if not rows:
+        return _Rows([], 0, Counter(), Counter(), Counter(), {})
+    rows.sort()
+    rowids, articles, kinds, sectors, actors = zip(*rows)  # columns, in C
+    return _Rows(list(rowids), len(set(articles)), Counter(kinds),
+                 _split_counts(Counter(sectors)), _split_counts(Counter(actors)),
+                 dict(zip(rowids, sectors)))
+
+
+def _split_counts(by_string: Counter) -> Counter:
+    out: Counter[str] = Counter()
+    for tags, n in by_string.items():
+        for t in set(tags.split()):
+            out[t] += n
+    return out
+
+
 def build(index: Index, ca: Chosen, cb: Chosen, name_a: str, name_b: str, *,
           labels: Taxonomy | None = None, shared: Filters = Filters(), terms: int = 10,
           actors: int = 10, examples: int = 3) -> Comparison:
-    """The comparison of two chosen sets of passages; SQLite counts the tags."""
-    na, nb = ca.count(index), cb.count(index)
-    overlap = index.con.execute(
-        f"SELECT count(*) FROM (SELECT rowid FROM ({ca.sql}) INTERSECT "
-        f"SELECT rowid FROM ({cb.sql}))", ca.params + cb.params).fetchone()[0]
+    """The comparison of two chosen sets of passages."""
+    ra, rb = _rows(index, ca), _rows(index, cb)
+    na, nb = len(ra.rowids), len(rb.rowids)
+    overlap = len(set(ra.rowids).intersection(rb.rowids))
 
     def sector_label(k: str) -> str:
         s = labels.sector(k) if labels is not None else None
@@ -173,29 +206,32 @@ def build(index: Index, ca: Chosen, cb: Chosen, name_a: str, name_b: str, *,
     def actor_label(k: str) -> str:
         return labels.actor_name(k) if labels is not None else k
 
-    sec_a, sec_b = ca.grouped(index, "sectors"), cb.grouped(index, "sectors")
-    act_a, act_b = ca.grouped(index, "actors"), cb.grouped(index, "actors")
-    kind_a, kind_b = ca.grouped(index, "kind"), cb.grouped(index, "kind")
+    sec_a, sec_b = ra.sectors, rb.sectors
+    act_a, act_b = ra.actors, rb.actors
+    kind_a, kind_b = ra.kinds, rb.kinds
     sector_rows = _diffs(sec_a, sec_b, na, nb, sector_label)
     sector_rows.sort(key=lambda d: (-abs(round(d.diff, 12)), d.key))
     kind_rows = _diffs(kind_a, kind_b, na, nb, lambda k: k, keys=list(KINDS))
     actor_rows = _diffs(act_a, act_b, na, nb, actor_label)
     actor_rows.sort(key=lambda d: (-abs(round(d.diff, 12)), d.key))
-    words_a, stems_a, spell, sampled_a = _term_counts(index, ca.rowids(index))
-    words_b, stems_b, spell_b, sampled_b = _term_counts(index, cb.rowids(index))
-    for s, forms in spell_b.items():
-        mine = spell.setdefault(s, {})
-        for w, n in forms.items():
-            mine[w] = mine.get(w, 0) + n
-    terms_a, terms_b = _key_terms(stems_a, stems_b, words_a, words_b, spell, terms)
-    side_a = Side(name_a, ca.query, ca.filters, na, ca.articles(index), words_a, sampled_a)
-    side_b = Side(name_b, cb.query, cb.filters, nb, cb.articles(index), words_b, sampled_b)
+    surface_a, sampled_a = _surface_counts(index, ra.rowids)
+    surface_b, sampled_b = _surface_counts(index, rb.rowids)
+    from brief_cli.summary import content_stems  # summaries' content words
+
+    union = list(surface_a.keys() | surface_b.keys())
+    stem_of = dict(zip(union, content_stems(union)))  # every distinct word stemmed once
+    words_a, stems_a = _stem_counts(surface_a, stem_of)
+    words_b, stems_b = _stem_counts(surface_b, stem_of)
+    terms_a, terms_b = _key_terms(stems_a, stems_b, words_a, words_b, (surface_a, surface_b),
+                                  stem_of, terms)
+    side_a = Side(name_a, ca.query, ca.filters, na, ra.articles, words_a, sampled_a)
+    side_b = Side(name_b, cb.query, cb.filters, nb, rb.articles, words_b, sampled_b)
 
     def only(mine: Counter, theirs: Counter) -> tuple[tuple[str, int], ...]:
         return tuple((k, n) for k, n in sorted(mine.items(), key=lambda kv: (-kv[1], kv[0]))
                      if n and not theirs.get(k))
 
-    ex = _examples(index, ca, cb, sector_rows, terms_a, terms_b, examples)
+    ex = _examples(index, ra, rb, sector_rows, terms_a, terms_b, examples, stem_of)
     return Comparison(
         side_a, side_b, overlap, tuple(sector_rows), tuple(kind_rows),
         tuple(actor_rows[:actors]), terms_a, terms_b,
@@ -219,53 +255,83 @@ def _sample(rows: Sequence, size: int) -> Sequence:
     return tuple(rows[int(i * step)] for i in range(size))
 
 
-def _term_counts(index: Index | None, rowids: list[int]):
-    """(content words, stem counts, spellings by stem, passages counted)."""
+def _surface_counts(index: Index | None, rowids: list[int]) -> tuple[Counter[str], int]:
+    """(words as written, counted; passages counted): an evenly spread sample of
+    TERM_SAMPLE passages when there are more."""
     from brief_cli.lang import has_han
-    from brief_cli.summary import _chinese_words, _content_stem  # summaries' content words
-    from brief_cli.text import words
+    from brief_cli.summary import _chinese_words  # summaries' content words
 
     chosen = _sample(rowids, TERM_SAMPLE)
     if index is None:
-        return 0, Counter(), {}, 0
+        return Counter(), 0
     body = texts(index, chosen)
     joined = "\n".join(body.values())
     any_chinese = index.con.execute(
         "SELECT 1 FROM articles WHERE language LIKE 'zh%' LIMIT 1").fetchone() is not None
     if any_chinese and has_han(joined):  # Chinese is cut into words, as summaries do
-        surface = Counter(words("\n".join(t for t in body.values() if not has_han(t))))
+        surface = _word_counts("\n".join(t for t in body.values() if not has_han(t)))
         for text in body.values():
             if has_han(text):
                 surface.update(_chinese_words(text))
-    else:  # one tokenizer pass over the joined texts: Counter and findall run in C
-        surface = Counter(words(joined))
+    else:
+        surface = _word_counts(joined)
+    return surface, len(chosen)
+
+
+def _stem_counts(surface: Counter[str], stem_of: dict[str, str | None]
+                 ) -> tuple[int, Counter[str]]:
+    """(content words, counts per stem); spellings are looked up later, for the few stems
+    that are shown."""
     stems: Counter[str] = Counter()
-    spell: dict[str, dict[str, int]] = {}
     for word, n in surface.items():
-        s = _content_stem(word)
-        if s is None:
-            continue
-        stems[s] += n
-        forms = spell.get(s)
-        if forms is None:
-            spell[s] = {word: n}
+        s = stem_of[word]
+        if s is not None:
+            stems[s] += n
+    return sum(stems.values()), stems
+
+
+def _word_counts(text: str) -> Counter[str]:
+    """``Counter(words(text))``, faster: a word never spans white space, so the text is
+    cut at white space (in C), the chunks counted, and each distinct chunk tokenised once (a
+    chunk of letters and digits alone is one word: ``isalnum`` is the regex's letter class)."""
+    from brief_cli.text import WORD_RE
+
+    findall = WORD_RE.findall
+    out: Counter[str] = Counter()
+    for chunk, n in Counter(text.split()).items():
+        if chunk.isalnum():
+            out[chunk] += n
         else:
-            forms[word] = forms.get(word, 0) + n
-    return sum(stems.values()), stems, spell, len(chosen)
+            for w in findall(chunk):
+                out[w] += n
+    return out
 
 
 def _spelling(forms: dict[str, int]) -> str:
     return min(forms.items(), key=lambda kv: (-kv[1], not kv[0].islower(), kv[0]))[0]
 
 
-def _key_terms(ca: Counter, cb: Counter, c: int, d: int, spell, limit: int):
-    found: dict[str, list[KeyTerm]] = {"a": [], "b": []}
+def _spellings(stems: set[str], surfaces, stem_of) -> dict[str, str]:
+    """The most frequent spelling of each stem, over both sides' words as written."""
+    forms: dict[str, dict[str, int]] = {}
+    for surface in surfaces:
+        for word, n in surface.items():
+            s = stem_of[word]
+            if s in stems:
+                mine = forms.setdefault(s, {})
+                mine[word] = mine.get(word, 0) + n
+    return {s: _spelling(f) for s, f in forms.items()}
+
+
+def _key_terms(ca: Counter, cb: Counter, c: int, d: int, surfaces, stem_of, limit: int):
+    found: dict[str, list[tuple]] = {"a": [], "b": []}
     if c == 0 or d == 0:
         return (), ()
-    for s in set(ca) | set(cb):
+    # a term must be used MIN_TERM_COUNT times on its side: only those stems are candidates
+    candidates = {s for s, n in ca.items() if n >= MIN_TERM_COUNT}
+    candidates.update(s for s, n in cb.items() if n >= MIN_TERM_COUNT)
+    for s in candidates:
         a, b = ca.get(s, 0), cb.get(s, 0)
-        if a < MIN_TERM_COUNT and b < MIN_TERM_COUNT:  # most words: rare on both sides
-            continue
         if a / c == b / d:
             continue
         side = "a" if a / c > b / d else "b"
@@ -274,36 +340,72 @@ def _key_terms(ca: Counter, cb: Counter, c: int, d: int, spell, limit: int):
         g2 = stats.log_likelihood(a, b, c, d)
         if g2 < stats.G2_P05:
             continue
-        found[side].append(KeyTerm(_spelling(spell[s]), s, side, a, b, a / c * 10_000,
-                                   b / d * 10_000, g2, stats.log_ratio(a, b, c, d)))
+        found[side].append((round(g2, 9), s, a, b, g2))
+    # Ranked by G2, ties by spelling: spell only the stems that can make the cut (those tied
+    # with the last one shown included).
+    shown: dict[str, list[tuple]] = {}
+    for side in ("a", "b"):
+        rows = sorted(found[side], key=lambda r: -r[0])
+        if limit <= 0:
+            shown[side] = []
+            continue
+        if len(rows) > limit:
+            cut = rows[limit - 1][0]
+            rows = [r for r in rows if r[0] >= cut]
+        shown[side] = rows
+    spelled = _spellings({r[1] for rows in shown.values() for r in rows}, surfaces, stem_of)
     out = []
     for side in ("a", "b"):
-        ranked = sorted(found[side], key=lambda t: (-round(t.g2, 9), t.term.casefold(), t.stem))
-        out.append(tuple(ranked[:limit]))
+        terms = [KeyTerm(spelled[s], s, side, a, b, a / c * 10_000, b / d * 10_000, g2,
+                         stats.log_ratio(a, b, c, d)) for _r, s, a, b, g2 in shown[side]]
+        terms.sort(key=lambda t: (-round(t.g2, 9), t.term.casefold(), t.stem))
+        out.append(tuple(terms[:limit]))
     return out[0], out[1]
 
 
-def _examples(index: Index, ca: Chosen, cb: Chosen, sector_rows, terms_a, terms_b, n: int):
+def _examples(index: Index, ra: _Rows, rb: _Rows, sector_rows, terms_a, terms_b, n: int,
+              known: dict[str, str | None] | None = None):
     """Up to three biggest significant sector differences, each with n passages."""
     if n <= 0 or index is None:
         return ()
-    from brief_cli.summary import content_words
+    from brief_cli.lang import has_han
+    from brief_cli.summary import content_stems, content_words
+    from brief_cli.text import words
 
+    known = dict(known or {})
     out = []
     for d in [d for d in sector_rows if d.significant and d.diff][:3]:
         side = "a" if d.diff > 0 else "b"
-        chosen = ca if side == "a" else cb
+        mine = ra if side == "a" else rb
         key_stems = {t.stem for t in (terms_a if side == "a" else terms_b)}
-        rows = index.con.execute(
-            "SELECT p.rowid, a.id, p.pid FROM passages p JOIN articles a ON a.rowid = p.article "
-            f"WHERE p.rowid IN ({chosen.sql}) AND instr(' ' || p.sectors || ' ', ?) > 0 "
-            "ORDER BY p.rowid", [*chosen.params, f" {d.key} "]).fetchall()
+        wanted = f" {d.key} "
+        rows = [r for r in mine.rowids if wanted in f" {mine.sector_strings[r]} "]
         candidates = _sample(rows, 300)
-        body = texts(index, (r[0] for r in candidates))
+        body = texts(index, candidates)
+        tokens = {r: (None if has_han(t) else words(t)) for r, t in body.items()}
+        new = {w for ws in tokens.values() if ws for w in ws if w not in known}
+        known.update(zip(new, content_stems(new)))
         scored = []
-        for rowid, aid, pid in candidates:
-            stems_here = {s for s, _ in content_words(body.get(rowid, ""))}
-            scored.append((-len(stems_here & key_stems), rowid, f"{aid}#{pid}"))
+        for rowid in candidates:
+            ws = tokens.get(rowid, [])
+            if ws is None:  # Chinese: cut into words as summaries do
+                stems_here = {s for s, _ in content_words(body[rowid])}
+            else:
+                stems_here = {known[w] for w in ws}
+                stems_here.discard(None)
+            scored.append((-len(stems_here & key_stems), rowid))
         scored.sort()
-        out.append(Example(d.key, d.label, side, tuple(u for _, _, u in scored[:n])))
+        best = [rowid for _, rowid in scored[:n]]
+        uids = dict(_uids(index, best))
+        out.append(Example(d.key, d.label, side, tuple(uids[r] for r in best if r in uids)))
     return tuple(out)
+
+
+def _uids(index: Index, rowids: list[int]):
+    """(rowid, passage id) of these passages."""
+    if not rowids:
+        return []
+    marks = ",".join("?" * len(rowids))
+    return [(r, f"{aid}#{pid}") for r, aid, pid in index.con.execute(
+        "SELECT p.rowid, a.id, p.pid FROM passages p JOIN articles a ON a.rowid = p.article "
+        f"WHERE p.rowid IN ({marks})", rowids)]
