@@ -214,3 +214,63 @@ def test_every_command_has_help_with_an_example(run):
         assert result.exit_code == 0, name
         assert "Example" in result.stdout, f"'brief {name} --help' has no example"
         assert command.help and command.help.strip(), name
+
+
+MD_HOSTILE = ("# Not a heading\n* not a list *not em* __x__ [link](http://e.x) <b>raw</b> "
+              "`tick` | a | b |\n> not a quote \\ back\\slash &amp; 1. not numbered")
+
+
+def test_show_md_of_an_article_cites_as_export_does(run, tmp_path):
+    import yaml
+    from markdown_it import MarkdownIt
+
+    from brief_cli.corpus import find, load_corpus
+    from brief_cli.export import citation_line, tags_line
+    from brief_cli.config import bundled_taxonomy_path
+    from brief_cli.taxonomy import load_taxonomy
+
+    write_corpus(tmp_path, {"hostile-md": dict(
+        title="*Star* [Title] <i>x</i>", url="https://example.org/a", authors=["Ann Author"],
+        passages=[{"text": MD_HOSTILE, "kind": "challenge", "sectors": ["energy"],
+                   "actors": ["kazakhstan"]},
+                  {"text": "Second passage.", "kind": "opportunity"}])})
+    result = run("show", "hostile-md", "--corpus", tmp_path, "--format", "md")
+    assert result.exit_code == 0, result.stderr
+    md = result.stdout
+    front, body = md.split("---\n", 2)[1:]
+    meta = yaml.safe_load(front)
+    assert meta["id"] == "hostile-md" and meta["title"] == "*Star* [Title] <i>x</i>"
+    assert meta["url"] == "https://example.org/a" and str(meta["published"]) == "2024-01-15"
+    assert meta["source"] == "Test Review" and meta["passages"] == 2
+
+    tax = load_taxonomy(bundled_taxonomy_path())
+    corpus = load_corpus(tmp_path, tax).corpus
+    article, _ = find(corpus, "hostile-md")
+    for passage in article.passages:  # the export's own citation and tags lines
+        assert citation_line(article, passage) in body
+        assert tags_line(passage, tax) in body
+        assert f"`{passage.uid}`" in body
+    assert "Actors: Kazakhstan" in body  # names for people, as export writes them
+
+    html = MarkdownIt("commonmark").render(body)
+    assert "<h1>" in html and html.count("<h2>") == 2  # the title and one per passage
+    assert "<b>" not in html and "<i>" not in html and "<ul>" not in html and "<ol>" not in html
+    assert 'href="http://e.x"' not in html and "<em>not em</em>" not in html
+    assert "# Not a heading" in html and "[link](http://e.x)" in html  # shown as text
+
+
+def test_show_md_of_a_passage_is_a_quote_with_its_citation(run, tmp_path):
+    write_corpus(tmp_path)
+    alone = run("show", "energy-outlook#p02", "--corpus", tmp_path, "-f", "md")
+    assert alone.exit_code == 0, alone.stderr
+    lines = alone.stdout.splitlines()
+    assert lines[0] == "> Dependency on a single pipeline is a risk for the region."
+    assert lines[2].startswith("— Ann Author and Ben Writer, *Energy Outlook for Central Asia*")
+    assert lines[2].endswith("`energy-outlook#p02`, <https://example.org/energy>")
+    assert lines[4] == "Kind: challenge · Sectors: Energy"
+    assert "---" not in alone.stdout and "#p01" not in alone.stdout
+    around = run("show", "energy-outlook#p02", "--corpus", tmp_path, "-f", "md", "-C", "1")
+    assert [line for line in around.stdout.splitlines() if line.startswith("## ")] == [
+        "## 1. `energy-outlook#p01`", "## 2. `energy-outlook#p02`", "## 3. `energy-outlook#p03`"]
+    text = run("show", "energy-outlook#p02", "--corpus", tmp_path)  # text keeps one neighbour
+    assert "#p01" in text.stdout and "#p03" in text.stdout

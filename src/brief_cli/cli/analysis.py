@@ -354,11 +354,12 @@ def compare(
         spec_a = _spec(side_a, fa, ids)
         spec_b = _spec(side_b, fb, ids) if (side_b and side_b.strip()) or fb else \
             SideSpec("the rest", rest=True)
-        return run(index, spec_a, spec_b, taxonomy=get_taxonomy, labels=get_taxonomy(),
-                   shared=shared, terms=terms, examples=examples, exact=exact)
+        labels = get_taxonomy()
+        return run(index, spec_a, spec_b, taxonomy=get_taxonomy, labels=labels,
+                   shared=shared, terms=terms, examples=examples, exact=exact), labels
 
-    result = _with_index(corpus, taxonomy, strict, work)
-    render.render_compare(result, fmt.value)
+    result, labels = _with_index(corpus, taxonomy, strict, work)
+    render.render_compare(result, fmt.value, actor_name=labels.actor_name)
     if chart is not None:
         from brief_cli.charts import compare_chart
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from typing import Optional
 
 import typer
 
@@ -16,6 +17,7 @@ from brief_cli.render.formats import OutputFormat
 class ShowFormat(str, enum.Enum):
     text = "text"
     json = "json"
+    md = "md"
 
 
 @app.command()
@@ -74,15 +76,16 @@ def show(
     item: Annotated[str, typer.Argument(
         metavar="ID", autocompletion=complete_ids,
         help="An article id, or a passage id such as kazakhstan-bri-partner#p04.")],
-    context: Annotated[int, typer.Option(
-        "--context", "-C", min=0, max=100_000,
-        help="Neighbouring passages to show around a passage.")] = 1,
+    context: Annotated[Optional[int], typer.Option(
+        "--context", "-C", min=0, max=100_000, metavar="N", show_default=False,
+        help="Neighbouring passages to show around a passage [default: 1; 0 with md].")] = None,
     corpus: CorpusOpt = None,
     taxonomy: TaxonomyOpt = None,
     strict: StrictOpt = False,
     fmt: Annotated[ShowFormat, typer.Option(
         "--format", "-f", case_sensitive=False,
-        help="text (panels on a terminal, plain when piped) or json.")] = "text",
+        help="text (panels on a terminal, plain when piped), json, or md (Markdown with "
+             "the citation lines of brief export).")] = "text",
 ) -> None:
     """Show an article, or one passage with its neighbours, with kind, sectors and actors.
 
@@ -91,10 +94,15 @@ def show(
         brief show kazakhstan-bri-partner
 
         brief show kazakhstan-bri-partner#p04 -C 2
+
+        brief show kazakhstan-bri-partner#p04 --format md
     """
     from brief_cli.corpus import find
     from brief_cli.render.browse import render_article
 
     corp, tax, _ = load(corpus, taxonomy, strict)
     article, passage = find(corp, item)
-    render_article(article, tax, ShowFormat(fmt).value, focus=passage, context=context)
+    fmt = ShowFormat(fmt).value
+    if context is None:  # a passage in Markdown is a quote to paste: alone unless asked
+        context = 0 if fmt == "md" else 1
+    render_article(article, tax, fmt, focus=passage, context=context)

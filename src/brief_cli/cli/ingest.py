@@ -196,7 +196,7 @@ def ingest(
     else:
         if dry_run:
             for outcome in outcomes:
-                render.render_preview(outcome)
+                render.render_preview(outcome, tax.actor_name)
         if not dry_run or failed or len(outcomes) > 1:
             render.render_outcomes(outcomes, fmt)
     render.summarise(outcomes, elapsed)

@@ -320,7 +320,9 @@ def _side_line(key: str, s) -> str:
     return text
 
 
-def render_compare(c: Comparison, fmt: str) -> None:
+def render_compare(c: Comparison, fmt: str, actor_name=None) -> None:
+    """``actor_name`` gives the names people read (the terminal and Markdown views); JSON and
+    CSV keep the ids."""
     console = out()
     if fmt == "json":
         console.file.write(to_json(compare_json(c)) + "\n")
@@ -331,10 +333,10 @@ def render_compare(c: Comparison, fmt: str) -> None:
         emit_rows(rows, [Column(k, k) for k in rows[0]] if rows else [], OutputFormat.csv)
         return
     if fmt == "md":
-        console.file.write(compare_markdown(c))
+        console.file.write(compare_markdown(c, actor_name))
         console.file.flush()
         return
-    _compare_terminal(c, console)
+    _compare_terminal(c, console, actor_name)
 
 
 def diverging(a: float, b: float, top: float, half: int) -> Text:
@@ -350,7 +352,11 @@ def diverging(a: float, b: float, top: float, half: int) -> Text:
     return text
 
 
-def _compare_terminal(c: Comparison, console) -> None:
+def _named(items, name) -> list[tuple[str, int]]:
+    return [(name(k), n) for k, n in items] if name is not None else list(items)
+
+
+def _compare_terminal(c: Comparison, console, actor_name=None) -> None:
     width = console.width
     console.print(Text(literal(_side_line("A", c.a)), style="bold blue"), soft_wrap=True)
     console.print(Text(literal(_side_line("B", c.b)), style="bold magenta"), soft_wrap=True)
@@ -422,7 +428,8 @@ def _compare_terminal(c: Comparison, console) -> None:
                        "frequent).", style="dim"))
 
     only = [("sectors only in A", c.only_a_sectors), ("sectors only in B", c.only_b_sectors),
-            ("actors only in A", c.only_a_actors[:12]), ("actors only in B", c.only_b_actors[:12])]
+            ("actors only in A", _named(c.only_a_actors[:12], actor_name)),
+            ("actors only in B", _named(c.only_b_actors[:12], actor_name))]
     if any(items for _, items in only):
         console.print()
         for name, items in only:
@@ -440,7 +447,7 @@ def _compare_terminal(c: Comparison, console) -> None:
         console.print(Text("Read them with: brief show ID", style="dim"))
 
 
-def compare_markdown(c: Comparison) -> str:
+def compare_markdown(c: Comparison, actor_name=None) -> str:
     def esc(text: Any) -> str:
         return str(text).replace("|", "\\|").replace("\n", " ")
 
@@ -475,7 +482,8 @@ def compare_markdown(c: Comparison) -> str:
             lines.append(f"| {esc(t.term)} | {t.a_per_10k:.1f} | {t.b_per_10k:.1f} | "
                          f"{t.g2:.1f} | {t.log_ratio:+.2f} |")
     only = [("Sectors only in A", c.only_a_sectors), ("Sectors only in B", c.only_b_sectors),
-            ("Actors only in A", c.only_a_actors), ("Actors only in B", c.only_b_actors)]
+            ("Actors only in A", _named(c.only_a_actors, actor_name)),
+            ("Actors only in B", _named(c.only_b_actors, actor_name))]
     if any(items for _, items in only):
         lines += ["", "## Only on one side", ""]
         for name, items in only:

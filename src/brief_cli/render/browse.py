@@ -114,6 +114,9 @@ def render_article(article: Article, taxonomy: Taxonomy, fmt: str,
     else:
         i = focus.index
         passages = [p for p in article.passages if abs(p.index - i) <= context]
+    if fmt == "md":
+        console.file.write(article_markdown(article, passages, taxonomy, focus=focus))
+        return
     if fmt == "json":
         record = article_record(article, taxonomy)
         record["passages"] = [passage_record(p, taxonomy) for p in passages]
@@ -129,6 +132,46 @@ def render_article(article: Article, taxonomy: Taxonomy, fmt: str,
         console.print(_passage_panel(p, taxonomy, focus=focus is not None and p is focus))
     if focus is None and article.author_note:
         console.print(Text(literal(article.author_note), style="italic dim"))
+
+
+def article_markdown(article: Article, passages: list[Passage], taxonomy: Taxonomy,
+                     focus: Passage | None = None) -> str:
+    """Markdown of an article, or of a passage (with any neighbours), written with the export's
+    own pieces: each passage is an escaped blockquote, the citation line ``brief export`` writes
+    and its tags line. A whole article gets front matter (what note tools and Pandoc read) and a
+    heading; a passage alone is what one pastes into notes."""
+    from brief_cli.export import blockquote, citation_line, code_span, escape_inline, tags_line
+    from brief_cli.export.escape import emphasis, link
+
+    lines: list[str] = []
+    if focus is None:
+        from brief_cli.export import front_matter
+
+        meta: dict[str, object] = {"title": article.title, "id": article.id}
+        if article.authors:
+            meta["authors"] = list(article.authors)
+        meta["source"] = article.source
+        if article.section:
+            meta["section"] = article.section
+        meta["published"] = article.published
+        if article.url:
+            meta["url"] = article.url
+        meta["language"] = article.language
+        meta["passages"] = len(article.passages)
+        byline = [escape_inline(", ".join(article.authors)) if article.authors else "",
+                  escape_inline(article.source), escape_inline(article.section or ""),
+                  article.published.isoformat(), link(article.url)]
+        lines += [front_matter(meta), f"# {escape_inline(article.title)}", "",
+                  " · ".join(b for b in byline if b), ""]
+    many = len(passages) > 1
+    for p in passages:
+        if many or focus is None:
+            lines += [f"## {p.index + 1}. {code_span(p.uid)}", ""]
+        lines += [blockquote(p.text), "", citation_line(article, p), "",
+                  tags_line(p, taxonomy), ""]
+    if focus is None and article.author_note:
+        lines += [emphasis(article.author_note), ""]
+    return "\n".join(lines).rstrip("\n") + "\n"
 
 
 def _plain_article(article: Article, passages: list[Passage], taxonomy: Taxonomy,

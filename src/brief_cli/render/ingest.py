@@ -164,8 +164,10 @@ def _meta_rows(prepared: Prepared, outcome: Outcome) -> list[tuple[str, str]]:
     return [(k, v) for k, v in rows if v]
 
 
-def render_preview(outcome: Outcome) -> None:
-    """What ingest would write for one input: metadata, numbered passages, what was removed."""
+def render_preview(outcome: Outcome, actor_name=None) -> None:
+    """What ingest would write for one input: metadata, numbered passages, what was removed.
+    ``actor_name`` turns actor ids into the names people read (JSON keeps the ids)."""
+    name = actor_name or (lambda a: a)
     prepared = outcome.prepared
     if prepared is None:
         return
@@ -177,7 +179,8 @@ def render_preview(outcome: Outcome) -> None:
         for key, value in _meta_rows(prepared, outcome):
             w(f"{key}: {literal(value)}\n")
         for p in article.passages:
-            tags = "; ".join(filter(None, [p.kind, ", ".join(p.sectors), ", ".join(p.actors)]))
+            tags = "; ".join(filter(None, [p.kind, ", ".join(p.sectors),
+                                           ", ".join(name(a) for a in p.actors)]))
             w(f"\n[{p.index + 1}] {p.id} ({tags})\n{literal(p.text)}\n")
         for d in dropped:
             w(f"\nremoved ({d.reason}): {literal(d.text)}\n")
@@ -197,7 +200,7 @@ def render_preview(outcome: Outcome) -> None:
         if p.sectors:
             head.append("  " + literal(", ".join(p.sectors)), style="magenta")
         if p.actors:
-            head.append("  " + literal(", ".join(p.actors)), style="yellow")
+            head.append("  " + literal(", ".join(name(a) for a in p.actors)), style="yellow")
         console.print(Group(head, Padding(lit(p.text), (0, 0, 0, 5))))
     if dropped:
         console.print(Text(f"\nremoved {len(dropped)} piece{'s' * (len(dropped) != 1)} "

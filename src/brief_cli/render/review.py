@@ -47,8 +47,8 @@ def render_set(result, taxonomy, fmt: OutputFormat, *, show_only: bool = False) 
         record["kind"], ""))
     line.append("  sectors: ")
     line.append(lit(", ".join(record["sectors"]) or "-"))
-    line.append("  actors: ")
-    line.append(lit(", ".join(record["actors"]) or "-"))
+    line.append("  actors: ")  # names for people; the JSON and CSV keep the ids
+    line.append(lit(", ".join(taxonomy.actor_name(a) for a in record["actors"]) or "-"))
     line.append("  reviewed" if record["reviewed"] else "  not reviewed",
                 style="" if record["reviewed"] else "dim")
     console.print(line, soft_wrap=True)
