@@ -78,7 +78,7 @@ def show(
         help="An article id, or a passage id such as kazakhstan-bri-partner#p04.")],
     context: Annotated[Optional[int], typer.Option(
         "--context", "-C", min=0, max=100_000, metavar="N", show_default=False,
-        help="Neighbouring passages to show around a passage [default: 1; 0 with md].")] = None,
+        help="Neighbouring passages to show around a passage (default 1; 0 with --format md).")] = None,
     corpus: CorpusOpt = None,
     taxonomy: TaxonomyOpt = None,
     strict: StrictOpt = False,

@@ -102,7 +102,7 @@ def export(
 
         brief export --kind challenge -o challenges.md
 
-        brief export "energy cooperation" --highlight --group-by sector --title "Energy notes"
+        brief export "energy cooperation" --highlight --group-by sector
 
         brief export --sector energy --bib energy.json -o energy.md
 

@@ -224,7 +224,7 @@ def summary(
 
         brief summary kazakhstan-bri-partner
 
-        brief summary kazakhstan-bri-partner --sentences 3 --format md > summary.md
+        brief summary kazakhstan-bri-partner --sentences 3 -f md > summary.md
 
         brief summary --kind challenge
 

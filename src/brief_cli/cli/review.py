@@ -60,9 +60,9 @@ def set_tags(
 
         brief set kazakhstan-bri-partner#p04
 
-        brief set kazakhstan-bri-partner#p04 --kind challenge --sector +culture --corpus my-briefs/
+        brief set kazakhstan-bri-partner#p04 -k challenge --corpus my-briefs/
 
-        brief set kazakhstan-bri-partner#p02 --sector -trade --actor +"European Union" -f json --corpus my-briefs/
+        brief set kazakhstan-bri-partner#p02 -s -trade -a +EU --corpus my-briefs/
 
         brief set kazakhstan-bri-partner#p03 --unreviewed --corpus my-briefs/
     """
