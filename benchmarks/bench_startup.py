@@ -1,5 +1,7 @@
 """Start-up of `brief search energy` on the bundled corpus against a minimal Typer+Rich hello
-app (benchmarks/hello_app.py), run in turn in one run, each with its own interpreter.
+app (benchmarks/hello_app.py), run in turn in one run, each with its own interpreter: piped (the
+lean path), on a terminal (BRIEF_FORCE_TERMINAL=1: Rich's layout), and through the full Typer
+application (what every other command, help and completion use).
 
     python benchmarks/bench_startup.py                       # this checkout
     python benchmarks/bench_startup.py --label before --python OTHER_VENV/bin/python
@@ -30,25 +32,36 @@ def _cpu(cmd, env) -> tuple[float, float]:
     return time.perf_counter() - t0, usage.ru_utime + usage.ru_stime
 
 
+FULL_PATH = "import sys; from brief_cli.cli.app import main; main()"
+
+
 def measure(python: str, runs: int, cache: str) -> dict:
+    """Each variant and the hello app in turn, ``runs`` rounds: wall medians, CPU bests."""
     env = dict(os.environ, BRIEF_CACHE_DIR=cache, NO_COLOR="1", BRIEF_PAGER="")
     env.pop("BRIEF_CORPUS", None)
-    brief = [python, "-m", "brief_cli", "search", "energy"]
-    hello = [python, str(HERE / "hello_app.py")]
-    _cpu(brief, env), _cpu(hello, env)  # warm: index built, bytecode written
-    wb, cb, wh, ch = [], [], [], []
+    term = dict(env, BRIEF_FORCE_TERMINAL="1", COLUMNS="100")
+    variants = {
+        "hello": ([python, str(HERE / "hello_app.py")], env),
+        "brief": ([python, "-m", "brief_cli", "search", "energy"], env),
+        "brief (terminal)": ([python, "-m", "brief_cli", "search", "energy"], term),
+        "brief (full CLI)": ([python, "-c", FULL_PATH, "search", "energy"], env),
+    }
+    for cmd, e in variants.values():
+        _cpu(cmd, e)  # warm: index built, bytecode written
+    wall = {k: [] for k in variants}
+    cpu = {k: [] for k in variants}
     for _ in range(runs):
-        w, c = _cpu(brief, env)
-        wb.append(w), cb.append(c)
-        w, c = _cpu(hello, env)
-        wh.append(w), ch.append(c)
-    return {"brief_wall": statistics.median(wb), "hello_wall": statistics.median(wh),
-            "brief_cpu": min(cb), "hello_cpu": min(ch)}
+        for name, (cmd, e) in variants.items():
+            w, c = _cpu(cmd, e)
+            wall[name].append(w)
+            cpu[name].append(c)
+    return {k: (statistics.median(wall[k]), min(cpu[k])) for k in variants}
 
 
-def top_imports(python: str, cache: str, n: int = 8) -> list[tuple[int, str]]:
+def top_imports(python: str, cache: str, n: int = 8, full: bool = False) -> list[tuple[int, str]]:
     env = dict(os.environ, BRIEF_CACHE_DIR=cache, NO_COLOR="1", BRIEF_PAGER="")
-    err = subprocess.run([python, "-X", "importtime", "-m", "brief_cli", "search", "energy"],
+    how = ["-c", FULL_PATH] if full else ["-m", "brief_cli"]
+    err = subprocess.run([python, "-X", "importtime", *how, "search", "energy"],
                          env=env, capture_output=True, text=True).stderr
     rows = []
     for line in err.splitlines():
@@ -68,18 +81,21 @@ def main() -> int:
     pythons = args.python or [sys.executable]
     labels = args.label + [Path(p).parent.parent.name for p in pythons[len(args.label):]]
     print(f"load average before: {os.getloadavg()[0]:.2f}")
-    print("| build | brief search energy (wall, median) | hello app | ratio | CPU brief / hello "
-          "(best) | CPU ratio |")
-    print("|---|---|---|---|---|---|")
+    print("| build | command | wall (median) | hello app | ratio | CPU (best) | hello CPU | "
+          "CPU ratio |")
+    print("|---|---|---|---|---|---|---|---|")
     for label, python in zip(labels, pythons):
         with tempfile.TemporaryDirectory() as cache:
             r = measure(python, args.runs, cache)
-            print(f"| {label} | {r['brief_wall']:.3f} s | {r['hello_wall']:.3f} s | "
-                  f"{r['brief_wall'] / r['hello_wall']:.2f}× | {r['brief_cpu']:.3f} / "
-                  f"{r['hello_cpu']:.3f} s | {r['brief_cpu'] / r['hello_cpu']:.2f}× |", flush=True)
-            imports = top_imports(python, cache)
-            print(f"\ntop imports ({label}, cumulative µs): " +
-                  ", ".join(f"{name} {us:,}" for us, name in imports) + "\n", flush=True)
+            hello_wall, hello_cpu = r.pop("hello")
+            for name, (wall, cpu) in r.items():
+                print(f"| {label} | `{name}` | {wall:.3f} s | {hello_wall:.3f} s | "
+                      f"{wall / hello_wall:.2f}× | {cpu:.3f} s | {hello_cpu:.3f} s | "
+                      f"{cpu / hello_cpu:.2f}× |", flush=True)
+            for full in (False, True):
+                imports = top_imports(python, cache, full=full)
+                print(f"\ntop imports ({label}{', full CLI' if full else ''}, cumulative µs): "
+                      + ", ".join(f"{name} {us:,}" for us, name in imports) + "\n", flush=True)
     print(f"load average after: {os.getloadavg()[0]:.2f}")
     return 0
 

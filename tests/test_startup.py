@@ -4,6 +4,7 @@ completion still see every command (subprocess tests: imports are per process)."
 from __future__ import annotations
 
 import json
+import re
 import os
 import subprocess
 import sys
@@ -66,3 +67,71 @@ def test_completion_of_command_names_and_of_a_lazy_command_options(tmp_path):
     assert "search" in _complete(tmp_path, "brief sea")
     assert "--sort" in _complete(tmp_path, "brief sectors --so")
     assert "opportunities" in _complete(tmp_path, "brief sectors --sort opp")
+
+
+def test_plain_search_starts_without_the_cli_framework(tmp_path):
+    """`brief search WORDS` takes the lean path: no Typer, no Click (their start-up costs as
+    much as the search); help still comes from the full application."""
+    _modules_after(tmp_path, "search", "energy")
+    modules = _modules_after(tmp_path, "search", "energy", "-n", "3", "--format", "json")
+    assert "brief_cli.search" in modules
+    framework = {m for m in modules if m.split(".")[0] in ("typer", "click", "difflib")
+                 or m in ("rich.table", "rich.markdown", "rich.syntax", "rich.progress")}
+    assert not framework, sorted(framework)
+    assert "typer" in _modules_after(tmp_path, "search", "--help")
+    assert "typer" in _modules_after(tmp_path, "search", "energy", "-coal")  # -word: full parser
+
+
+PARITY = [
+    ["search", "energy"],
+    ["search", "energy", "-n", "2", "--offset", "1"],
+    ["search", "energy", "--limit=2", "-f", "JSON"],
+    ["search", "energy", "-f", "csv", "--raw-csv"],
+    ["search", "solar", "wind", "--sector", "clean-energy", "-k", "opportunity"],
+    ["search", "pipeline", "--full", "-C", "1"],
+    ["search", "energy", "--count"],
+    ["search", "energy", "--since", "2030"],
+    ["search", "energy", "--since", "someday"],
+    ["search", "energy", "--sector", "enrgy"],
+    ["search", "zzzzqqq"],
+    ["search", "energy", "--corpus", "no-such-folder"],
+    ["search", "energy", "--limit", "x"],
+    ["search", "energy", "-n"],
+    ["search", "energy", "--format", "yaml"],
+    ["search", "energy", "-e", "--exact", "--strict", "-n", "1"],
+]
+
+
+def _run_path(tmp_path, lean: bool, argv: list[str], terminal: bool):
+    code = ("import sys; from brief_cli.cli.fast import main; main()" if lean else
+            "import sys; from brief_cli.cli.app import main; main()")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BRIEF_")}
+    env.update(BRIEF_CACHE_DIR=str(tmp_path), COLUMNS="100", BRIEF_PAGER="")
+    if terminal:
+        env["BRIEF_FORCE_TERMINAL"] = "1"
+    result = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True,
+                            text=True, env=env, cwd=tmp_path, timeout=120)
+    timing = re.compile(r"\d+ ms")
+    return result.returncode, result.stdout, timing.sub("N ms", result.stderr)
+
+
+def test_lean_and_full_paths_print_the_same(tmp_path):
+    _run_path(tmp_path, False, ["index"], False)
+    for n, argv in enumerate(PARITY):
+        terminal = n % 2 == 1
+        lean = _run_path(tmp_path, True, argv, terminal)
+        full = _run_path(tmp_path, False, argv, terminal)
+        assert lean == full, (argv, lean, full)
+
+
+def test_lean_parser_knows_exactly_the_search_options():
+    import click
+    from typer.main import get_command
+
+    from brief_cli.cli import app
+    from brief_cli.cli.fast import OPTIONS
+
+    command = get_command(app).get_command(click.Context(get_command(app)), "search")
+    declared = {o for p in command.params if isinstance(p, click.Option)
+                for o in p.opts + p.secondary_opts} - {"--help", "-h"}
+    assert set(OPTIONS) == declared

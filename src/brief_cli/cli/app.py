@@ -2,7 +2,9 @@
 
 Commands live in the sibling modules; each parses options, calls the core, and hands the result
 to ``brief_cli.render``. Errors raised by the core (``BriefError``) become one line on stderr and
-an exit code here, in ``BriefGroup.invoke``, and nowhere else.
+an exit code in ``cli.runtime.run_guarded``, which ``BriefGroup.invoke`` (and the lean search
+path, ``cli.fast``) run every command through; usage errors from the framework in
+``BriefGroup.main``.
 """
 
 from __future__ import annotations
@@ -98,42 +100,9 @@ class BriefGroup(TyperGroup):
 
     def invoke(self, ctx: click.Context):
         set_raw_csv(False)  # one process may run several commands (tests, completion)
-        try:
-            try:
-                return super().invoke(ctx)
-            finally:
-                # Output that could not be written (a full disk, a closed stdout) is an error
-                # of this command: flush now, while it can still be reported, not at exit.
-                _flush_stdout()
-        except BriefError as exc:
-            if os.environ.get("BRIEF_DEBUG"):
-                raise
-            from brief_cli.render.common import error_line, note
-
-            if exc.exit_code == ExitCode.NOTHING:
-                note(str(exc))  # nothing matched: an answer (exit 1), not a failure
-            else:
-                error_line(str(exc))
-            raise typer.Exit(int(exc.exit_code)) from None
-        except BrokenPipeError:
-            # The reader went away (`brief search x | head`): stop quietly, as ripgrep does.
-            _silence_stdout()
-            raise typer.Exit(0) from None
-        except OverflowError as exc:  # an option value too large for the engine to use
-            if os.environ.get("BRIEF_DEBUG"):
-                raise
-            from brief_cli.render.common import error_line
-
-            error_line(f"a number is too large: {exc}")
-            raise typer.Exit(int(ExitCode.ERROR)) from None
-        except OSError as exc:
-            if exc.errno not in _OUTPUT_ERRNOS or os.environ.get("BRIEF_DEBUG"):
-                raise
-            from brief_cli.render.common import error_line
-
-            _silence_stdout()
-            error_line(f"cannot write the output: {exc.strerror or exc}")
-            raise typer.Exit(int(ExitCode.ERROR)) from None
+        code = run_guarded(lambda: super(BriefGroup, self).invoke(ctx))
+        if code:
+            raise typer.Exit(code)
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True,
              **extra):
@@ -227,99 +196,10 @@ def _raw_csv_option():
     return _RAW_CSV_OPTION[0]
 
 
-def _output_errnos() -> frozenset:
-    import errno
-
-    names = ("ENOSPC", "EIO", "EBADF", "EFBIG", "EDQUOT", "EROFS", "ENXIO")
-    return frozenset(getattr(errno, n) for n in names if hasattr(errno, n))
-
-
-_OUTPUT_ERRNOS = _output_errnos()
-
-
-def _flush_stdout() -> None:
-    stream = sys.stdout
-    if stream is not None and not getattr(stream, "closed", False):
-        stream.flush()
-
-
-class _ClosedStdout:
-    """Stands for a standard output that was closed before the run (``brief ... >&-``): any
-    write fails, so the command reports that its output went nowhere (exit 2)."""
-
-    encoding = "utf-8"
-    errors = "strict"
-    closed = False
-
-    @property
-    def buffer(self):  # writers of bytes (exports) get the same refusal
-        return self
-
-    def write(self, text) -> int:
-        import errno
-
-        if not text:
-            return 0
-        raise OSError(errno.EBADF, "standard output is closed")
-
-    def flush(self) -> None:
-        pass
-
-    def isatty(self) -> bool:
-        return False
-
-    def fileno(self) -> int:
-        import io
-
-        raise io.UnsupportedOperation("standard output is closed")
-
-
-_ASCII_FOR = {"\u2026": "...", "\u00b7": "-", "\u2014": "--", "\u2013": "-", "\u2192": "->",
-              "\u2190": "<-", "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
-              "\u2022": "*", "\u00a0": " ", "\u2212": "-", "\u00d7": "x", "\u2264": "<=",
-              "\u2265": ">="}
-
-
-def _ascii_fallback(exc: UnicodeError):
-    """Codec error handler for a stream that cannot encode a character: the tool's own
-    typography becomes ASCII (… as ...), anything else a visible \\uXXXX escape."""
-    if not isinstance(exc, UnicodeEncodeError):
-        raise exc
-    out = []
-    for ch in exc.object[exc.start:exc.end]:
-        swap = _ASCII_FOR.get(ch)
-        if swap is None:
-            swap = ch.encode("ascii", "backslashreplace").decode("ascii")
-        out.append(swap)
-    return "".join(out), exc.end
-
-
-def prepare_streams() -> None:
-    """Make the standard streams safe to write before any command runs: a closed stdout
-    fails loudly instead of silently, and a non-UTF-8 encoding (``PYTHONIOENCODING=ascii``,
-    ``LC_ALL=C``) degrades characters it cannot show instead of raising."""
-    import codecs
-
-    if sys.stdout is None:
-        sys.stdout = _ClosedStdout()  # type: ignore[assignment]
-    codecs.register_error("brief-ascii", _ascii_fallback)
-    for stream in (sys.stdout, sys.stderr):
-        encoding = getattr(stream, "encoding", None)
-        if not encoding or not hasattr(stream, "reconfigure"):
-            continue
-        try:
-            if codecs.lookup(encoding).name != "utf-8":
-                stream.reconfigure(errors="brief-ascii")
-        except (LookupError, ValueError, OSError):
-            pass
-
-
-def _silence_stdout() -> None:
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):
-        pass
+from brief_cli.cli.runtime import (  # noqa: E402  (kept importable from here)
+    _OUTPUT_ERRNOS, _ClosedStdout, _ascii_fallback, _flush_stdout, _silence_stdout,
+    prepare_streams, run_guarded,
+)
 
 
 # Usage errors --------------------------------------------------------------------------------
@@ -653,20 +533,7 @@ LanguageOpt = Annotated[Optional[List[str]], typer.Option(
     help="Only articles in this language: zh, en ... (repeatable).")]
 
 
-def build_filters(sector: Optional[List[str]] = None, kind: Optional[List[str]] = None,
-                  actor: Optional[List[str]] = None, article: Optional[List[str]] = None,
-                  since: Optional[str] = None, until: Optional[str] = None,
-                  language: Optional[List[str]] = None) -> "Filters":
-    """Filters from the shared options (values are checked later, by the core)."""
-    from brief_cli.filters import Filters, parse_date
-
-    return Filters(
-        sectors=tuple(sector or ()), kinds=tuple(kind or ()), actors=tuple(actor or ()),
-        articles=tuple(article or ()),
-        since=parse_date(since, "--since") if since else None,
-        until=parse_date(until, "--until") if until else None,
-        languages=tuple(language or ()),
-    )
+from brief_cli.cli.searching import build_filters  # noqa: E402  (shared by many commands)
 
 
 # Loading ---------------------------------------------------------------------------------------

@@ -19,13 +19,15 @@ import sys
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from rich.console import Console, Group
-from rich.table import Table
 from rich.text import Text
 
 from brief_cli.render.formats import OutputFormat, raw_csv, safe_cell
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 
 ENV_FORCE_TERMINAL = "BRIEF_FORCE_TERMINAL"
@@ -459,6 +461,8 @@ def _cell(value: Any, c: Column) -> Text:
 def build_table(rows: Iterable[dict[str, Any]], columns: list[Column], *,
                 title: str | None = None, caption: str | None = None,
                 width: int | None = None, merged: list[Column] = ()) -> Table:
+    from rich.table import Table  # only tables need it (a piped search does not)
+
     table = Table(title=title, caption=caption, header_style="bold", title_justify="left",
                   expand=any(c.ratio for c in columns), pad_edge=False)
     rows = list(rows)
