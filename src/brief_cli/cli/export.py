@@ -256,6 +256,13 @@ def _deliver(data: bytes, output, force: bool, what: str, done: str) -> None:
 
     if output is None or output == "-":
         stream = sys.stdout
+        if what == "Markdown file" and _isatty(stream):  # a preview: wrapped for reading
+            import shutil
+
+            from brief_cli.render.common import wrap_for_reading
+
+            width = shutil.get_terminal_size().columns
+            data = wrap_for_reading(data.decode("utf-8"), width).encode("utf-8")
         buffer = getattr(stream, "buffer")
         if buffer is not None:  # always UTF-8, whatever the terminal's encoding
             stream.flush()
@@ -271,3 +278,11 @@ def _deliver(data: bytes, output, force: bool, what: str, done: str) -> None:
 
     written = atomic_write_bytes(user_path(output, "-o"), data, force=force, what=what)
     note(done.format(written))
+
+
+def _isatty(stream) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+

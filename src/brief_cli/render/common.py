@@ -203,8 +203,10 @@ def hint_line(message: str) -> None:
 
 
 def note(message: str) -> None:
-    """Chatter for people (summaries, timings): stderr, dimmed."""
-    err().print(Text(literal(message), style="dim"), soft_wrap=True)
+    """Chatter for people (summaries, timings): stderr, dimmed; one line when piped, wrapped at
+    word boundaries on a terminal (where the terminal would otherwise break words)."""
+    console = err()
+    console.print(Text(literal(message), style="dim"), soft_wrap=not console.is_terminal)
 
 
 @dataclass(frozen=True)
@@ -449,13 +451,24 @@ def build_stacked(rows: Iterable[dict[str, Any]], columns: list[Column], *,
     return Group(*parts)
 
 
+# Chinese, Japanese and Korean text has no spaces between words and may break between any two
+# characters: a free-text cell of it folds at the column's edge instead of being cut with "…".
+_WIDE_RE = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
+
+
+def _fold_wide(text: Text, c: Column) -> Text:
+    if not (c.no_wrap or c.key in TOKEN_KEYS or c.primary) and _WIDE_RE.search(text.plain):
+        text.overflow = "fold"
+    return text
+
+
 def _cell(value: Any, c: Column) -> Text:
     if c.render is not None:
         cell = c.render(value)
-        return cell if isinstance(cell, Text) else lit(cell)
+        return _fold_wide(cell if isinstance(cell, Text) else lit(cell), c)
     if isinstance(value, (list, tuple)):
-        return lit(", ".join(_flat(v) for v in value), c.style)
-    return lit(_flat(value), c.style)
+        return _fold_wide(lit(", ".join(_flat(v) for v in value), c.style), c)
+    return _fold_wide(lit(_flat(value), c.style), c)
 
 
 def build_table(rows: Iterable[dict[str, Any]], columns: list[Column], *,
@@ -464,7 +477,8 @@ def build_table(rows: Iterable[dict[str, Any]], columns: list[Column], *,
     from rich.table import Table  # only tables need it (a piped search does not)
 
     table = Table(title=title, caption=caption, header_style="bold", title_justify="left",
-                  expand=any(c.ratio for c in columns), pad_edge=False)
+                  expand=any(c.ratio for c in columns), pad_edge=False,
+                  show_header=any(c.header for c in columns))  # no empty header row
     rows = list(rows)
     for c in columns:
         token = c.no_wrap or c.key in TOKEN_KEYS or c.primary
@@ -498,11 +512,11 @@ def build_table(rows: Iterable[dict[str, Any]], columns: list[Column], *,
                 cells.append(Group(head, *extra))
             elif c.render is not None:
                 cell = c.render(value)
-                cells.append(cell if isinstance(cell, Text) else lit(cell))
+                cells.append(_fold_wide(cell if isinstance(cell, Text) else lit(cell), c))
             elif isinstance(value, (list, tuple)):
-                cells.append(lit(", ".join(_flat(v) for v in value)))
+                cells.append(_fold_wide(lit(", ".join(_flat(v) for v in value)), c))
             else:
-                cells.append(lit(_flat(value)))
+                cells.append(_fold_wide(lit(_flat(value)), c))
         table.add_row(*cells)
     return table
 
@@ -512,3 +526,33 @@ KIND_STYLES = {"challenge": "red", "opportunity": "green", "context": "blue"}
 
 def kind_text(kind: str) -> Text:
     return Text(kind, style=KIND_STYLES.get(kind, ""))
+
+
+def wrap_for_reading(text: str, width: int) -> str:
+    """A Markdown document wrapped at word boundaries for reading on a terminal (which would
+    otherwise break lines inside words): blockquote lines keep their "> " on every line, and
+    front matter, fenced blocks and table rows stay as they are. Piped or written with -o, the
+    document is left exactly as built."""
+    import textwrap
+
+    lines_out: list[str] = []
+    fenced = front = False
+    for n, line in enumerate(text.split("\n")):
+        if n == 0 and line == "---":
+            front = True
+        elif front and line == "---":
+            front = False
+            lines_out.append(line)
+            continue
+        if line.startswith(("```", ":::")):
+            fenced = not fenced
+        if front or fenced or len(line) <= width or line.startswith(("|", "```", ":::")):
+            lines_out.append(line)
+            continue
+        prefix = "> " if line.startswith("> ") else ""
+        body = line[len(prefix):]
+        lines_out += textwrap.wrap(body, max(20, width - len(prefix)), initial_indent=prefix,
+                                   subsequent_indent=prefix, break_long_words=False,
+                                   break_on_hyphens=False) or [line]
+    return "\n".join(lines_out)
+

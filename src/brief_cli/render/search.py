@@ -347,7 +347,7 @@ def _render_full(hits: tuple[Hit, ...], context, actor_name) -> None:
             console.print(_context_panel(c, width))
         head = Text()
         head.append(literal(h.title), style="bold")
-        head.append(f"  {literal(h.source)} · {h.published.isoformat()}", style="dim")
+        head.append(f"\n{literal(h.source)} · {h.published.isoformat()}", style="dim")
         body = Group(head, Text(""), highlighted(h.text, h.spans), Text(""),
                      _tags_line(h, actor_name))
         title = _fit(Text(f" {h.rank}. {literal(h.uid)} ", style="bold"), width - 6)
