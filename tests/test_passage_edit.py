@@ -265,6 +265,38 @@ def test_set_each_field(run, small_corpus):
     assert corpus.passage("energy-outlook#p01").sectors == ("energy", "trade")
 
 
+def test_set_refreshes_the_index_at_once(run, small_corpus, monkeypatch):
+    """After ``brief set`` the index already holds the new tags: the next command finds it
+    fresh and reads no file again. With no index built yet, ``set`` builds none."""
+    import sqlite3
+
+    from brief_cli import index as index_mod
+
+    assert index_mod._current(index_mod.index_base(small_corpus)) is None
+    assert run("set", "energy-outlook#p01", "--kind", "context", "--corpus",
+               small_corpus).exit_code == 0
+    assert index_mod._current(index_mod.index_base(small_corpus)) is None  # none built
+    assert run("search", "--kind", "context", "--corpus", small_corpus).exit_code in (0, 1)
+    db = index_mod._current(index_mod.index_base(small_corpus))
+    result = run("set", "energy-outlook#p02", "--kind", "opportunity", "--sector", "+trade",
+                 "--corpus", small_corpus)
+    assert result.exit_code == 0, result.stderr
+    con = sqlite3.connect(db)
+    row = con.execute("SELECT p.kind, p.sectors, p.reviewed FROM passages p JOIN articles a "
+                      "ON a.rowid = p.article WHERE a.id = 'energy-outlook' AND p.pid = 'p02'"
+                      ).fetchone()
+    con.close()
+    assert row[0] == "opportunity" and "trade" in row[1].split() and row[2]
+    # the next command has nothing to read again
+    parsed = []
+    real = index_mod._parse
+    monkeypatch.setattr(index_mod, "_parse", lambda task: parsed.append(task) or real(task))
+    found = run("search", "--kind", "opportunity", "--article", "energy-outlook", "-f", "jsonl",
+                "--corpus", small_corpus)
+    assert found.exit_code == 0 and "energy-outlook#p02" in found.stdout
+    assert parsed == []
+
+
 def test_set_unreviewed_and_reviewed(run, small_corpus):
     result = run("set", "tourism-note#p01", "--unreviewed", "--corpus", small_corpus, "-f", "json")
     assert result.exit_code == 0, result.stderr

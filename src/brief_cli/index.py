@@ -601,6 +601,18 @@ def open_index(root: Path, taxonomy_path: Path | None, get_taxonomy: Callable[[]
     raise FileProblem(f"cannot build the search index in {str(base.parent)!r}")
 
 
+def refresh_if_built(root: Path, taxonomy_path: Path | None,
+                     get_taxonomy: Callable[[], Taxonomy]) -> bool:
+    """Bring the corpus's index up to date now, when one was built (for a command that has just
+    written a file, so the next one finds the index fresh): only what changed is read again.
+    Does nothing when there is no index yet; building one is a reading command's job. Returns
+    whether an index was refreshed."""
+    if _current(index_base(Path(root))) is None:
+        return False
+    open_index(root, taxonomy_path, get_taxonomy).close()
+    return True
+
+
 def _current(base: Path) -> Path | None:
     try:
         gen = Path(str(base) + ".current").read_text(encoding="ascii").strip()

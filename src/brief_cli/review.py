@@ -57,13 +57,13 @@ class ReviewSession:
 
     def hits(self, rowids: list[int]) -> list[Hit]:
         """The passages of these rowids (fetched from the index once, in pages)."""
-        from brief_cli.search import _hits
+        from brief_cli.search import passages_by_rowid
 
         missing = [r for r in rowids if r not in self._hits]
         if missing:
             if len(self._hits) > 20_000:
                 self._hits.clear()
-            for hit in _hits(self.index, None, [(r, None, 0) for r in missing], 0, ranks=False):
+            for hit in passages_by_rowid(self.index, missing):
                 self._hits[hit.rowid] = hit
         return [self._hits[r] for r in rowids if r in self._hits]
 
@@ -265,12 +265,11 @@ def open_session(root: Path, index, get_taxonomy: Callable[[], Taxonomy], filter
                  ) -> ReviewSession:
     """The review queue: unreviewed passages (all with ``include_reviewed``) matching the query
     and filters, in corpus order (or ranked by the query). NothingFound when there are none."""
-    from brief_cli.search import _page, _prepare
+    from brief_cli.search import matching_rowids
 
     con = index.con
     if query.strip() or filters:
-        prep = _prepare(index, query, filters, filter_taxonomy, False)
-        rowids = [] if prep.empty else [r[0] for r in _page(index, prep, None, 0)]
+        rowids = matching_rowids(index, query, filters, taxonomy=filter_taxonomy)
     else:
         rowids = [r[0] for r in con.execute("SELECT rowid FROM passages ORDER BY rowid")]
     reviewed = {r[0] for r in con.execute("SELECT rowid FROM passages WHERE reviewed")}

@@ -568,6 +568,21 @@ def _suggest(index: Index, parsed: Query) -> list[str]:
     return out[:5]
 
 
+def matching_rowids(index: Index, query: str, filters: Filters = Filters(), *,
+                    taxonomy: TaxonomySource, exact: bool = False) -> list[int]:
+    """The rowid of every passage a query and filters select, best first (corpus order
+    without words), for callers that fetch the passages as they go (the review queue).
+    Raises like ``search``."""
+    prep = _prepare(index, query, filters, taxonomy, exact)
+    return [] if prep.empty else [r[0] for r in _page(index, prep, None, 0)]
+
+
+def passages_by_rowid(index: Index, rowids: list[int]) -> list[Hit]:
+    """The passages of these rowids as hits (no rank, no highlights), in the order given;
+    rowids the index does not hold are left out."""
+    return _hits(index, None, [(r, None, 0) for r in rowids], 0, ranks=False)
+
+
 def neighbours(index: Index, hit: Hit, n: int) -> tuple[list[Hit], list[Hit]]:
     """Up to n passages before and after a hit in its article (for ``-C N``)."""
     if n <= 0:

@@ -87,6 +87,24 @@ def set_tags(
     result = set_passage(corp, tax, passage, kind=kind, sector_ops=tuple(sector or ()),
                          actor_ops=tuple(actor or ()), reviewed=reviewed)
     render_set(result, tax, fmt)
+    if result.changed and corp.root is not None:
+        _refresh_index(corp.root, tax)
+
+
+def _refresh_index(root, tax) -> None:
+    """The search index learns the change now (only that file is read again), so the next
+    command does not pay for it; the edit itself is done, so a problem here is a warning."""
+    import sqlite3
+
+    from brief_cli.errors import BriefError
+    from brief_cli.index import refresh_if_built
+
+    try:
+        refresh_if_built(root, tax.path, lambda: tax)
+    except (BriefError, OSError, sqlite3.Error) as exc:
+        from brief_cli.render.common import warn
+
+        warn(f"the search index was not updated ({exc}); the next command will update it")
 
 
 @app.command()
