@@ -47,14 +47,23 @@ def kwic_word(con, low: int = 9_000, high: int = 12_000) -> tuple[str, int]:
     return rows[0][0], rows[0][1]
 
 
-def median_time(fn, runs: int) -> tuple[float, float, object]:
+def median_time(fn, runs: int) -> tuple[float, float, float, object]:
+    """(median wall, best wall, median CPU, result) over ``runs`` calls after a warm-up."""
     result = fn()  # warm-up
-    times = []
+    times, cpu = [], []
     for _ in range(runs):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         result = fn()
         times.append(time.perf_counter() - t0)
-    return statistics.median(times), min(times), result
+        cpu.append(time.process_time() - c0)
+    return statistics.median(times), min(times), statistics.median(cpu), result
+
+
+def _children_cpu() -> float:
+    import resource
+
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
 
 
 def main() -> int:
@@ -62,8 +71,10 @@ def main() -> int:
     ap.add_argument("corpus", type=Path)
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--write", action="store_true", help="update benchmarks/RESULTS.md")
+    ap.add_argument("--cache", type=Path, help="cache folder to use (default: a new one; give "
+                    "one that already holds this corpus's index to skip the build)")
     args = ap.parse_args()
-    cache = Path(tempfile.mkdtemp(prefix="brief-bench-analysis-"))
+    cache = args.cache or Path(tempfile.mkdtemp(prefix="brief-bench-analysis-"))
     env = {**os.environ, "BRIEF_CACHE_DIR": str(cache), "NO_COLOR": "1"}
     os.environ["BRIEF_CACHE_DIR"] = str(cache)
     t0 = time.perf_counter()
@@ -108,21 +119,24 @@ def main() -> int:
     ]
     rows = []
     for name, argv, fn in cases:
-        med, best, result = median_time(fn, args.runs)
+        med, best, cpu, result = median_time(fn, args.runs)
         size = _size(result)
-        walls = []
+        walls, cpus = [], []
         cmd = brief_cmd() + argv + ["--corpus", str(args.corpus)]
         subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         for _ in range(args.runs):
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), _children_cpu()
             done = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL,
                                   stderr=subprocess.PIPE)
             walls.append(time.perf_counter() - t0)
+            cpus.append(_children_cpu() - c0)
             if done.returncode not in (0, 1):
                 raise SystemExit(f"{' '.join(argv)} failed: {done.stderr.decode()[:300]}")
-        rows.append((name, size, med, best, statistics.median(walls)))
-        print(f"{name:45} {size:>28}  in process {med:6.3f} s (best {best:.3f})  "
-              f"end to end {statistics.median(walls):6.3f} s", flush=True)
+        rows.append((name, size, med, best, cpu, statistics.median(walls),
+                     statistics.median(cpus)))
+        print(f"{name:45} {size:>28}  in process {med:6.3f} s (best {best:.3f}, CPU {cpu:.3f})"
+              f"  end to end {statistics.median(walls):6.3f} s (CPU "
+              f"{statistics.median(cpus):.3f})", flush=True)
     index.close()
     load = os.getloadavg()[0]
     text = report(rows, passages, word, word_docs, build, args.runs, load)
@@ -166,10 +180,11 @@ def report(rows, passages, word, word_docs, build, runs, load) -> str:
              "the machine). Corpus: " f"{passages:,} generated passages "
              "(`generate_corpus.py`, seed 42); index built beforehand in "
              f"{build:.0f} s (not counted).", "",
-             "| command | result | in process, median | best | end to end, median |",
-             "|---|---|---:|---:|---:|"]
-    for name, size, med, best, wall in rows:
-        lines.append(f"| `{name}` | {size} | {med:.3f} s | {best:.3f} s | {wall:.3f} s |")
+             "| command | result | in process, median | best | CPU | end to end, median | CPU |",
+             "|---|---|---:|---:|---:|---:|---:|"]
+    for name, size, med, best, cpu, wall, wall_cpu in rows:
+        lines.append(f"| `{name}` | {size} | {med:.3f} s | {best:.3f} s | {cpu:.3f} s "
+                     f"| {wall:.3f} s | {wall_cpu:.3f} s |")
     lines += ["", f"In process: the core call with the index open, median of {runs} runs after "
               "a warm-up. End to end: the `brief` command in a subprocess, output to /dev/null, "
               f"median of {runs} runs after a warm-up: Python and Typer start-up (about 0.4 s "

@@ -293,7 +293,18 @@ def test_kwic_terminal_fits_and_keeps_ids_whole(run, long_corpus, columns):
     # the match column is aligned: every match starts at the same place
     starts = {cell_len(ANSI.sub("", line[:line.index(MATCH_STYLE)]))
               for line in result.stdout.splitlines() if MATCH_STYLE in line}
-    assert len(starts) == 1 and len(plain.splitlines()) == 10  # id lines, then lines
+    assert len(starts) == 1
+    # three of five ids fit: fewer than three quarters, so every id goes above its line
+    lines = plain.splitlines()
+    assert len(lines) == 10 and all(re.fullmatch(r"[\w-]+#p\d\d", x) for x in lines[::2])
+    # with one long id among many short ones, only the long one goes above its line
+    many = ok(terminal(run, "kwic", "debt OR railway OR china", "--corpus", long_corpus,
+                       columns=columns))
+    check_width(many.stdout, columns)
+    lines = ANSI.sub("", many.stdout).splitlines()
+    assert [x.strip() for x in lines].count(LONG_ID + "#p01") == 3  # debt twice, railway
+    inline = [x for x in lines if re.search(r"  (kz|cn)-20\d\d#p\d\d$", x)]
+    assert len(inline) == len(lines) - 6
 
 
 def test_kwic_piped_plain_lines(run, corpus_dir):

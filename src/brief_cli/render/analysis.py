@@ -191,19 +191,24 @@ def render_kwic(c: Concordance, fmt: OutputFormat, *, width: int | None = None,
     total = console.width if terminal else 10_000
     matches = [literal(line.match) for line in lines]
     match_w = min(max((cell_len(m) for m in matches), default=1), max(8, total // 4))
-    uid_w = max((cell_len(literal(line.uid)) for line in lines), default=0)
+    uids = [literal(line.uid) for line in lines]
+    # Ids are never cut. An id that would leave less than MIN_CONTEXT (or --width) characters
+    # of context on each side goes on a line of its own above its concordance line; the
+    # others stay at the end of theirs, so a few long ids do not double every line ...
+    room = total - match_w - 4 - 2 * (width if width is not None else MIN_CONTEXT)
+    fitting = [cell_len(u) for u in uids if cell_len(u) <= room] if terminal else []
+    # ... when most do: lines that alternate between the two layouts read worse than either
+    uid_w = max(fitting) if fitting and 4 * len(fitting) >= 3 * len(uids) else 0
+    inline = terminal and uid_w > 0
     if width is not None:
         ctx = width
+        if terminal and not inline:
+            ctx = min(ctx, max(5, (total - match_w - 2) // 2))
     elif terminal:
-        ctx = max(10, (total - uid_w - match_w - 4) // 2)
+        ctx = max(10, (total - uid_w - match_w - 4) // 2) if inline else \
+            max(5, (total - match_w - 2) // 2)
     else:
         ctx = 40
-    # Ids are never cut: when they leave too little room, each goes on a line of its own.
-    two_lines = terminal and (2 * max(ctx, MIN_CONTEXT) + match_w + 4 + uid_w > total)
-    if two_lines and width is None:
-        ctx = max(5, (total - match_w - 2) // 2)
-    elif two_lines:
-        ctx = min(ctx, max(5, (total - match_w - 2) // 2))
     f = console.file
     for line, match in zip(lines, matches):
         left = _left_cells(literal(line.left), ctx)
@@ -214,14 +219,15 @@ def render_kwic(c: Concordance, fmt: OutputFormat, *, width: int | None = None,
             f.write(f"{left} {m} {right}  {uid}\n")
             continue
         text = Text()
-        if two_lines:
+        above = not inline or cell_len(uid) > uid_w
+        if above:
             console.print(Text(uid, style="dim"), soft_wrap=True)
         text.append(left)
         text.append(" ")
         text.append(m, style="bold yellow")
         text.append(" ")
         text.append(right)
-        if not two_lines:
+        if not above:
             text.append("  ")
             text.append(uid, style="dim")
         console.print(text, soft_wrap=True)
