@@ -147,6 +147,8 @@ def test_tag_with_a_corpus_tags_as_its_reviewers_do(run, tmp_path):
     why = json.loads(run("tag", "--why", NEW, "--corpus", root, "-f", "json").stdout)[0]
     assert [(s["sector"], s["tagged"], s["reason"]) for s in why["sector_scores"]] == [
         ("tourism", True, "added by what 30 reviewed passages teach")]
+    plain = run("tag", "--why", NEW, "--corpus", root).stdout
+    assert "tourism 0 (tagged: added by what 30 reviewed passages teach)" in plain
     missing = run("tag", NEW, "--corpus", tmp_path / "nowhere")
     assert missing.exit_code == 2 and "no such corpus folder" in missing.stderr
 

@@ -213,7 +213,8 @@ def _explanation_panel(text: str, tags: Tags, taxonomy: Taxonomy, passage: Passa
     for s in ex.sectors:
         sectors.add_row(Text(s.sector, style=SECTOR_STYLE if s.tagged else "dim"),
                         _weight(s.score),
-                        Text("yes", style="green") if s.tagged else
+                        Text("yes" + (f": {literal(s.reason)}" if not s.evidence and s.reason
+                                      else ""), style="green") if s.tagged else
                         Text("no: " + literal(s.reason), style="dim"),
                         _evidence_line(s.evidence))
     if not ex.sectors:
@@ -279,7 +280,8 @@ def _plain_explanation(text: str, tags: Tags, taxonomy: Taxonomy, passage: Passa
         w(f"  {k.kind} {_weight(k.score)}: {literal(_evidence_line(k.evidence).plain) or '-'}\n")
     w("sectors:\n")
     for s in ex.sectors:
-        state = "tagged" if s.tagged else f"not tagged: {s.reason}"
+        state = ("tagged" + (f": {s.reason}" if not s.evidence and s.reason else "")) \
+            if s.tagged else f"not tagged: {s.reason}"
         w(f"  {s.sector} {_weight(s.score)} ({literal(state)}): "
           f"{literal(_evidence_line(s.evidence).plain)}\n")
     if not ex.sectors:
