@@ -192,3 +192,15 @@ def test_skipped_entries_are_reported_without_a_rescan(large, taxonomy, monkeypa
         assert any("pipe.yaml: not a regular file" in w for w in ix.warnings)
     with opened(large, taxonomy) as ix:  # folder unchanged: the stored note is reported
         assert any("pipe.yaml: not a regular file" in w for w in ix.warnings)
+
+
+def test_a_folder_replaced_by_a_link_drops_what_it_held(large, taxonomy, tmp_path):
+    (large / "a" / "deep").mkdir()
+    write(large / "a" / "deep", "delta", "A zeppelin over the harbour.")
+    assert uids(large, taxonomy, "zeppelin") == ["delta#p01"]
+    moved = tmp_path / "elsewhere"
+    (large / "a").rename(moved)
+    (large / "a").symlink_to(moved, target_is_directory=True)  # links are not followed
+    assert uids(large, taxonomy, "zeppelin") == []
+    assert uids(large, taxonomy, "pipelines") == []
+    assert uids(large, taxonomy, "harbours") == ["gamma#p01"]

@@ -194,7 +194,7 @@ def _scan_folders(root: Path, starts: list[str], known: set[str] | frozenset = f
     root_s = str(root)
     while stack:
         prefix = stack.pop()
-        folder = os.path.join(root_s, prefix) if prefix else root_s
+        folder = os.path.join(root_s, prefix[:-1]) if prefix else root_s
         skipped: dict[str, str] = {}
         try:
             st = os.stat(folder) if not prefix else os.lstat(folder)
@@ -346,7 +346,8 @@ def _look(con: sqlite3.Connection, root: Path, full: bool) -> _View:
         root_s = str(root)
         for d, (sig, skipped) in stored.items():
             try:
-                st = os.stat(root_s) if not d else os.lstat(os.path.join(root_s, d))
+                # no trailing slash: with one, lstat() would follow a link to a folder
+                st = os.stat(root_s) if not d else os.lstat(os.path.join(root_s, d[:-1]))
             except OSError:
                 gone.append(d)
                 continue
@@ -358,7 +359,7 @@ def _look(con: sqlite3.Connection, root: Path, full: bool) -> _View:
                 _SKIPPED.update(json.loads(skipped))
         if gone:  # what was below a folder that went away (or became a link) went with it
             prefixes = tuple(gone)
-            gone += [d for d in changed if d.startswith(prefixes)]
+            gone += [d for d in stored if d not in gone and d.startswith(prefixes)]
             changed = [d for d in changed if not d.startswith(prefixes)]
         found = _scan_folders(root, changed, set(stored) - set(gone), now_ns=started)
         covered = list(found.dirs) + gone
