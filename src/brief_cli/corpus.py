@@ -343,33 +343,49 @@ def require_clean(result: LoadResult, strict: bool) -> None:
 def article_to_yaml(article: Article) -> str:
     """Render an article in the corpus file format (loads back to an equal Article)."""
     import yaml
+    from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
-    flow = _Flow
-    data: dict[str, Any] = {
-        "id": article.id,
-        "title": article.title,
-        "source": article.source,
-    }
+    # The node tree is built here rather than by PyYAML's generic representer (which was
+    # most of the time of writing an article); the nodes, hence the bytes, are the ones it
+    # made: block mappings and lists, tags in flow lists, '|' for text with line breaks.
+    def text(value: str) -> ScalarNode:
+        return ScalarNode(_STR, value, style="|" if "\n" in value else None)
+
+    def flow(values) -> SequenceNode:
+        return SequenceNode(_SEQ, [text(v) for v in values], flow_style=True)
+
+    def mapping(pairs) -> MappingNode:
+        return MappingNode(_MAP, [(text(k), v) for k, v in pairs], flow_style=False)
+
+    def day(value: date) -> ScalarNode:
+        return ScalarNode(_TIMESTAMP, value.isoformat())
+
+    fields = [("id", text(article.id)), ("title", text(article.title)),
+              ("source", text(article.source))]
     if article.section:
-        data["section"] = article.section
-    data["authors"] = flow(article.authors)
+        fields.append(("section", text(article.section)))
+    fields.append(("authors", flow(article.authors)))
     if article.author_note:
-        data["author_note"] = article.author_note
-    data["published"] = article.published
+        fields.append(("author_note", text(article.author_note)))
+    fields.append(("published", day(article.published)))
     if article.url:
-        data["url"] = article.url
+        fields.append(("url", text(article.url)))
     if article.fetched:
-        data["fetched"] = article.fetched
-    data["language"] = article.language
-    data["passages"] = [
-        {"id": p.id, "text": p.text, "kind": p.kind, "sectors": flow(p.sectors),
-         "actors": flow(p.actors), "reviewed": p.reviewed}
-        for p in article.passages
-    ]
-    return yaml.dump(data, Dumper=_dumper(), sort_keys=False, allow_unicode=True, width=100,
-                     default_flow_style=False)
+        fields.append(("fetched", day(article.fetched)))
+    fields.append(("language", text(article.language)))
+    fields.append(("passages", SequenceNode(_SEQ, [
+        mapping([("id", text(p.id)), ("text", text(p.text)), ("kind", text(p.kind)),
+                 ("sectors", flow(p.sectors)), ("actors", flow(p.actors)),
+                 ("reviewed", ScalarNode(_BOOL, "true" if p.reviewed else "false"))])
+        for p in article.passages], flow_style=False)))
+    return yaml.serialize(mapping(fields), Dumper=_dumper(), allow_unicode=True, width=100)
 
 
+_STR = "tag:yaml.org,2002:str"
+_SEQ = "tag:yaml.org,2002:seq"
+_MAP = "tag:yaml.org,2002:map"
+_BOOL = "tag:yaml.org,2002:bool"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _DUMPER = None
 
 
@@ -380,9 +396,21 @@ def _dumper():
         import yaml
 
         base = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+        resolved: dict = {}
 
         class Dumper(base):  # type: ignore[misc, valid-type]
-            pass
+            def resolve(self, kind, value, implicit):
+                # Whether a plain scalar would read back as itself is asked twice for every
+                # value; the short ones (keys, kinds, tags) repeat in every passage.
+                if kind is not yaml.ScalarNode or len(value) > 100:
+                    return base.resolve(self, kind, value, implicit)
+                key = (value, implicit)
+                tag = resolved.get(key)
+                if tag is None:
+                    tag = base.resolve(self, kind, value, implicit)
+                    if len(resolved) < 50_000:
+                        resolved[key] = tag
+                return tag
 
         def text(dumper, value: str):
             style = "|" if "\n" in value else None

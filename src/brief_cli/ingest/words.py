@@ -20,8 +20,6 @@ from typing import Callable
 WORDS_HINT = "install the words extra for a dictionary: pip install 'brief-cli[words]'"
 # From a word's start only: '\S*' tried at every character made this quadratic in word length.
 _SPLIT_AT_LINE_END = re.compile(r"(?<!\S)\S*-\n\s*\S*")
-_FAST_WORD = re.compile(r"\w+")
-_FAST_HYPHENATED = re.compile(r"\w+-\w+")
 REAL = 1.5  # Zipf: log10 of uses per billion words
 COMMON = 2.5
 
@@ -47,36 +45,35 @@ def zipf(word: str) -> float:
 
 
 class Vocabulary:
-    """The words of one text (as written within lines), and its hyphenated compounds."""
+    """The words of one text (as written within lines), and its hyphenated compounds.
+
+    Asked about a handful of words per text, it searches the text for each rather than
+    building the set of all its words (which cost more than the rest of the repairs)."""
 
     def __init__(self, text: str):
         self._text = text
-        self._words: set[str] | None = None
-        self._hyphenated: set[str] | None = None
+        self._inner: str | None = None
+        self._seen: dict[str, bool] = {}
         self.used_dictionary = False
         self.missed_dictionary = False  # a decision wanted the dictionary, which is missing
 
-    def _load(self) -> None:
-        # Words as split across lines are not whole words: look only inside lines.
-        inner = _SPLIT_AT_LINE_END.sub(" ", self._text).lower()
-        # \w is far faster to match than 'letters only'; the extra digit tokens do no harm.
-        self._words = set(_FAST_WORD.findall(inner))
-        self._hyphenated = set(_FAST_HYPHENATED.findall(inner)) if "-" in inner else set()
-
-    @property
-    def words(self) -> set[str]:
-        if self._words is None:
-            self._load()
-        return self._words  # type: ignore[return-value]
-
-    @property
-    def hyphenated(self) -> set[str]:
-        if self._hyphenated is None:
-            self._load()
-        return self._hyphenated  # type: ignore[return-value]
+    def _written(self, word: str) -> bool:
+        """Whether the text writes ``word`` (lower case) whole, within a line."""
+        found = self._seen.get(word)
+        if found is None:
+            if self._inner is None:
+                # Words as split across lines are not whole words: look only inside lines.
+                self._inner = _SPLIT_AT_LINE_END.sub(" ", self._text).lower()
+            found = bool(re.search(r"(?<!\w)" + re.escape(word) + r"(?!\w)", self._inner))
+            self._seen[word] = found
+        return found
 
     def in_text(self, word: str) -> bool:
-        return word.lower() in self.words
+        return self._written(word.lower())
+
+    def has_compound(self, pair: str) -> bool:
+        """Whether the text writes 'head-tail' (lower case) with its hyphen, within a line."""
+        return "-" in pair and self._written(pair)
 
     def real(self, word: str, level: float = REAL) -> bool | None:
         """Whether the dictionary knows the word (None when there is no dictionary)."""
@@ -99,9 +96,9 @@ def keep_hyphen(head: str, tail: str, vocabulary: Vocabulary) -> bool:
     the hyphenated form is not known."""
     pair = f"{head}-{tail}".lower()
     joined = (head + tail).lower()
-    if pair in vocabulary.hyphenated:
+    if vocabulary.has_compound(pair):
         return True  # written with a hyphen elsewhere in the text
-    if joined in vocabulary.words:
+    if vocabulary.in_text(joined):
         return False  # written as one word elsewhere in the text
     if head.lower() in _COMPOUND_LEFT:
         return True  # 'long-term', 'self-reliance', 'co-sponsor'
