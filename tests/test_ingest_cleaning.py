@@ -171,3 +171,65 @@ def test_procedural_sentences_run_into_a_paragraph_are_dropped(text, dropped):
     draft = core.parse_text(text + "\n")
     assert draft.paragraphs == (S2,)
     assert dropped in [t for _, t in reasons(draft)]
+
+
+# Paragraphs of hard-wrapped text without blank lines -------------------------------------------
+
+def wrap(text: str, width: int, measure) -> list[str]:
+    """Greedy wrapping, as a typesetter (measure: letter widths) or an editor (len) does."""
+    lines, line = [], ""
+    for word in text.split():
+        candidate = f"{line} {word}" if line else word
+        if line and measure(candidate) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = candidate
+    return lines + [line]
+
+
+NARROW_END = ("Still, it is vital that all its allies fulfil it in full; it is fitting, just and "
+              "still vital.")
+PARAGRAPHS = [
+    "We meet again at a moment of great danger for the region and for the world. Our people "
+    "expect the Assembly to act on the crises before it, and to do so without delay. " + NARROW_END,
+    "The Government of my country has made sustainable development the centre of its work. We "
+    "have doubled our spending on schools and clinics and built roads to every district. More "
+    "remains to be done, and we count on our partners to keep their promises to us.",
+    "Finally, let me turn to the reform of the Security Council, which has been discussed for "
+    "too long. A Council that reflects the world of today would be a stronger Council.",
+]
+
+
+def test_typeset_lines_are_measured_by_the_width_of_their_letters():
+    from brief_cli.ingest.paragraphs import visual_width
+
+    assert visual_width("illicit") < visual_width("MWmwMWm") / 2
+    assert visual_width("") == 0 and visual_width("a b") == 444 + 250 + 500
+    lines = [line for p in PARAGRAPHS for line in wrap(p, 26_000, visual_width)]
+    last = wrap(PARAGRAPHS[0], 26_000, visual_width)[-1]
+    # The premise: by its letters the line ending the first paragraph is short, by its
+    # characters as long as a full one.
+    inner = sorted(len(line) for line in lines)
+    assert visual_width(last) < 0.8 * 26_000 and len(last) >= inner[int(len(inner) * 0.9)] - 5
+    assert core.parse_text("\n".join(lines) + "\n").paragraphs == tuple(PARAGRAPHS)
+
+
+def test_lines_wrapped_by_character_count_are_measured_in_characters():
+    paragraphs = [p.replace(NARROW_END, "Time is short.") for p in PARAGRAPHS]
+    lines = [line for p in paragraphs for line in wrap(p, 64, len)]
+    assert all(len(wrap(p, 64, len)[-1]) <= 55 for p in paragraphs)  # room for a word
+    assert core.parse_text("\n".join(lines) + "\n").paragraphs == tuple(paragraphs)
+
+
+def test_a_paragraph_opener_after_a_full_line_that_ends_a_sentence_starts_a_paragraph():
+    first = ("Our delegation supports every effort to bring peace to the region, and we "
+             "will keep working for it with all our partners in good faith. Peace is near.")
+    lines = wrap(first, 60, len)
+    # Make the last line of the first paragraph full to the edge.
+    lines[-1] = lines[-1].replace("Peace is near.", "Peace is near, we think, and ends wars.")
+    assert all(len(line) >= 50 for line in lines)
+    second = wrap("Secondly, the reform of the Council cannot wait another decade of talks "
+                  "and studies and more talks.", 60, len)
+    text = "\n".join(lines + second) + "\n"
+    assert [p[:9] for p in core.parse_text(text).paragraphs] == ["Our deleg", "Secondly,"]
