@@ -7,7 +7,7 @@ words of each speech are kept (the rest is listed as dropped, with a reason). Th
 paragraph recovery on hard-wrapped text without blank lines: the blank lines of speeches that
 have them are removed, and the breaks found again are counted (recall) and checked (precision).
 
-Usage: python benchmarks/bench_ingest_un.py CORPUS_DIR [--limit N] [--write]
+Usage: python benchmarks/bench_ingest_un.py CORPUS_DIR [--limit N] [--jobs N] [--write]
 (CORPUS_DIR holds the session folders and speakers.csv.)
 """
 
@@ -42,20 +42,32 @@ def machine() -> str:
     return describe()
 
 
-def ingest(corpus: Path, limit: int | None, tag: bool) -> dict:
+def cpu_seconds() -> float:
+    """CPU time of this process and of its finished children (the ingest workers)."""
+    import resource
+
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def ingest(corpus: Path, limit: int | None, tag: bool, jobs: int = 1) -> dict:
     taxonomy = load_taxonomy(bundled_taxonomy_path())
     sources = core.collect_inputs([str(corpus)], "*.txt")[:limit]
     table = core.open_table(corpus / "speakers.csv", "{ISO Code}_{Session}_{Year}", [
         "title={Country} at the UN General Debate, {Year}", "author=Name of Person Speaking",
         "date=Year"])
-    options = core.Options(source="UN General Debate", id_format="{file}", batch=True, tag=tag)
+    options = core.Options(source="UN General Debate", id_format="{file}", batch=True, tag=tag,
+                           jobs=jobs)
     with tempfile.TemporaryDirectory(prefix="brief-bench-un-") as scratch:
         tagger = core.load_tagger(taxonomy) if tag else None
         ingester = core.Ingester(Path(scratch), taxonomy, options, tagger, meta=table)
-        wall, cpu = time.perf_counter(), time.process_time()
-        outcomes = ingester.run(sources)
-        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-    return {"sources": sources, "outcomes": outcomes, "wall": wall, "cpu": cpu, "table": table}
+        workers = ingester.jobs_for(sources)
+        wall, cpu = time.perf_counter(), cpu_seconds()
+        outcomes = ingester.run(sources)  # the workers are stopped (and counted) on return
+        wall, cpu = time.perf_counter() - wall, cpu_seconds() - cpu
+    return {"sources": sources, "outcomes": outcomes, "wall": wall, "cpu": cpu, "table": table,
+            "workers": workers}
 
 
 def quality(run: dict) -> dict:
@@ -130,7 +142,8 @@ def paragraph_recovery(sources, module=None) -> dict:
     return {"files": files, "truth": truth, "found": found, "right": right}
 
 
-def report(tagged: dict, untagged: dict, q: dict, rec: dict, load: str) -> str:
+def report(tagged: dict, untagged: dict, parallel: dict, q: dict, rec: dict, load: str,
+           load_end: str) -> str:
     n = len(tagged["sources"])
     failed = [o for o in tagged["outcomes"] if o.status == "failed"]
     passages = sum(o.passages for o in tagged["outcomes"] if o.status == "ingested")
@@ -139,8 +152,9 @@ def report(tagged: dict, untagged: dict, q: dict, rec: dict, load: str) -> str:
     lines = [
         "## Ingest: the UN General Debate speeches with their speakers table",
         "",
-        f"Machine: {machine()}; load average {load} at the start (other jobs shared the "
-        "machine: CPU time is the steadier measure).",
+        f"Machine: {machine()}; load average {load} at the start, {load_end} at the end "
+        "(other jobs shared the machine: CPU time is the steadier measure; the passes ran one "
+        "after the other in one run).",
         f"Command equivalent: `brief ingest CORPUS --glob '*.txt' --meta CORPUS/speakers.csv "
         "--meta-key '{ISO Code}_{Session}_{Year}' --meta-map 'title={Country} at the UN General "
         "Debate, {Year}' --meta-map 'author=Name of Person Speaking' --meta-map date=Year "
@@ -161,9 +175,14 @@ def report(tagged: dict, untagged: dict, q: dict, rec: dict, load: str) -> str:
         f"| speeches keeping ≥ 99% of their body words | "
         f"{sum(1 for k in kept if k >= 0.99):,} of {len(kept):,} |",
         f"| passages | {passages:,} |",
-        f"| tagged: CPU s / passages per CPU s | {tagged['cpu']:.1f} / "
-        f"**{passages / tagged['cpu']:,.0f}** |",
-        f"| untagged: CPU s / passages per CPU s | {untagged['cpu']:.1f} / "
+        f"| tagged, one process: CPU s / passages per CPU s (wall s) | {tagged['cpu']:.1f} / "
+        f"**{passages / tagged['cpu']:,.0f}** ({tagged['wall']:.1f}) |",
+        f"| tagged, {parallel['workers']} worker processes: wall s / passages per wall s "
+        f"(CPU s, all processes) | {parallel['wall']:.1f} / "
+        f"**{passages / parallel['wall']:,.0f}** ({parallel['cpu']:.1f}) |",
+        f"| tagged, one process: wall s / passages per wall s, side by side | "
+        f"{tagged['wall']:.1f} / {passages / tagged['wall']:,.0f} |",
+        f"| untagged, one process: CPU s / passages per CPU s | {untagged['cpu']:.1f} / "
         f"**{passages / untagged['cpu']:,.0f}** |",
         f"| tagger's share of the tagged CPU time | "
         f"{(tagged['cpu'] - untagged['cpu']) / tagged['cpu']:.0%} |",
@@ -172,13 +191,15 @@ def report(tagged: dict, untagged: dict, q: dict, rec: dict, load: str) -> str:
                              or "none") + ".",
         "",
         "Paragraph recovery without blank lines: in the "
-        f"{rec['files']:,} hard-wrapped speeches that mark paragraphs with blank lines only (not "
-        "by indentation), the "
-        f"blank lines were removed and the text parsed again. Of {rec['truth']:,} paragraph "
-        f"breaks, {rec['right']:,} were found again (recall "
-        f"{rec['right'] / max(rec['truth'], 1):.0%}); {rec['found']:,} breaks were made in all "
-        f"(precision {rec['right'] / max(rec['found'], 1):.0%}). The clues: a line that ends a "
-        "sentence and stops well short of the measured line width, an indented line.",
+        f"{rec['files']:,} hard-wrapped speeches whose blank lines mark paragraphs (blocks of "
+        "at most 20 lines on average, at least 90% of them ending a sentence, no indented "
+        "line), the blank lines were removed and the text parsed again. Of "
+        f"{rec['truth']:,} paragraph breaks, {rec['right']:,} were found again (recall "
+        f"{rec['right'] / max(rec['truth'], 1):.1%}); {rec['found']:,} breaks were made in all "
+        f"(precision {rec['right'] / max(rec['found'], 1):.1%}). The clues: a line that ends a "
+        "sentence with room to spare for the next word, measured by the width of its letters "
+        "when the text was typeset (or in characters when that gives the straighter right "
+        "edge), an indented line, a paragraph opener ('Finally,', 'Allow me').",
         "",
         "Words not kept are listed by `--dry-run` with their reason (procedural lines, headings, "
         "page headers); PDF page headers and numbers ('A/69/PV.6', '14-54321') are not counted as "
@@ -204,6 +225,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("corpus", type=Path)
     parser.add_argument("--limit", type=int, default=None)
+    parser.add_argument("--jobs", type=int, default=0,
+                        help="worker processes for the parallel pass (0: one per CPU)")
     parser.add_argument("--write", action="store_true", help="update benchmarks/RESULTS.md")
     args = parser.parse_args()
     load = f"{os.getloadavg()[0]:.1f}"
@@ -212,9 +235,16 @@ def main() -> int:
     dictionary()  # loaded once, outside the timing (as by the first speech)
     untagged = ingest(args.corpus, args.limit, tag=False)
     tagged = ingest(args.corpus, args.limit, tag=True)
+    parallel = ingest(args.corpus, args.limit, tag=True, jobs=args.jobs)
+    load_end = f"{os.getloadavg()[0]:.1f}"
+    same = ([(o.input, o.status, o.article_id, o.passages) for o in tagged["outcomes"]]
+            == [(o.input, o.status, o.article_id, o.passages) for o in parallel["outcomes"]])
+    if not same:
+        print("error: the workers' outcomes differ from one process's", file=sys.stderr)
+        return 1
     q = quality(tagged)
     rec = paragraph_recovery(tagged["sources"])
-    block = report(tagged, untagged, q, rec, load)
+    block = report(tagged, untagged, parallel, q, rec, load, load_end)
     print(block)
     for line in q["procedural"][:10]:
         print("procedural left:", line, file=sys.stderr)

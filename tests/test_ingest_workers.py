@@ -124,3 +124,26 @@ def test_cli_jobs_option_and_one_error_line_per_failed_file(run, folder, tmp_pat
     assert not [p for p in (tmp_path / "out").iterdir() if p.name.startswith(".")]
     result = run("ingest", folder, "--out", tmp_path / "out", "-j", "-1")
     assert result.exit_code == 2 and "--jobs" in result.stderr
+
+
+def test_a_file_that_cannot_be_written_fails_its_input_alone(folder, tmp_path, taxonomy,
+                                                             monkeypatch):
+    from brief_cli import fileio
+    from brief_cli.errors import FileProblem
+
+    real = fileio.atomic_write_text
+
+    def flaky(path, text, **options):
+        if "rail-freight" in path.name:
+            raise FileProblem(f"cannot write {str(path)!r}: No space left on device")
+        return real(path, text, **options)
+
+    monkeypatch.setattr(fileio, "atomic_write_text", flaky)
+    rows = ingest(folder, tmp_path / "out", taxonomy, jobs=2)
+    failed = [row for row in rows if row[1] == "failed"]
+    assert [row[0] for row in failed] == ["a02.txt", "d-blob.txt", "e-empty.txt"]
+    assert failed[0][4].endswith("No space left on device")
+    # Its copy is the same article as an earlier input (which the run says failed).
+    assert [row[1] for row in rows if row[0] == "c-copy.txt"] == ["skipped"]
+    written = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert len(written) == 10 and not any("rail-freight" in name for name in written)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from functools import partial
 from datetime import date, datetime
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
@@ -171,6 +172,8 @@ class Ingester:
         self._pool = None  # worker processes, while ``workers`` is open
         self._pool_jobs = 1
         self._swept: set[Path] = set()  # folders cleared of stale temporary files
+        self._writer = None  # threads writing files, during a batch
+        self._write: tuple | None = None  # (future, article id) of the file just handed over
         if out_dir is not None and out_dir.is_dir():
             from brief_cli.corpus import corpus_files
 
@@ -243,22 +246,42 @@ class Ingester:
                         self._pool = None
                 pending.append((source, row, future))
 
-        hand_out()
-        while pending:
-            source, row, future = pending.popleft()
-            staged = None
-            if future is not None:
-                try:
-                    staged = future.result()
-                except Exception:  # a worker died or its result did not come back: redo here
-                    from concurrent.futures.process import BrokenProcessPool
+        writes: list[tuple[int, object, str]] = []  # (outcome index, future, article id)
+        if len(sources) > 1 and not self.options.dry_run and self.out_dir is not None:
+            from concurrent.futures import ThreadPoolExecutor
 
-                    if isinstance(future.exception(), BrokenProcessPool):
-                        self._pool = None
-            outcomes.append(self._one(source, row, staged))
-            if progress is not None:
-                progress(source)
+            # Each file is synced to disk before it is renamed into place; threads wait for
+            # the disk while this process places the next article.
+            self._writer = ThreadPoolExecutor(4, thread_name_prefix="brief-write")
+        try:
             hand_out()
+            while pending:
+                source, row, future = pending.popleft()
+                staged = None
+                if future is not None:
+                    try:
+                        staged = future.result()
+                    except Exception:  # a worker died or its result did not come back
+                        from concurrent.futures.process import BrokenProcessPool
+
+                        if isinstance(future.exception(), BrokenProcessPool):
+                            self._pool = None  # this one and the rest are done here
+                outcomes.append(self._one(source, row, staged))
+                if self._write is not None:
+                    writes.append((len(outcomes) - 1, *self._write))
+                    self._write = None
+                if progress is not None:
+                    progress(source)
+                hand_out()
+        finally:
+            if self._writer is not None:
+                self._writer.shutdown(wait=True)
+                self._writer = None
+        for index, write, article_id in writes:
+            exc = write.exception()  # type: ignore[attr-defined]
+            if exc is not None:  # not written: the input failed, as if written in turn
+                self.taken.pop(article_id, None)
+                outcomes[index] = _failed(sources[index], exc)
         return outcomes
 
     def one(self, source: InputSource) -> Outcome:
@@ -370,8 +393,12 @@ class Ingester:
                            path, note, prepared=prepared)
         from brief_cli.fileio import atomic_write_text
 
-        atomic_write_text(path, text, force=replace_existing, what="article file",
-                          clean=path.parent not in self._swept)
+        write = partial(atomic_write_text, path, text, force=replace_existing,
+                        what="article file", clean=path.parent not in self._swept)
+        if self._writer is not None:
+            self._write = (self._writer.submit(write), article_id)
+        else:
+            write()
         self._swept.add(path.parent)
         self.taken[article_id] = path
         return Outcome(prepared.source.name, "ingested", article_id, len(article.passages),
