@@ -1,0 +1,91 @@
+"""Export details a mutation pass found untested: CSL-JSON and BibTeX fields, citation keys
+without a family name, the Markdown front matter's timestamp and Pandoc keys, usage errors."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+
+import pytest
+import yaml
+
+from brief_cli import config
+from brief_cli.errors import UsageError
+from brief_cli.export.citations import base_key, bibtex_entry, csl_item, csl_json
+from brief_cli.export.markdown import build_markdown
+from brief_cli.model import Article, Corpus, Passage
+from brief_cli.selection import select_passages
+from brief_cli.taxonomy import load_taxonomy
+
+
+def article(**kw) -> Article:
+    data = dict(id="a", title="Énergie en Asie", source="Le Monde", published=date(2024, 3, 9),
+                language="fr", passages=(Passage("p01", "a", 0, "Le gaz.", "context"),),
+                authors=("Zoë Durand",), section="Monde", url="https://example.org/a?x={1}")
+    data.update(kw)
+    return Article(**data)
+
+
+@pytest.fixture(scope="module")
+def taxonomy():
+    return load_taxonomy(config.bundled_taxonomy_path())
+
+
+def test_csl_item_fields():
+    item = csl_item(article(), "durand2024energie")
+    assert item == {
+        "id": "durand2024energie", "type": "article-newspaper", "title": "Énergie en Asie",
+        "author": [{"family": "Durand", "given": "Zoë"}], "container-title": "Le Monde",
+        "section": "Monde", "issued": {"date-parts": [[2024, 3, 9]]},
+        "URL": "https://example.org/a?x={1}", "language": "fr"}
+
+
+def test_csl_json_keeps_text_as_itself_indented_by_two():
+    text = csl_json([article()], {"a": "k"})
+    assert "Énergie en Asie" in text and "\\u00c9" not in text
+    assert text.endswith("]\n")
+    assert text.splitlines()[1] == "  {"
+    assert json.loads(text)[0]["title"] == "Énergie en Asie"
+
+
+def test_bibtex_entry_fields():
+    entry = bibtex_entry(article(), "k")
+    assert entry.startswith("@article{k,\n")
+    assert "  month = mar,\n" in entry  # a BibTeX month macro: no braces
+    assert "  year = {2024},\n" in entry
+    assert "  url = {https://example.org/a?x=%7B1%7D},\n" in entry  # braces of a URL escaped
+    assert "  title = {{Énergie en Asie}},\n" in entry
+    assert entry.endswith("  langid = {fr}\n}\n")
+
+
+def test_a_one_word_author_keys_by_that_word():
+    assert base_key(article(authors=("Reuters",))) == "reuters2024energie"
+    assert base_key(article(authors=("新华社",))) == "新华社2024energie"
+    assert base_key(article(authors=())) == "le2024energie"  # the source's first word
+
+
+def test_front_matter_timestamp_and_pandoc_keys(taxonomy):
+    corpus = Corpus(None, (article(),))
+    selection = select_passages(corpus, taxonomy)
+    doc = build_markdown(selection, taxonomy, generated=datetime(2026, 1, 2, 3, 4, 5, 678),
+                         cite="pandoc", version="9")
+    front = doc.split("---\n")[1]
+    assert "\ngenerated: 2026-01-02T03:04:05\n" in "\n" + front  # a plain timestamp
+    meta = yaml.safe_load(front)
+    assert meta["link-citations"] is True
+    assert meta["generator"] == "brief 9"
+    text = build_markdown(selection, taxonomy, generated=datetime(2026, 1, 2, 3, 4, 5))
+    assert "link-citations" not in text
+
+
+def test_usage_errors_name_the_fix(taxonomy):
+    selection = select_passages(Corpus(None, (article(),)), taxonomy)
+    with pytest.raises(UsageError) as info:
+        build_markdown(selection, taxonomy, group_by="colour")
+    assert info.value.message == "unknown grouping 'colour'"
+    assert info.value.hint == "use " + ", ".join(
+        __import__("brief_cli.export.markdown", fromlist=["GROUPINGS"]).GROUPINGS)
+    with pytest.raises(UsageError) as info:
+        build_markdown(selection, taxonomy, highlight=True)
+    assert info.value.message == "--highlight needs a query"
+    assert info.value.hint == "give the words to highlight as QUERY"
