@@ -5,6 +5,7 @@ snippets at least 40 cells wide from 80 columns up, and no runaway line count.""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -161,6 +162,50 @@ def test_ingest_report_wraps_notes_at_word_boundaries(run, tmp_path, monkeypatch
     # each note reads as a sentence: its first words on one line, a few lines in all
     assert sum("no date found in the text" in line for line in lines) == 3, lines
     assert len(lines) <= 6 + 3 * 4, lines
-    if width >= 80:  # the input file names are shown whole
+    if width >= 80:  # the input file names are shown whole, their shared folder once
         for name in names:
-            assert any("in/" + name in line for line in lines), (name, lines)
+            assert any(name in line and "in/" not in line for line in lines), (name, lines)
+        assert sum("from in" in line for line in lines) == 1, lines
+
+
+def test_ingest_report_names_the_shared_folder_once_but_machine_output_keeps_paths(
+        run, tmp_path, monkeypatch):
+    import json
+
+    inputs = tmp_path / "in" / "session"
+    inputs.mkdir(parents=True)
+    for n in range(2):
+        (inputs / f"speech-{n}.txt").write_text("A Title\n\nSome text.\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    env = {"COLUMNS": "100", "LINES": "50", "BRIEF_FORCE_TERMINAL": "1"}
+    result = run("ingest", "in", "--out", "out", "--no-tag", env=env)
+    lines = [ANSI.sub("", line) for line in result.stdout.splitlines()]
+    folder = str(Path("in/session"))
+    assert sum(line.strip() == f"from {folder}" for line in lines) == 1, lines
+    rows = [line for line in lines if "speech-" in line]
+    assert len(rows) == 2 and all(f"{folder}/speech" not in r for r in rows), rows
+    result = run("ingest", "in", "--out", "out2", "--no-tag", "--format", "json", env=env)
+    records = json.loads(result.stdout)
+    assert sorted(r["input"] for r in records) == [
+        str(Path("in/session/speech-0.txt")), str(Path("in/session/speech-1.txt"))]
+
+
+def test_dry_run_tag_lines_wrap_under_the_passage_not_at_the_margin(run, tmp_path):
+    from rich.cells import cell_len
+
+    text = tmp_path / "speech.txt"
+    text.write_text(
+        "A Title About Many Countries\n\nPublished 2020-01-02\n\n"
+        "Kazakhstan, Uzbekistan, Turkmenistan, Kyrgyzstan, Tajikistan, Afghanistan, Pakistan, "
+        "India, China, Russia and Mongolia signed an energy and transport agreement on "
+        "pipelines, railways, ports and power grids, with loans from the Asian Development "
+        "Bank and the World Bank.\n", encoding="utf-8")
+    result = run("ingest", str(text), "--out", str(tmp_path / "out"), "--dry-run",
+                 env={"COLUMNS": "80", "LINES": "50", "BRIEF_FORCE_TERMINAL": "1"})
+    assert result.exit_code == 0, result.stderr
+    lines = [ANSI.sub("", line) for line in result.stdout.splitlines()]
+    start = next(i for i, line in enumerate(lines) if line.startswith("  1. p01"))
+    assert all(cell_len(line) <= 80 for line in lines), lines
+    # the tag line is longer than the screen: its continuation is indented like the text
+    body = lines[start + 1:start + 4]
+    assert body and all(line.startswith("     ") and line[5] != " " for line in body), lines

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
+from pathlib import PurePath
 from typing import Iterator
 
 from rich.console import Group
-from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -44,7 +44,33 @@ def outcome_record(outcome: Outcome) -> dict:
 def render_outcomes(outcomes: list[Outcome], fmt: OutputFormat) -> None:
     """The table of what was ingested, skipped and failed (stdout), with a count line."""
     rows = [outcome_record(o) for o in outcomes]
-    emit_rows(rows, OUTCOME_COLUMNS, fmt, title=None)
+    title = None
+    console = out()
+    if OutputFormat(fmt) is OutputFormat.table and console.is_terminal:
+        # The folder the inputs share is said once, as the title: on every row it only
+        # pushes the notes into a narrow column (machine formats keep the full input).
+        folder, names = _shared_folder([r["input"] for r in rows])
+        if folder:
+            title = f"from {folder}"
+            rows = [{**r, "input": n} for r, n in zip(rows, names)]
+    emit_rows(rows, OUTCOME_COLUMNS, fmt, title=title, console=console)
+
+
+def _shared_folder(inputs: list[str]) -> tuple[str | None, list[str]]:
+    """The folder every input lies under (written as given) and each input relative to it;
+    ``(None, inputs)`` when they share none, are URLs, or there is a single input."""
+    if len(inputs) < 2 or any("://" in i or i == "-" for i in inputs):
+        return None, inputs
+    parts = [PurePath(i).parts for i in inputs]
+    common: list[str] = []
+    for level in zip(*(p[:-1] for p in parts)):
+        if len(set(level)) != 1:
+            break
+        common.append(level[0])
+    if not common:
+        return None, inputs
+    folder = str(PurePath(*common))
+    return folder, [str(PurePath(*p[len(common):])) for p in parts]
 
 
 def summary_line(outcomes: list[Outcome], seconds: float) -> str:
@@ -195,13 +221,19 @@ def render_preview(outcome: Outcome, actor_name=None) -> None:
     console.print(Panel(grid, title=Text(" dry run: nothing written ", style="cyan"),
                         title_align="left", border_style="cyan"))
     for p in article.passages:
-        head = Text(f"{p.index + 1:>3}. {p.id}  ", style="bold")
+        # A grid, not a padded line: a tag line too long for the screen wraps under the
+        # passage id (a hanging indent), not back at column 0.
+        row = Table.grid()
+        row.add_column(no_wrap=True, width=5)
+        row.add_column()
+        head = Text(f"{p.id}  ", style="bold")
         head.append_text(kind_text(p.kind))
         if p.sectors:
             head.append("  " + literal(", ".join(p.sectors)), style="magenta")
         if p.actors:
             head.append("  " + literal(", ".join(name(a) for a in p.actors)), style="yellow")
-        console.print(Group(head, Padding(lit(p.text), (0, 0, 0, 5))))
+        row.add_row(Text(f"{p.index + 1:>3}. ", style="bold"), Group(head, lit(p.text)))
+        console.print(row)
     if dropped:
         console.print(Text(f"\nremoved {len(dropped)} piece{'s' * (len(dropped) != 1)} "
                            "of page furniture:", style="dim"))
