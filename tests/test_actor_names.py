@@ -96,3 +96,17 @@ def test_ingest_preview_shows_names(run, tmp_path):
     tags = [line for line in result.stdout.splitlines() if line.startswith("[1]")]
     assert tags and UN in tags[0] and SCO in tags[0], result.stdout
     assert not ID_WORD.search(tags[0])
+
+
+def test_tag_table_shows_names_and_machine_output_keeps_ids(run):
+    text = "The UN and the SCO met on debt."  # the names come only from the actors column
+    env = {"COLUMNS": "120", "LINES": "50", "BRIEF_FORCE_TERMINAL": "1"}
+    shown = run("tag", text, env=env)
+    assert shown.exit_code == 0, shown.stderr
+    screen = re.sub(r"\x1b\[[0-9;]*m", "", shown.stdout)
+    assert "United Nations" in screen and "Shanghai" in screen, screen
+    assert not ID_WORD.search(screen.replace(text, "")), screen
+    data = json.loads(run("tag", text, "-f", "json").stdout)
+    assert sorted(data[0]["actors"]) == ["sco", "un"]
+    piped = run("tag", text).stdout.splitlines()[1].split("\t")
+    assert sorted(piped[3].split(", ")) == ["sco", "un"]

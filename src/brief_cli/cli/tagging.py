@@ -89,7 +89,7 @@ def tag(
     if why:
         render.render_explanations([(t, g, None) for t, g in zip(passages, tags)], tax, fmt)
     else:
-        render.render_tags(passages, tags, fmt)
+        render.render_tags(passages, tags, fmt, actor_name=tax.actor_name)
 
 
 def _read_passages(text: Optional[str], lines: bool) -> list[str]:

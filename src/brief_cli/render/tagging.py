@@ -55,9 +55,17 @@ TAG_COLUMNS = [
 ]
 
 
-def render_tags(texts: Sequence[str], tags: Sequence[Tags], fmt: OutputFormat) -> None:
+def render_tags(texts: Sequence[str], tags: Sequence[Tags], fmt: OutputFormat,
+                actor_name=None) -> None:
+    """``actor_name`` gives the names people read in the terminal table; piped text, JSON and
+    CSV keep the actor ids."""
     rows = [tag_record(i + 1, text, t) for i, (text, t) in enumerate(zip(texts, tags))]
-    emit_rows(rows, TAG_COLUMNS, fmt)
+    columns = TAG_COLUMNS
+    if actor_name is not None:
+        columns = [c if c.key != "actors" else Column(
+            "actors", "actors", style=ACTOR_STYLE, ratio=2,
+            render=lambda ids: ", ".join(actor_name(a) for a in ids)) for c in TAG_COLUMNS]
+    emit_rows(rows, columns, fmt)
 
 
 # explanations ------------------------------------------------------------------------------
