@@ -30,7 +30,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from machine import describe  # noqa: E402
+from machine import describe, write_section  # noqa: E402
 
 REPORT = ROOT.parent / "shared" / "corpora" / "zh" / "gov-work-report-2025.txt"
 TERMS = ("新质生产力", "一带一路", "人工智能", "中欧班列 OR 陆海新通道", "新能源 -汽车")
@@ -167,23 +167,11 @@ def main() -> None:
         block = "\n".join(lines)
         print(block)
         if args.write:
-            write_results(block)
+            write_section("chinese", block)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def write_results(block: str) -> None:
-    path = HERE / "RESULTS.md"
-    begin, end = "<!-- BEGIN chinese -->", "<!-- END chinese -->"
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
-    section = f"{begin}\n{block}\n{end}"
-    if begin in text and end in text:
-        head, rest = text.split(begin, 1)
-        _, tail = rest.split(end, 1)
-        text = head + section + tail
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    path.write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -126,18 +126,6 @@ def table(now: dict, before: dict | None) -> list[str]:
     return lines
 
 
-def write_results(block: str) -> None:
-    path = HERE / "RESULTS.md"
-    begin, end = "<!-- BEGIN dev-set -->", "<!-- END dev-set -->"
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
-    section = f"{begin}\n{block}\n{end}"
-    if begin in text and end in text:
-        head, rest = text.split(begin, 1)
-        _, tail = rest.split(end, 1)
-        text = head + section + tail
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    path.write_text(text, encoding="utf-8")
 
 
 def main() -> None:
@@ -169,7 +157,9 @@ def main() -> None:
             "Reproduce: `python benchmarks/bench_dev_set.py DEV_SET.yaml --baseline "
             "benchmarks/dev_set_baseline.json --write`.",
         ])
-        write_results(block)
+        from machine import write_section
+
+        write_section("dev-set", block)
 
 
 if __name__ == "__main__":

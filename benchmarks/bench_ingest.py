@@ -140,17 +140,6 @@ def report(corpus: Path, untagged: dict, tagged: dict, stages: dict, load: str) 
     return "\n".join(lines)
 
 
-def write_results(block: str) -> None:
-    results = HERE / "RESULTS.md"
-    text = results.read_text(encoding="utf-8") if results.exists() else "# Benchmark results\n"
-    section = f"{BEGIN}\n{block}\n{END}"
-    if BEGIN in text and END in text:
-        start = text.index(BEGIN)
-        stop = text.index(END) + len(END)
-        text = text[:start] + section + text[stop:]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    results.write_text(text, encoding="utf-8")
 
 
 def main() -> int:
@@ -171,7 +160,9 @@ def main() -> int:
         for outcome in result["failed"][:10]:
             print(f"failed: {outcome.input}: {outcome.reason}", file=sys.stderr)
     if args.write:
-        write_results(block)
+        from machine import write_section
+
+        write_section("ingest", block)
     return 1 if untagged["failed"] or tagged["failed"] else 0
 
 

@@ -208,15 +208,6 @@ def report(tagged: dict, untagged: dict, parallel: dict, q: dict, rec: dict, loa
     return "\n".join(line for line in lines if line is not None)
 
 
-def write_results(block: str) -> None:
-    results = HERE / "RESULTS.md"
-    text = results.read_text(encoding="utf-8")
-    section = f"{BEGIN}\n{block}\n{END}"
-    if BEGIN in text and END in text:
-        text = text[:text.index(BEGIN)] + section + text[text.index(END) + len(END):]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    results.write_text(text, encoding="utf-8")
 
 
 def main() -> int:
@@ -249,7 +240,9 @@ def main() -> int:
     for line in q["procedural"][:10]:
         print("procedural left:", line, file=sys.stderr)
     if args.write:
-        write_results(block)
+        from machine import write_section
+
+        write_section("ingest-un", block)
     return 0
 
 

@@ -178,18 +178,6 @@ def report(results: list[dict], compile_ms: float, cached_ms: float) -> str:
     return "\n".join(lines)
 
 
-def write_results(block: str) -> None:
-    path = HERE / "RESULTS.md"
-    begin, end = "<!-- BEGIN tagging -->", "<!-- END tagging -->"
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
-    section = f"{begin}\n{block}\n{end}"
-    if begin in text and end in text:
-        head, rest = text.split(begin, 1)
-        _, tail = rest.split(end, 1)
-        text = head + section + tail
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    path.write_text(text, encoding="utf-8")
 
 
 def main() -> None:
@@ -218,7 +206,9 @@ def main() -> None:
     block = report(results, compile_ms, cached_ms)
     print(block)
     if args.write:
-        write_results(block)
+        from machine import write_section
+
+        write_section("tagging", block)
 
 
 if __name__ == "__main__":

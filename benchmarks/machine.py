@@ -1,4 +1,5 @@
-"""What machine a benchmark ran on, said the same way by every benchmark script."""
+"""What machine a benchmark ran on, said the same way by every benchmark script, and where its
+results go (a named block of benchmarks/RESULTS.md)."""
 
 from __future__ import annotations
 
@@ -21,3 +22,19 @@ def cpu_model() -> str:
 def describe() -> str:
     """'2 cores, <CPU>, Python 3.11.7'."""
     return f"{os.cpu_count()} cores, {cpu_model()}, Python {platform.python_version()}"
+
+
+RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
+
+
+def write_section(name: str, block: str, results: Path = RESULTS) -> None:
+    """Put ``block`` between the ``<!-- BEGIN name -->`` and ``<!-- END name -->`` markers of the
+    results file, replacing what was there, or append it as a new section."""
+    begin, end = f"<!-- BEGIN {name} -->", f"<!-- END {name} -->"
+    text = results.read_text(encoding="utf-8") if results.exists() else "# Benchmark results\n"
+    section = f"{begin}\n{block}\n{end}"
+    if begin in text and end in text:
+        text = text[:text.index(begin)] + section + text[text.index(end) + len(end):]
+    else:
+        text = text.rstrip("\n") + "\n\n" + section + "\n"
+    results.write_text(text, encoding="utf-8")
