@@ -35,6 +35,15 @@ def _cpu(cmd, env) -> tuple[float, float]:
 FULL_PATH = "import sys; from brief_cli.cli.app import main; main()"
 
 
+def script(python: str) -> str:
+    """The installed ``brief`` command beside the interpreter: what a user runs (``python -m
+    brief_cli`` would add runpy's import and module search, about 5-10 ms, to every run)."""
+    path = Path(python).parent / "brief"
+    if not path.is_file():
+        raise SystemExit(f"no brief command beside {python}: install the checkout there first")
+    return str(path)
+
+
 def measure(python: str, runs: int, cache: str) -> dict:
     """Each variant and the hello app in turn, ``runs`` rounds: wall medians, CPU bests."""
     env = dict(os.environ, BRIEF_CACHE_DIR=cache, NO_COLOR="1", BRIEF_PAGER="")
@@ -42,8 +51,8 @@ def measure(python: str, runs: int, cache: str) -> dict:
     term = dict(env, BRIEF_FORCE_TERMINAL="1", COLUMNS="100")
     variants = {
         "hello": ([python, str(HERE / "hello_app.py")], env),
-        "brief": ([python, "-m", "brief_cli", "search", "energy"], env),
-        "brief (terminal)": ([python, "-m", "brief_cli", "search", "energy"], term),
+        "brief": ([python, script(python), "search", "energy"], env),
+        "brief (terminal)": ([python, script(python), "search", "energy"], term),
         "brief (full CLI)": ([python, "-c", FULL_PATH, "search", "energy"], env),
     }
     for cmd, e in variants.values():
@@ -60,7 +69,7 @@ def measure(python: str, runs: int, cache: str) -> dict:
 
 def top_imports(python: str, cache: str, n: int = 8, full: bool = False) -> list[tuple[int, str]]:
     env = dict(os.environ, BRIEF_CACHE_DIR=cache, NO_COLOR="1", BRIEF_PAGER="")
-    how = ["-c", FULL_PATH] if full else ["-m", "brief_cli"]
+    how = ["-c", FULL_PATH] if full else [script(python)]
     err = subprocess.run([python, "-X", "importtime", *how, "search", "energy"],
                          env=env, capture_output=True, text=True).stderr
     rows = []

@@ -22,7 +22,7 @@ from datetime import date
 
 from brief_cli.errors import UsageError
 from brief_cli.filters import Filters, parse_date
-from brief_cli.lang import HAN_RE, HAN_RUN_RE
+from brief_cli.lang import HAN_RE, HAN_RUN_RE, has_han
 
 # The columns of the index that passage text is searched in (words, Chinese characters).
 TEXT_COLUMNS = "{text cjk}"
@@ -61,7 +61,7 @@ class Term:
     @property
     def chinese(self) -> bool:
         """Whether the term holds Chinese characters (searched through the segmenter)."""
-        return any(HAN_RE.search(t) for t in self.tokens)
+        return any(has_han(t) for t in self.tokens)
 
     def fts(self) -> str:
         """This term as an FTS5 string: always quoted, inner quotes doubled.

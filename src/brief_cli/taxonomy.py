@@ -5,7 +5,6 @@ See the README's "Taxonomy format" section for the file layout.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -57,6 +56,8 @@ class Actor:
 
 def fold(text: str) -> str:
     """Case- and accent-insensitive key for names ("Côte d'Ivoire" == "cote d'ivoire")."""
+    if text.isascii():  # most names: nothing to decompose or strip
+        return " ".join(text.casefold().split())
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c))
     text = text.replace("\u2019", "'")
@@ -76,11 +77,18 @@ class Taxonomy:
     def __post_init__(self) -> None:
         self._sector_by_id.update({s.id: s for s in self.sectors})
         self._actor_by_id.update({a.id: a for a in self.actors})
-        # Ids first: the id 'nam' (Non-Aligned Movement) wins over Namibia's ISO code NAM.
-        self._actor_by_name.update({fold(a.id): a.id for a in self.actors})
-        for actor in self.actors:
-            for name in actor.names():
-                self._actor_by_name.setdefault(fold(name), actor.id)
+
+    def _names(self) -> dict[str, str]:
+        """Every folded name to its actor id, built on first use (a search without an actor
+        filter never needs the 1,700 names)."""
+        if not self._actor_by_name and self.actors:
+            # Ids first: the id 'nam' (Non-Aligned Movement) wins over Namibia's ISO code NAM.
+            names = {fold(a.id): a.id for a in self.actors}
+            for actor in self.actors:
+                for name in actor.names():
+                    names.setdefault(fold(name), actor.id)
+            self._actor_by_name.update(names)
+        return self._actor_by_name
 
     # sectors -----------------------------------------------------------------------------
     @property
@@ -120,16 +128,16 @@ class Taxonomy:
 
     def resolve_actor(self, value: str) -> str | None:
         """The actor id for an id, name, alias or ISO code (case- and accent-insensitive)."""
-        return self._actor_by_name.get(fold(value))
+        return self._names().get(fold(value))
 
     def require_actor(self, value: str) -> str:
         found = self.resolve_actor(value)
         if found:
             return found
-        names = list(self._actor_by_name)
+        names = list(self._names())
         suggestions = []
         for name in closest(fold(value), names, limit=6, cutoff=75):
-            actor_id = self._actor_by_name[name]
+            actor_id = self._names()[name]
             if actor_id not in suggestions:
                 suggestions.append(actor_id)
         raise UnknownIdError("actor", value, suggestions[:3],
@@ -174,6 +182,8 @@ def load_taxonomy(path: Path) -> Taxonomy:
 
 
 def _cache_file(path: Path) -> Path | None:
+    import hashlib  # here, not at the top: a search reads the taxonomy from the index instead
+
     from brief_cli import __version__
     from brief_cli.config import cache_dir
 

@@ -73,7 +73,8 @@ SAMPLE_CHARS = 20000
 
 def has_han(text: str) -> bool:
     """Whether the text holds at least one Chinese character (ASCII text costs nothing)."""
-    return not text.isascii() and HAN_RE.search(text) is not None
+    # max() first: Latin text with curly quotes or accents never needs the pattern compiled
+    return not text.isascii() and max(text) >= "\u3400" and HAN_RE.search(text) is not None
 
 
 def is_han(ch: str) -> bool:
