@@ -920,6 +920,10 @@ def _full_build_from(base: Path, root: Path, taxonomy, expect, progress, previou
             except OSError:
                 pass
         con.execute("INSERT INTO fts(fts) VALUES ('optimize')")
+        from brief_cli import impact
+        from brief_cli.lang import has_han
+
+        impact.build(con, TOKENIZER, han=has_han)
         seconds = time.perf_counter() - t0
         con.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", [
             ("taxonomy_snapshot", _snapshot(taxonomy())),
@@ -1261,10 +1265,20 @@ def _remove_file(con, rel: str, words: Counter[str]) -> set[str]:
     lo, hi = slot_range(slot)
     for (text,) in con.execute("SELECT text FROM fts WHERE rowid BETWEEN ? AND ?", (lo, hi)):
         words.subtract(set(WORD_RE.findall(text.lower())))
+    _changed(con, lo, hi)
     con.execute("DELETE FROM fts WHERE rowid BETWEEN ? AND ?", (lo, hi))
     con.execute("DELETE FROM passages WHERE rowid BETWEEN ? AND ?", (lo, hi))
     con.execute("DELETE FROM articles WHERE rowid = ?", (article_rowid,))
     return {article_id}
+
+
+def _changed(con, lo: int, hi: int) -> None:
+    """Passages lo..hi change in an incremental refresh: the impact lists must not vouch for
+    them (see ``brief_cli.impact``)."""
+    if con.execute("SELECT 1 FROM meta WHERE key = 'impact'").fetchone():
+        from brief_cli import impact
+
+        impact.mark_dirty(con, lo, hi)
 
 
 def _tags(values) -> str:
@@ -1324,6 +1338,7 @@ def _insert_article(con, rel: str, article: Article, stage: _Stage | None
              for i, p in enumerate(article.passages)])
         return article_rowid, first, stage.next - 1
     base = slot << PASSAGE_BITS
+    _changed(con, *slot_range(slot))
     con.executemany(
         "INSERT INTO passages(rowid, article, idx, pid, kind, sectors, actors, reviewed) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",

@@ -7,6 +7,7 @@ not import ``selection`` (the dependency goes one way).
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from dataclasses import dataclass, field
 from datetime import date
@@ -386,7 +387,10 @@ def search(index: Index, query: str, filters: Filters = Filters(), *,
         sql, params = prep.rowids()
         total = index.con.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0]
         if total and (limit is None or limit > 0):
-            hits = _hits(index, prep, _page(index, prep, limit, offset), offset)
+            page = _impact_page(index, prep, limit, offset, total) if limit is not None else None
+            if page is None:
+                page = _page(index, prep, limit, offset)
+            hits = _hits(index, prep, page, offset)
     suggestions: tuple[str, ...] = ()
     if total == 0 and prep.parsed.clauses:
         suggestions = tuple(_suggest(index, prep.parsed))
@@ -416,6 +420,64 @@ def _page(index: Index, prep: _Prepared, limit: int | None,
     sql, params = prep.rowids()
     return [(r[0], None, 0) for r in con.execute(
         f"SELECT rowid FROM ({sql}) ORDER BY rowid LIMIT ? OFFSET ?", params + [lim, offset])]
+
+
+def _impact_page(index: Index, prep: _Prepared, limit: int, offset: int, total: int
+                 ) -> list[tuple[int, float | None, int]] | None:
+    """The page from the word's impact list (``brief_cli.impact``) when the query ranks by one
+    word; None when it cannot be proved there (then FTS5 ranks every match)."""
+    parsed = prep.parsed
+    if (not prep.text_expr or prep.exact_expr or prep.expand or parsed.excluded
+            or len(parsed.clauses) != 1):
+        return None
+    terms = [t for term in parsed.clauses[0] for t in prep.replace.get(term, (term,))]
+    if len(terms) != 1 or not terms[0].is_word:
+        return None
+    from brief_cli import impact
+    from brief_cli.index import TOKENIZER
+
+    con = index.con
+    try:
+        if impact.built_avgdl(con) is None:
+            return None
+        word = terms[0].tokens[0]
+        stem = impact.stems(con, [word], TOKENIZER).get(word)
+        if stem is None:
+            return None
+        filtered = bool(prep.tag_expr) or prep.cond != "1"
+        check = _filter_check(index, prep) if filtered else None
+        found = impact.top(con, stem, prep.match, min(offset + limit, total), check,
+                           hits=None if filtered else total)
+    except sqlite3.OperationalError:
+        return None  # an index built before the lists existed
+    if found is None:
+        return None
+    tier = 1 if prep.replace else 0
+    return [(rowid, score, tier) for rowid, score in found[offset:offset + limit]]
+
+
+def _filter_check(index: Index, prep: _Prepared):
+    """The passages among some rowids that pass the query's filters (tags, dates, articles,
+    languages), read from the passages table rather than the FTS index."""
+    f = prep.filters
+    kinds, sectors, actors = set(f.kinds), set(f.sectors), set(f.actors)
+
+    def check(rowids: list[int]) -> set[int]:
+        marks = ",".join("?" * len(rowids))
+        out = set()
+        for rowid, kind, secs, acts in index.con.execute(
+                f"SELECT rowid, kind, sectors, actors FROM passages WHERE rowid IN ({marks}) "
+                f"AND {prep.cond}", rowids + prep.cond_params):
+            if kinds and kind not in kinds:
+                continue
+            if sectors and sectors.isdisjoint(secs.split()):
+                continue
+            if actors and actors.isdisjoint(acts.split()):
+                continue
+            out.add(rowid)
+        return out
+
+    return check
 
 
 _DETAIL_SQL = (

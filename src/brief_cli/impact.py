@@ -1,0 +1,283 @@
+"""Impact lists: the top passages of each frequent word, so a one-word search need not rank
+every passage that holds it.
+
+FTS5 computes ``bm25()`` for every row a query matches and has no top-k pruning: a word found in
+100,000 passages costs that many score computations. For every stem found in at least
+``MIN_DF`` passages (and at most half of them: above that BM25's idf is clamped and such words
+are not worth a list), a full build stores its ``K`` best passages by that stem's BM25
+contribution, with what it takes to score them again (the stem's frequency in the passage and
+the passage's length in tokens).
+
+A search whose ranked part is one word (possibly a typo corrected to one word; filters by tag,
+date, article or language allowed) is then answered from the list, *exactly* as FTS5 would rank
+it, or not at all:
+
+- every candidate's score is computed with FTS5's own formula (k1 = 1.2, b = 0.75, the idf from
+  the current number of rows holding the word, the current average row length), so scores are
+  FTS5's to the last bit and ties go to corpus order as in FTS5;
+- a passage outside the list scored at most ``theta`` (the list's last score, without idf) when
+  the list was built; as idf is the same for every passage and the average length may have
+  moved since, it now scores at most ``idf * theta * max(1, avgdl_now / avgdl_then)`` (BM25's
+  length part scales by at most that factor). The page is served from the list only when the
+  last passage on it scores strictly more than that bound; otherwise the search falls back to
+  the full FTS5 ranking;
+- passages written since the build (an incremental refresh) are recorded as rowid ranges in
+  ``impact_dirty``: list entries inside them are ignored and those passages are scored from the
+  index itself (FTS5's highlight() gives the word's occurrences), so an edit is seen at once.
+  Past ``MAX_DIRTY`` ranges the lists are dropped until the next full build.
+
+The hit count stays exact: it is FTS5's count of the matching rows (without ``bm25()``, which is
+the cost).
+"""
+
+from __future__ import annotations
+
+import math
+import sqlite3
+from array import array
+
+K = 1000  # passages kept per stem
+MIN_DF = 5000  # stems in fewer passages are ranked by FTS5 directly (fast enough)
+MAX_DIRTY = 64  # rowid ranges written since the build; beyond this the lists are dropped
+VERSION = "1"
+
+K1, B = 1.2, 0.75  # FTS5's bm25() constants
+
+_OPEN, _CLOSE = "\ue000", "\ue001"
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS impact(term TEXT PRIMARY KEY, n INTEGER NOT NULL,
+    theta REAL NOT NULL, rowids BLOB NOT NULL, freqs BLOB NOT NULL, sizes BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS impact_dirty(lo INTEGER NOT NULL, hi INTEGER NOT NULL);
+"""
+
+
+def _varints(data: bytes) -> list[int]:
+    """SQLite's varints (as FTS5 stores sizes and totals)."""
+    out = []
+    i, n = 0, len(data)
+    while i < n:
+        value = 0
+        for j in range(9):
+            byte = data[i]
+            i += 1
+            if j == 8:
+                value = (value << 8) | byte
+                break
+            value = (value << 7) | (byte & 0x7F)
+            if not byte & 0x80:
+                break
+        out.append(value)
+    return out
+
+
+def totals(con: sqlite3.Connection) -> tuple[int, float]:
+    """(rows, average row length in tokens over every column), as FTS5's bm25() sees them."""
+    row = con.execute("SELECT block FROM fts_data WHERE id = 1").fetchone()
+    if row is None or not row[0]:
+        return 0, 0.0
+    values = _varints(row[0])
+    rows = values[0]
+    return rows, (sum(values[1:]) / rows if rows else 0.0)
+
+
+def idf(rows: int, hits: int) -> float:
+    value = math.log((rows - hits + 0.5) / (hits + 0.5))
+    return value if value > 0.0 else 1e-6
+
+
+def _length_part(freq: float, size: float, avgdl: float) -> float:
+    return (freq * (K1 + 1.0)) / (freq + K1 * (1 - B + B * size / avgdl))
+
+
+def _sizes(con: sqlite3.Connection, rowids: list[int]) -> dict[int, int]:
+    out: dict[int, int] = {}
+    for i in range(0, len(rowids), 500):
+        part = rowids[i:i + 500]
+        for rowid, blob in con.execute(
+                f"SELECT id, sz FROM fts_docsize WHERE id IN ({','.join('?' * len(part))})",
+                part):
+            out[rowid] = sum(_varints(blob))
+    return out
+
+
+def stems(con: sqlite3.Connection, words: list[str], tokenizer: str) -> dict[str, str]:
+    """Each word's single token as the index's tokenizer makes it (words that make no token,
+    or several, are left out). A private temporary table: nothing is written to the index."""
+    con.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.impact_tok USING fts5(w, "
+                f"tokenize='{tokenizer}')")
+    con.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.impact_tok_v USING "
+                "fts5vocab(temp, impact_tok, 'instance')")
+    try:
+        con.executemany("INSERT INTO temp.impact_tok(rowid, w) VALUES (?, ?)",
+                        list(enumerate(words, 1)))
+        found: dict[int, list[str]] = {}
+        for term, doc in con.execute("SELECT term, doc FROM temp.impact_tok_v"):
+            found.setdefault(doc, []).append(term)
+    finally:
+        con.execute("DELETE FROM temp.impact_tok")
+    return {words[doc - 1]: terms[0] for doc, terms in found.items() if len(terms) == 1}
+
+
+def _phrase(term: str) -> str:
+    return '{text cjk} : "' + term.replace('"', '""') + '"'
+
+
+def build(con: sqlite3.Connection, tokenizer: str, *, k: int | None = None,
+          min_df: int | None = None, han=None) -> int:
+    """(Re)build every list in the index open on ``con`` (outside a transaction); returns the
+    number of stems listed. ``han(term)`` tells Chinese stems, which are not listed."""
+    k = K if k is None else k
+    min_df = MIN_DF if min_df is None else min_df
+    con.executescript(SCHEMA)
+    con.execute("DELETE FROM impact")
+    con.execute("DELETE FROM impact_dirty")
+    rows, avgdl = totals(con)
+    if not rows:
+        _set_meta(con, avgdl)
+        return 0
+    vocab = [(t, n) for t, n in con.execute(
+        "SELECT term, doc FROM fts_vocab WHERE col = 'text' AND doc >= ? AND doc <= ?",
+        (min_df, rows // 2)) if han is None or not han(t)]
+    # A stem is listed only if the tokenizer gives it back unchanged: the list is what a
+    # query for that word matches.
+    same = stems(con, [t for t, _n in vocab], tokenizer)
+    listed = 0
+    for term, n in vocab:
+        if same.get(term) != term:
+            continue
+        scored = con.execute(
+            "SELECT rowid, bm25(fts, 1.0, 0.0, 0.5) FROM fts WHERE fts MATCH ? "
+            "ORDER BY 2, rowid LIMIT ?", (_phrase(term), k)).fetchall()
+        weight = idf(rows, n)
+        sizes = _sizes(con, [r for r, _s in scored])
+        rowids, freqs, lengths = array("q"), array("l"), array("l")
+        ok = True
+        for rowid, score in scored:
+            size = sizes[rowid]
+            part = -score / weight
+            # bm25's length part inverted gives the word's frequency (a whole number for a
+            # word outside Chinese text, which alone the cjk column holds)
+            denom = K1 * (1 - B + B * size / avgdl)
+            freq = part * denom / (K1 + 1.0 - part) if part < K1 + 1.0 else -1.0
+            whole = round(freq)
+            if whole < 1 or abs(freq - whole) > 1e-6 * max(1.0, freq):
+                ok = False
+                break
+            rowids.append(rowid)
+            freqs.append(whole)
+            lengths.append(size)
+        if not ok:
+            continue
+        theta = _length_part(freqs[-1], lengths[-1], avgdl) if n > len(rowids) else 0.0
+        con.execute("INSERT INTO impact VALUES (?, ?, ?, ?, ?, ?)",
+                    (term, n, theta, rowids.tobytes(), freqs.tobytes(), lengths.tobytes()))
+        listed += 1
+    _set_meta(con, avgdl)
+    return listed
+
+
+def _set_meta(con: sqlite3.Connection, avgdl: float) -> None:
+    con.execute("INSERT OR REPLACE INTO meta VALUES ('impact', ?)", (f"{VERSION} {avgdl!r}",))
+
+
+def drop(con: sqlite3.Connection) -> None:
+    con.execute("DELETE FROM meta WHERE key = 'impact'")
+    con.execute("DELETE FROM impact")
+    con.execute("DELETE FROM impact_dirty")
+
+
+def built_avgdl(con: sqlite3.Connection) -> float | None:
+    """The average row length when the lists were built; None when there are none."""
+    row = con.execute("SELECT value FROM meta WHERE key = 'impact'").fetchone()
+    if row is None:
+        return None
+    version, _, value = row[0].partition(" ")
+    if version != VERSION:
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        return None
+
+
+def mark_dirty(con: sqlite3.Connection, lo: int, hi: int) -> None:
+    """Record that passages in rowids lo..hi changed (inside the refresh's transaction)."""
+    row = con.execute("SELECT value FROM meta WHERE key = 'impact'").fetchone()
+    if row is None:
+        return
+    if con.execute("SELECT 1 FROM impact_dirty WHERE lo = ? AND hi = ?", (lo, hi)).fetchone():
+        return
+    if con.execute("SELECT count(*) FROM impact_dirty").fetchone()[0] >= MAX_DIRTY:
+        drop(con)
+        return
+    con.execute("INSERT INTO impact_dirty VALUES (?, ?)", (lo, hi))
+
+
+# Answering --------------------------------------------------------------------------------
+
+def top(con: sqlite3.Connection, term: str, match: str, want: int, check=None,
+        hits: int | None = None) -> list[tuple[int, float]] | None:
+    """The ``want`` best passages for a query whose only ranked phrase is the stem ``term``
+    (FTS5 MATCH ``match``, which may add tag filters), as (rowid, score) best first, ties in
+    rowid order; None when the list cannot prove them (the caller ranks with FTS5).
+
+    ``check(rowids)`` returns the subset that passes the query's other conditions (filters);
+    None means every passage holding the word does. ``hits``: the number of passages holding
+    the word, when the caller counted them already.
+    """
+    avgdl0 = built_avgdl(con)
+    if avgdl0 is None:
+        return None
+    row = con.execute("SELECT theta, rowids, freqs, sizes FROM impact WHERE term = ?",
+                      (term,)).fetchone()
+    if row is None:
+        return None
+    dirty = con.execute("SELECT lo, hi FROM impact_dirty ORDER BY lo").fetchall()
+    if len(dirty) > MAX_DIRTY:
+        return None
+    rows, avgdl = totals(con)
+    if hits is None:
+        hits = con.execute("SELECT count(*) FROM fts WHERE fts MATCH ?", (_phrase(term),)
+                           ).fetchone()[0]
+    if not rows or not hits:
+        return None
+    weight = idf(rows, hits)
+    theta, rowids, freqs, sizes = row[0], array("q"), array("l"), array("l")
+    rowids.frombytes(row[1])
+    freqs.frombytes(row[2])
+    sizes.frombytes(row[3])
+
+    def inside(rowid: int) -> bool:
+        return any(lo <= rowid <= hi for lo, hi in dirty)
+
+    scored = [(weight * _length_part(f, s, avgdl), r) for r, f, s in zip(rowids, freqs, sizes)
+              if not dirty or not inside(r)]
+    # Passages written since the build: scored from the index as it is now.
+    for lo, hi in dirty:
+        found = con.execute(
+            f"SELECT rowid, highlight(fts, 0, '{_OPEN}', '{_CLOSE}') FROM fts "
+            "WHERE fts MATCH ? AND rowid BETWEEN ? AND ?", (match, lo, hi)).fetchall()
+        lengths = _sizes(con, [r for r, _t in found])
+        for rowid, marked in found:
+            freq = marked.count(_OPEN)
+            if freq:
+                scored.append((weight * _length_part(freq, lengths[rowid], avgdl), rowid))
+    scored.sort(key=lambda x: (-x[0], x[1]))
+    bound = weight * theta * max(1.0, avgdl / avgdl0) if theta else -1.0
+    out: list[tuple[int, float]] = []
+    at = 0
+    while len(out) < want and at < len(scored):
+        batch = scored[at:at + max(64, 2 * (want - len(out)))]
+        at += len(batch)
+        if batch[0][0] <= bound:
+            break
+        keep = check([r for _s, r in batch]) if check is not None else None
+        for score, rowid in batch:
+            if score <= bound or len(out) >= want:
+                break
+            if keep is None or rowid in keep:
+                out.append((rowid, score))
+    if len(out) < want:
+        return None
+    return out

@@ -1,0 +1,135 @@
+"""Impact lists answer one-word searches exactly as FTS5's full ranking does: same passages,
+same order, same scores, same totals; before and after incremental refreshes."""
+
+from __future__ import annotations
+
+import os
+import random
+
+import pytest
+
+from brief_cli import config, impact, search as search_mod
+from brief_cli.filters import Filters
+from brief_cli.index import open_index
+from brief_cli.taxonomy import load_taxonomy
+from helpers import article_yaml
+
+WORDS = ("pipeline grain water border transit railway drought market power tariff "
+         "investment harbour corridor customs").split()
+FILLER = "the of and a in to for with on by".split()
+
+
+@pytest.fixture(scope="module")
+def taxonomy():
+    return load_taxonomy(config.bundled_taxonomy_path())
+
+
+@pytest.fixture
+def small_lists(monkeypatch):
+    monkeypatch.setattr(impact, "K", 12)
+    monkeypatch.setattr(impact, "MIN_DF", 15)
+
+
+def passage(rng: random.Random) -> dict:
+    words = [rng.choice(WORDS if rng.random() < 0.35 else FILLER)
+             for _ in range(rng.randint(4, 40))]
+    return {"text": " ".join(words).capitalize() + ".",
+            "kind": rng.choice(["context", "challenge", "opportunity"]),
+            "sectors": rng.sample(["energy", "trade", "tourism"], rng.randint(0, 2))}
+
+
+def write(root, i: int, rng: random.Random, n: int = 8) -> None:
+    (root / f"a{i:03d}.yaml").write_text(article_yaml(
+        f"art-{i}", [passage(rng) for _ in range(n)],
+        published=f"20{18 + i % 7}-0{1 + i % 9}-1{i % 10}"), encoding="utf-8")
+
+
+def corpus(tmp_path, articles: int = 40):
+    root = tmp_path / "corpus"
+    root.mkdir()
+    rng = random.Random(7)
+    for i in range(articles):
+        write(root, i, rng)
+    return root
+
+
+QUERIES = [*WORDS, "pipelines", "Railways", "pipelnie", "drougth",
+           "pipeline sector:energy", "water kind:challenge", "grain since:2021",
+           "market kind:opportunity sector:trade until:2022", "tariff article:art-3",
+           "border lang:en", "power sector:tourism kind:challenge"]
+
+
+def both(ix, taxonomy, query: str, limit: int, offset: int):
+    """(result with the lists, result of FTS5 alone, whether the lists answered)."""
+    prep = search_mod._prepare(ix, query, Filters(), taxonomy, False)
+    with_lists = search_mod.search(ix, query, taxonomy=taxonomy, limit=limit, offset=offset)
+    used = search_mod._impact_page(ix, prep, limit, offset, with_lists.total) is not None
+    original = search_mod._impact_page
+    search_mod._impact_page = lambda *a: None
+    try:
+        alone = search_mod.search(ix, query, taxonomy=taxonomy, limit=limit, offset=offset)
+    finally:
+        search_mod._impact_page = original
+    return with_lists, alone, used
+
+
+def assert_same(ix, taxonomy) -> int:
+    """Every query, several pages: identical to FTS5. Returns how many the lists answered."""
+    used = 0
+    for query in QUERIES:
+        for limit, offset in ((10, 0), (5, 5), (3, 0), (20, 0)):
+            a, b, u = both(ix, taxonomy, query, limit, offset)
+            assert a.total == b.total, query
+            assert [(h.uid, h.score, h.spans, h.typo) for h in a.hits] == \
+                [(h.uid, h.score, h.spans, h.typo) for h in b.hits], (query, limit, offset)
+            used += u
+    return used
+
+
+def opened(root, taxonomy):
+    return open_index(root, taxonomy.path, lambda: taxonomy)
+
+
+def test_lists_rank_exactly_as_fts5(tmp_path, taxonomy, isolated_env, small_lists):
+    root = corpus(tmp_path)
+    with opened(root, taxonomy) as ix:
+        assert ix.con.execute("SELECT count(*) FROM impact").fetchone()[0] >= 10
+        used = assert_same(ix, taxonomy)
+    assert used >= 40  # most one-word queries are answered from the lists
+
+
+def test_lists_follow_edits_new_and_deleted_files(tmp_path, taxonomy, isolated_env,
+                                                  small_lists, monkeypatch):
+    monkeypatch.setenv("BRIEF_INDEX_RECHECK", "0")
+    root = corpus(tmp_path)
+    opened(root, taxonomy).close()
+    # An edit that makes a passage the best one for "pipeline", a new file, a deleted one.
+    (root / "a005.yaml").write_text(article_yaml("art-5", [
+        {"text": "Pipeline pipeline pipeline pipeline.", "sectors": ["energy"]},
+        {"text": "Grain."}], published="2019-02-02"), encoding="utf-8")
+    write(root, 99, random.Random(3), n=12)
+    os.remove(root / "a010.yaml")
+    with opened(root, taxonomy) as ix:
+        assert ix.con.execute("SELECT count(*) FROM impact_dirty").fetchone()[0] >= 2
+        first = search_mod.search(ix, "pipeline", taxonomy=taxonomy, limit=1).hits[0]
+        assert first.article_id == "art-5"
+        assert not ix.con.execute("SELECT 1 FROM passages p JOIN articles a ON a.rowid ="
+                                  " p.article WHERE a.id = 'art-10'").fetchone()
+        assert assert_same(ix, taxonomy) >= 30
+
+
+def test_too_many_changes_drop_the_lists_and_fts5_ranks(tmp_path, taxonomy, isolated_env,
+                                                       small_lists, monkeypatch):
+    monkeypatch.setenv("BRIEF_INDEX_RECHECK", "0")
+    monkeypatch.setattr(impact, "MAX_DIRTY", 2)
+    root = corpus(tmp_path)
+    opened(root, taxonomy).close()
+    rng = random.Random(11)
+    for i in (1, 2, 3):
+        write(root, i, rng)
+    with opened(root, taxonomy) as ix:
+        assert impact.built_avgdl(ix.con) is None
+        assert assert_same(ix, taxonomy) == 0
+    with open_index(root, taxonomy.path, lambda: taxonomy, rebuild=True) as ix:
+        assert impact.built_avgdl(ix.con) is not None
+        assert assert_same(ix, taxonomy) >= 40
