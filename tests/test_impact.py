@@ -63,7 +63,8 @@ def both(ix, taxonomy, query: str, limit: int, offset: int):
     """(result with the lists, result of FTS5 alone, whether the lists answered)."""
     prep = search_mod._prepare(ix, query, Filters(), taxonomy, False)
     with_lists = search_mod.search(ix, query, taxonomy=taxonomy, limit=limit, offset=offset)
-    used = search_mod._impact_page(ix, prep, limit, offset, with_lists.total) is not None
+    found = search_mod._impact_page(ix, prep, limit, offset)
+    used = found is not None and found[1] is not None
     original = search_mod._impact_page
     search_mod._impact_page = lambda *a: None
     try:

@@ -104,10 +104,7 @@ def _sizes(con: sqlite3.Connection, rowids: list[int]) -> dict[int, int]:
 def stems(con: sqlite3.Connection, words: list[str], tokenizer: str) -> dict[str, str]:
     """Each word's single token as the index's tokenizer makes it (words that make no token,
     or several, are left out). A private temporary table: nothing is written to the index."""
-    con.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.impact_tok USING fts5(w, "
-                f"tokenize='{tokenizer}')")
-    con.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.impact_tok_v USING "
-                "fts5vocab(temp, impact_tok, 'instance')")
+    _tokenizer_tables(con, tokenizer)
     try:
         con.executemany("INSERT INTO temp.impact_tok(rowid, w) VALUES (?, ?)",
                         list(enumerate(words, 1)))
@@ -117,6 +114,22 @@ def stems(con: sqlite3.Connection, words: list[str], tokenizer: str) -> dict[str
     finally:
         con.execute("DELETE FROM temp.impact_tok")
     return {words[doc - 1]: terms[0] for doc, terms in found.items() if len(terms) == 1}
+
+
+def _tokenizer_tables(con: sqlite3.Connection, tokenizer: str) -> None:
+    con.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.impact_tok USING fts5(w, "
+                f"tokenize='{tokenizer}')")
+    con.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.impact_tok_v USING "
+                "fts5vocab(temp, impact_tok, 'instance')")
+    con.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.impact_tok_r USING "
+                "fts5vocab(temp, impact_tok, 'row')")
+
+
+def stem_count(con: sqlite3.Connection, term: str) -> int | None:
+    """The passages holding a listed stem now (kept exact through refreshes); None if the
+    stem has no list."""
+    row = con.execute("SELECT n FROM impact WHERE term = ?", (term,)).fetchone()
+    return row[0] if row else None
 
 
 def _phrase(term: str) -> str:
@@ -201,11 +214,32 @@ def built_avgdl(con: sqlite3.Connection) -> float | None:
         return None
 
 
+def changed(con: sqlite3.Connection, lo: int, hi: int, texts: list[str], sign: int) -> None:
+    """Passages in rowids lo..hi are removed (sign -1; ``texts`` as indexed) or added (+1),
+    inside the refresh's transaction: each listed stem's passage count follows, and the range
+    is recorded so that its list entries are no longer trusted."""
+    if con.execute("SELECT 1 FROM meta WHERE key = 'impact'").fetchone() is None:
+        return
+    if texts:
+        _count_stems(con, texts, sign)
+    mark_dirty(con, lo, hi)
+
+
+def _count_stems(con: sqlite3.Connection, texts: list[str], sign: int) -> None:
+    from brief_cli.index import TOKENIZER
+
+    _tokenizer_tables(con, TOKENIZER)
+    try:
+        con.executemany("INSERT INTO temp.impact_tok(w) VALUES (?)", [(t,) for t in texts])
+        counts = con.execute("SELECT term, doc FROM temp.impact_tok_r").fetchall()
+    finally:
+        con.execute("DELETE FROM temp.impact_tok")
+    con.executemany("UPDATE impact SET n = n + ? WHERE term = ?",
+                    [(sign * doc, term) for term, doc in counts])
+
+
 def mark_dirty(con: sqlite3.Connection, lo: int, hi: int) -> None:
     """Record that passages in rowids lo..hi changed (inside the refresh's transaction)."""
-    row = con.execute("SELECT value FROM meta WHERE key = 'impact'").fetchone()
-    if row is None:
-        return
     if con.execute("SELECT 1 FROM impact_dirty WHERE lo = ? AND hi = ?", (lo, hi)).fetchone():
         return
     if con.execute("SELECT count(*) FROM impact_dirty").fetchone()[0] >= MAX_DIRTY:
@@ -224,7 +258,7 @@ def top(con: sqlite3.Connection, term: str, match: str, want: int, check=None,
 
     ``check(rowids)`` returns the subset that passes the query's other conditions (filters);
     None means every passage holding the word does. ``hits``: the number of passages holding
-    the word, when the caller counted them already.
+    the word, when the caller has it.
     """
     avgdl0 = built_avgdl(con)
     if avgdl0 is None:
@@ -238,8 +272,7 @@ def top(con: sqlite3.Connection, term: str, match: str, want: int, check=None,
         return None
     rows, avgdl = totals(con)
     if hits is None:
-        hits = con.execute("SELECT count(*) FROM fts WHERE fts MATCH ?", (_phrase(term),)
-                           ).fetchone()[0]
+        hits = stem_count(con, term) or 0
     if not rows or not hits:
         return None
     weight = idf(rows, hits)

@@ -1263,22 +1263,24 @@ def _remove_file(con, rel: str, words: Counter[str]) -> set[str]:
         return set()
     article_rowid, article_id, slot = row
     lo, hi = slot_range(slot)
-    for (text,) in con.execute("SELECT text FROM fts WHERE rowid BETWEEN ? AND ?", (lo, hi)):
+    texts = [r[0] for r in con.execute("SELECT text FROM fts WHERE rowid BETWEEN ? AND ?",
+                                         (lo, hi))]
+    for text in texts:
         words.subtract(set(WORD_RE.findall(text.lower())))
-    _changed(con, lo, hi)
+    _changed(con, lo, hi, texts, -1)
     con.execute("DELETE FROM fts WHERE rowid BETWEEN ? AND ?", (lo, hi))
     con.execute("DELETE FROM passages WHERE rowid BETWEEN ? AND ?", (lo, hi))
     con.execute("DELETE FROM articles WHERE rowid = ?", (article_rowid,))
     return {article_id}
 
 
-def _changed(con, lo: int, hi: int) -> None:
-    """Passages lo..hi change in an incremental refresh: the impact lists must not vouch for
-    them (see ``brief_cli.impact``)."""
+def _changed(con, lo: int, hi: int, texts: list[str], sign: int) -> None:
+    """Passages lo..hi are removed or added by an incremental refresh: the impact lists must
+    not vouch for them, and their stems' counts follow (see ``brief_cli.impact``)."""
     if con.execute("SELECT 1 FROM meta WHERE key = 'impact'").fetchone():
         from brief_cli import impact
 
-        impact.mark_dirty(con, lo, hi)
+        impact.changed(con, lo, hi, texts, sign)
 
 
 def _tags(values) -> str:
@@ -1338,7 +1340,7 @@ def _insert_article(con, rel: str, article: Article, stage: _Stage | None
              for i, p in enumerate(article.passages)])
         return article_rowid, first, stage.next - 1
     base = slot << PASSAGE_BITS
-    _changed(con, *slot_range(slot))
+    _changed(con, *slot_range(slot), [index_text(p.text) for p in article.passages], 1)
     con.executemany(
         "INSERT INTO passages(rowid, article, idx, pid, kind, sectors, actors, reviewed) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",

@@ -384,10 +384,14 @@ def search(index: Index, query: str, filters: Filters = Filters(), *,
     total = 0
     hits: list[Hit] = []
     if not prep.empty:
-        sql, params = prep.rowids()
-        total = index.con.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0]
+        found = _impact_page(index, prep, limit, offset) if limit else None
+        if found is not None:
+            total, page = found
+        else:
+            sql, params = prep.rowids()
+            total = index.con.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0]
+            page = None
         if total and (limit is None or limit > 0):
-            page = _impact_page(index, prep, limit, offset, total) if limit is not None else None
             if page is None:
                 page = _page(index, prep, limit, offset)
             hits = _hits(index, prep, page, offset)
@@ -422,10 +426,11 @@ def _page(index: Index, prep: _Prepared, limit: int | None,
         f"SELECT rowid FROM ({sql}) ORDER BY rowid LIMIT ? OFFSET ?", params + [lim, offset])]
 
 
-def _impact_page(index: Index, prep: _Prepared, limit: int, offset: int, total: int
-                 ) -> list[tuple[int, float | None, int]] | None:
-    """The page from the word's impact list (``brief_cli.impact``) when the query ranks by one
-    word; None when it cannot be proved there (then FTS5 ranks every match)."""
+def _impact_page(index: Index, prep: _Prepared, limit: int, offset: int
+                 ) -> tuple[int, list[tuple[int, float | None, int]] | None] | None:
+    """(total, page) from the word's impact list (``brief_cli.impact``) when the query ranks by
+    one word that has one: the page is None when the list cannot prove it (then FTS5 ranks
+    every match). None when the lists do not apply."""
     parsed = prep.parsed
     if (not prep.text_expr or prep.exact_expr or prep.expand or parsed.excluded
             or len(parsed.clauses) != 1):
@@ -444,16 +449,24 @@ def _impact_page(index: Index, prep: _Prepared, limit: int, offset: int, total: 
         stem = impact.stems(con, [word], TOKENIZER).get(word)
         if stem is None:
             return None
+        hits = impact.stem_count(con, stem)
+        if hits is None:
+            return None
         filtered = bool(prep.tag_expr) or prep.cond != "1"
-        check = _filter_check(index, prep) if filtered else None
-        found = impact.top(con, stem, prep.match, min(offset + limit, total), check,
-                           hits=None if filtered else total)
+        total = hits
+        if filtered:
+            sql, params = prep.rowids()
+            total = con.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0]
+        found = None
+        if total > offset:
+            found = impact.top(con, stem, prep.match, min(offset + limit, total),
+                               _filter_check(index, prep) if filtered else None, hits=hits)
     except sqlite3.OperationalError:
         return None  # an index built before the lists existed
     if found is None:
-        return None
+        return total, None
     tier = 1 if prep.replace else 0
-    return [(rowid, score, tier) for rowid, score in found[offset:offset + limit]]
+    return total, [(rowid, score, tier) for rowid, score in found[offset:offset + limit]]
 
 
 def _filter_check(index: Index, prep: _Prepared):
