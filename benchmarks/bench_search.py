@@ -1,24 +1,30 @@
 #!/usr/bin/env python3
 """Benchmark ``brief search`` and its index on synthetic corpora (see generate_corpus.py).
 
-Usage::
+The issue's table, at 10k, 100k and 1M passages in one run (about 15 minutes on two idle cores;
+the 1M cold build is most of it)::
 
-    python benchmarks/bench_search.py --size 10k --size 100k     # measure, save JSON
-    python benchmarks/bench_search.py --startup                  # bundled corpus vs hello app
-    python benchmarks/bench_search.py --report                   # write RESULTS.md block
+    python benchmarks/bench_search.py --corpora CORPORA --size 10k --size 100k --size 1M \
+        --startup --report
 
-For each size it measures, with its own cache folder (benchmarks/.work/cache-SIZE):
+CORPORA holds one folder per size (``generate_corpus.py --size 1M --out CORPORA/1M``, seed 42;
+``--generate`` makes missing ones). The corpus folders must be writable: the one-changed-file
+step edits one article file and puts its bytes and mtime back. ``--reuse`` keeps an index built
+by an earlier run (its build figures are carried over when that run saved them), e.g. to
+measure queries again after a quiet moment; ``--work DIR`` puts caches and JSON elsewhere.
 
-- cold index build (``brief index --rebuild`` in a subprocess): seconds, passages/s, peak RSS;
+For each size it measures, with its own cache folder (WORK/cache-SIZE):
+
+- cold index build (``brief index --rebuild`` in a subprocess): seconds, passages/s, CPU, peak RSS;
 - re-index after one changed file (one article file gets a new passage text, then is restored);
 - in-process query latency (``brief_cli.search.search``, limit 10, as the command runs it) over a
-  fixed query set, REPEAT runs each after one warm-up: p50 and p95;
+  fixed query set, REPEAT runs each after one warm-up: p50 and p95, per query type and per
+  query, and whether the impact lists answered it (``brief_cli.impact``);
 - end-to-end ``brief search WORD`` against ``rg -i WORD CORPUS`` over the same files, run in
   turn (brief, rg, brief, rg, ...), medians and their ratio; peak RSS of the search.
 
-Corpora come from ``generate_corpus.py`` (``--generate`` creates a missing one, seed 42).
-Results go to benchmarks/.work/search-SIZE.json; ``--report`` turns them into the
-``search`` block of benchmarks/RESULTS.md.
+Results go to WORK/search-SIZE.json; ``--report`` turns them into the ``search`` block of
+benchmarks/RESULTS.md, with the issue's targets side by side (ratios from the same run).
 """
 
 from __future__ import annotations
@@ -216,7 +222,7 @@ def bench_size(size: str, repeat: int, e2e_runs: int, generate: bool,
         generate(parse_size(size), root, 42)
     cache = WORK / f"cache-{size}"
     saved = WORK / f"search-{size}.json"
-    reuse = reuse and saved.exists() and cache.exists()
+    reuse = reuse and cache.exists() and any(cache.rglob("*.db"))
     if not reuse:
         shutil.rmtree(cache, ignore_errors=True)
         cache.mkdir(parents=True)
@@ -225,12 +231,16 @@ def bench_size(size: str, repeat: int, e2e_runs: int, generate: bool,
     result: dict = {"size": size, "machine": machine(), "at": time.strftime("%Y-%m-%d %H:%M")}
 
     # Cold build (or, with --reuse, the build measured by an earlier run).
-    if reuse:
+    if reuse and saved.exists():
         previous = json.loads(saved.read_text())
         wall, rss, build_cpu = (previous["build"]["seconds"], previous["build"]["peak_rss_mb"] * 1024,
                                 previous["build"].get("cpu_seconds", 0))
         result["build_measured_at"] = previous.get("build_measured_at", previous["at"])
         result["build_load"] = previous.get("build_load", previous["machine"]["load_before"])
+    elif reuse:  # an index built outside this script: no build figures
+        wall, rss, build_cpu = float("nan"), 0, 0.0
+        result["build_measured_at"] = "not measured (index reused)"
+        result["build_load"] = float("nan")
     else:
         wall, rss, code, build_cpu = run_measured(
             brief_cmd() + ["index", "--rebuild", "--corpus", str(root)], env)
@@ -249,7 +259,8 @@ def bench_size(size: str, repeat: int, e2e_runs: int, generate: bool,
     stats = index.stats()
     index.close()
     result["build"] = {"seconds": round(wall, 2), "passages": stats.passages,
-                       "files": stats.files, "passages_per_s": round(stats.passages / wall),
+                       "files": stats.files,
+                       "passages_per_s": round(stats.passages / wall) if wall == wall else 0,
                        "cpu_seconds": round(build_cpu, 1),
                        "peak_rss_mb": round(rss / 1024, 1), "index_mb": round(stats.bytes / 2**20, 1),
                        "terms": stats.terms, "words": stats.words}
@@ -265,25 +276,34 @@ def bench_size(size: str, repeat: int, e2e_runs: int, generate: bool,
     # In-process query latency.
     index = open_index(root, taxonomy.path, lambda: taxonomy)
     snapshot = index.taxonomy() or taxonomy
+    from brief_cli import search as search_mod
+
     per_kind: dict[str, list[float]] = {}
+    per_query: dict[str, dict] = {}
     totals: dict[str, int] = {}
     all_times: list[float] = []
     for kind, queries in QUERIES.items():
         for q in queries:
             search(index, q, Filters(), taxonomy=snapshot, limit=10)  # warm-up
+            times = []
             for _ in range(repeat):
                 t0 = time.perf_counter()
                 r = search(index, q, Filters(), taxonomy=snapshot, limit=10)
                 dt = time.perf_counter() - t0
                 per_kind.setdefault(kind, []).append(dt)
                 all_times.append(dt)
+                times.append(dt)
             totals[q] = r.total
+            prep = search_mod._prepare(index, q, Filters(), snapshot, False)
+            found = search_mod._impact_page(index, prep, 10, 0)
+            per_query[q] = {"p50": round(pct(times, 0.5) * 1000, 2), "hits": r.total,
+                            "lists": bool(found is not None and found[1] is not None)}
     index.close()
     result["latency_ms"] = {
         "p50": round(pct(all_times, 0.5) * 1000, 2), "p95": round(pct(all_times, 0.95) * 1000, 2),
         "by_kind": {k: {"p50": round(pct(v, 0.5) * 1000, 2), "p95": round(pct(v, 0.95) * 1000, 2)}
                     for k, v in per_kind.items()},
-        "hits": totals, "repeat": repeat}
+        "hits": totals, "by_query": per_query, "repeat": repeat}
     print(f"[{size}] query p50 {result['latency_ms']['p50']} ms "
           f"p95 {result['latency_ms']['p95']} ms", flush=True)
 
@@ -397,6 +417,18 @@ def report() -> str:
                 lines.append(f"| {r['size']} | {word} | {e['brief_s']:.3f} s | {rg} | {ratio} | "
                              f"{e.get('brief_cpu_s', 0):.3f} s | {rg_cpu} | "
                              f"{e['peak_rss_mb']:.0f} MB |")
+        lines += ["", "Per query, p50 in ms (★: answered from the impact lists; the others are "
+                  "ranked by FTS5 over every match), hits:", "",
+                  "| query | " + " | ".join(r["size"] for r in sizes) + " |",
+                  "|---|" + "---:|" * len(sizes)]
+        for q in [q for qs in QUERIES.values() for q in qs]:
+            cells = []
+            for r in sizes:
+                one = r["latency_ms"].get("by_query", {}).get(q)
+                cells.append(f"{one['p50']:.1f}{' ★' if one['lists'] else ''} ({one['hits']:,})"
+                             if one else "")
+            lines.append(f"| `{q}` | " + " | ".join(cells) + " |")
+        lines += issue_table(sizes)
     if startup:
         lines += ["", f"Start-up on the bundled corpus: `brief search pipeline` "
                   f"{startup['brief_s']:.3f} s against a minimal Typer+Rich hello app "
@@ -411,6 +443,40 @@ def report() -> str:
         lines += [notes.read_text().strip(), ""]
     lines.append(END)
     return "\n".join(lines)
+
+
+def issue_table(sizes: list[dict]) -> list[str]:
+    """The issue's targets beside what this run measured (ratios from the same run)."""
+    by = {r["size"]: r for r in sizes}
+    big = by.get("1M") or (sizes[-1] if sizes else None)
+    small = by.get("10k") or (sizes[0] if sizes else None)
+    if big is None:
+        return []
+    name = big["size"]
+    q = big["latency_ms"]
+    load = f"load {big['machine']['load_before']:.1f}–{big['load_after']:.1f}"
+    rows = [f"| query p50 / p95 in process at {name} | {q['p50']:.1f} / {q['p95']:.1f} ms "
+            f"({load}) | ≤ 20 / ≤ 100 ms |"]
+    if small is not None and small is not big:
+        rows.append(f"| p50 at {name} ÷ p50 at {small['size']} | "
+                    f"{q['p50'] / small['latency_ms']['p50']:.1f}× "
+                    f"({q['p50']:.1f} vs {small['latency_ms']['p50']:.1f} ms) | ≤ 3× |")
+    ratios = [e["ratio"] for e in big["e2e"].values() if e.get("ratio")]
+    if ratios:
+        rows.append(f"| end to end `brief search WORD` vs `rg -i WORD` at {name} | "
+                    f"{min(ratios):.2f}–{max(ratios):.2f}× | ≤ 1.0× |")
+    b = big["build"]
+    if b.get("passages_per_s"):
+        rows.append(f"| cold index build at {name} | {b['passages_per_s']:,} passages/s "
+                    f"(load {big.get('build_load', 0):.1f}) | ≥ 10,000/s |")
+    o = big["reindex_one_file"]
+    rows.append(f"| one changed file at {name} | {o['seconds']:.2f} s (saved by rename); "
+                f"{o['in_place_full_check']['seconds']:.2f} s (in place, full check due) "
+                "| ≤ 0.5 s |")
+    rss = max(e["peak_rss_mb"] for e in big["e2e"].values()) if big["e2e"] else 0
+    rows.append(f"| peak memory of a search at {name} | {rss:.0f} MB | ≤ 200 MB |")
+    return ["", "The issue's table, from this run:", "", "| target | measured | goal |",
+            "|---|---|---|", *rows]
 
 
 def write_report() -> None:
@@ -440,7 +506,12 @@ def main() -> int:
                     help="keep the index and build figures of an earlier run (no cold build)")
     ap.add_argument("--reindex-only", action="store_true",
                     help="with --size: only measure the one-changed-file refresh again")
+    ap.add_argument("--work", type=Path, default=None,
+                    help="folder for caches and JSON results (default benchmarks/.work)")
     args = ap.parse_args()
+    if args.work is not None:
+        global WORK
+        WORK = args.work.resolve()
     WORK.mkdir(parents=True, exist_ok=True)
     for size in args.size:
         if args.reindex_only:

@@ -442,6 +442,7 @@ def _impact_page(index: Index, prep: _Prepared, limit: int, offset: int
     from brief_cli.index import TOKENIZER
 
     con = index.con
+    own = not con.in_transaction
     try:
         if impact.built_avgdl(con) is None:
             return None
@@ -449,6 +450,8 @@ def _impact_page(index: Index, prep: _Prepared, limit: int, offset: int
         stem = impact.stems(con, [word], TOKENIZER).get(word)
         if stem is None:
             return None
+        if own:  # one read transaction: a refresh committing meanwhile is seen whole or not
+            con.execute("BEGIN")
         hits = impact.stem_count(con, stem)
         if hits is None:
             return None
@@ -463,6 +466,9 @@ def _impact_page(index: Index, prep: _Prepared, limit: int, offset: int
                                _filter_check(index, prep) if filtered else None, hits=hits)
     except sqlite3.OperationalError:
         return None  # an index built before the lists existed
+    finally:
+        if own and con.in_transaction:
+            con.execute("COMMIT")
     if found is None:
         return total, None
     tier = 1 if prep.replace else 0
