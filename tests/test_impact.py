@@ -131,6 +131,10 @@ def test_too_many_changes_drop_the_lists_and_fts5_ranks(tmp_path, taxonomy, isol
     with opened(root, taxonomy) as ix:
         assert impact.built_avgdl(ix.con) is None
         assert assert_same(ix, taxonomy) == 0
+    # `brief index` builds the lists again; a full rebuild does too.
+    with open_index(root, taxonomy.path, lambda: taxonomy, verify=True) as ix:
+        assert impact.built_avgdl(ix.con) is not None
+        assert assert_same(ix, taxonomy) >= 40
     with open_index(root, taxonomy.path, lambda: taxonomy, rebuild=True) as ix:
         assert impact.built_avgdl(ix.con) is not None
         assert assert_same(ix, taxonomy) >= 40

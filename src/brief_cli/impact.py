@@ -138,11 +138,12 @@ def _phrase(term: str) -> str:
 
 def build(con: sqlite3.Connection, tokenizer: str, *, k: int | None = None,
           min_df: int | None = None, han=None) -> int:
-    """(Re)build every list in the index open on ``con`` (outside a transaction); returns the
-    number of stems listed. ``han(term)`` tells Chinese stems, which are not listed."""
+    """(Re)build every list in the index open on ``con``; returns the number of stems listed. ``han(term)`` tells Chinese stems, which are not listed."""
     k = K if k is None else k
     min_df = MIN_DF if min_df is None else min_df
-    con.executescript(SCHEMA)
+    for statement in SCHEMA.split(";"):
+        if statement.strip():
+            con.execute(statement)  # not executescript(): that would commit the caller's work
     con.execute("DELETE FROM impact")
     con.execute("DELETE FROM impact_dirty")
     rows, avgdl = totals(con)

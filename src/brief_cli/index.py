@@ -691,6 +691,8 @@ def _try_open(root, base, expect, taxonomy, warnings, rebuild, progress,
                 if stats is not None:
                     if view.full:
                         _mark_checked(base, view.started_ns)
+                    if verify:
+                        _renew_impact(con)
                     return Index(con, path, root, stats)
                 reason = "many files changed"
             except (_Stale, sqlite3.DatabaseError) as exc:
@@ -702,6 +704,25 @@ def _try_open(root, base, expect, taxonomy, warnings, rebuild, progress,
                                       reuse=trusted[0])
         stats.reason = reason
     return Index(_connect(new_path), new_path, root, stats)
+
+
+def _renew_impact(con: sqlite3.Connection) -> None:
+    """``brief index``: impact lists dropped after many refreshes are built again (searches
+    never wait for that; see ``brief_cli.impact``)."""
+    from brief_cli import impact
+
+    if impact.built_avgdl(con) is not None:
+        return
+    from brief_cli.lang import has_han
+
+    con.execute("BEGIN IMMEDIATE")
+    try:
+        impact.build(con, TOKENIZER, han=has_han)
+        con.execute("COMMIT")
+    except BaseException:
+        if con.in_transaction:
+            con.execute("ROLLBACK")
+        raise
 
 
 def _data_version(con: sqlite3.Connection | None) -> int | None:
