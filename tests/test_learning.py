@@ -51,6 +51,71 @@ def test_the_plain_tagger_misses_what_reviewers_teach(tmp_path, taxonomy):
     assert "tourism" in learned.tag(text).sectors
 
 
+def _corpus_of(root, passages):
+    """Reviewed passages, five to an article (the tagger reads each article as a document)."""
+    items = [{"text": text, "kind": "context", "sectors": list(sectors), "reviewed": True}
+             for text, sectors in passages]
+    return write_corpus(root, {f"note-{j}": dict(passages=items[j * 5:(j + 1) * 5])
+                               for j in range((len(items) + 4) // 5)})
+
+
+# A long passage that mentions one sector once: too little for the tagger (its minimum grows
+# with length), enough for this corpus's reviewers, whatever the sector.
+FILLER = ("The committee met on a grey Tuesday morning in the old hall, and its members spoke "
+          "for a long time about what they had heard from people in the town over the past few "
+          "months, before they agreed to meet again soon. ")
+
+
+def test_a_reviewer_who_accepts_weak_evidence_teaches_it_for_every_sector(tmp_path, taxonomy):
+    keywords = {"hospital": "health", "school": "education", "electricity": "energy",
+                "police": "security", "bank": "finance", "farmers": "agriculture"}
+    passages = [(FILLER + f"One member mentioned the {word} near square {i}.", [sector])
+                for i in range(5) for word, sector in keywords.items()]
+    corpus = load_corpus(_corpus_of(tmp_path / "c", passages), taxonomy).corpus
+    learned, plain = tagger_for(corpus, taxonomy), Tagger(taxonomy)
+    # sectors no review mentions: the calibration learned from the others holds for them too
+    for word, sector in (("tourists", "tourism"), ("factory", "industry")):
+        text = FILLER + f"One member mentioned the {word} near the station."
+        assert plain.tag(text).sectors == ()
+        assert learned.tag(text).sectors == (sector,)
+    assert learned.tag(FILLER).sectors == ()  # no evidence, nothing added
+
+
+def test_a_sector_the_reviewers_keep_rejecting_is_learned_apart(tmp_path, taxonomy):
+    # The tagger takes a visited port or bridge for infrastructure; these reviewers never do,
+    # while they accept the other sectors the tagger finds on as little evidence.
+    places = ["port", "bridge", "harbour", "road", "airport"]
+    passages = []
+    for i in range(6):
+        for place in places:
+            passages.append((f"Officials toured the {place} in town {i} on a sunny day.", []))
+        passages.append((f"Nurses at the hospital in town {i} welcomed the officials.",
+                         ["health"]))
+        passages.append((f"Pupils at the school in town {i} sang for the officials.",
+                         ["education"]))
+    corpus = load_corpus(_corpus_of(tmp_path / "c", passages), taxonomy).corpus
+    learned, plain = tagger_for(corpus, taxonomy), Tagger(taxonomy)
+    visit = "Officials toured the railway in town 99 on a sunny day."  # a place never reviewed
+    assert plain.tag(visit).sectors == ("infrastructure",)
+    assert learned.tag(visit).sectors == ()
+    bias = learned.model.sector_bias  # the sector's own bias does it, not the shared weights
+    assert bias["infrastructure"] < 0 < bias["health"]
+    assert learned.tag("Nurses at the hospital in town 99 welcomed them.").sectors == (
+        "health",)
+
+
+def test_the_model_is_cheap_and_says_what_the_tagger_says_without_reviews(taxonomy):
+    from brief_cli.learning import _example, train
+
+    tagger = Tagger(taxonomy)
+    texts = [FILLER, "Officials toured the port in town 3.", "Nurses at the hospital."]
+    examples = [_example(t, a) for t, a in zip(texts, tagger.analyse(texts))]
+    empty = train([], [], taxonomy.sector_ids)
+    for text, ex in zip(texts, examples):
+        tags = tagger.tag(text)
+        assert empty.predict(ex, taxonomy.sector_ids) == (tags.kind, tags.sectors)
+
+
 def test_too_few_reviews_keep_the_plain_tagger(tmp_path, taxonomy):
     root = _reviewed_corpus(tmp_path / "c", n=MIN_REVIEWS - 5)
     corpus = load_corpus(root, taxonomy).corpus

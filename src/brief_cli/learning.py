@@ -1,13 +1,20 @@
 """Learning from reviews: a per-corpus model that corrects the lexicon tagger where reviewers did.
 
-For each sector, a logistic regression over the passage's words (Snowball stems) and the
-tagger's own view of the passage (did it tag the sector, how far its score was from the
-minimum, which other sectors it tagged); for the kind, a three-way (softmax) regression over the
-words and the tagger's challenge and opportunity scores and decision. Both start from the
-tagger: the weight on the tagger's own decision starts high and is held there by a penalty
-(L2 towards the starting weights), so with few reviews the model says what the tagger says, and
-words only move a decision once reviews keep contradicting the tagger in the same way. Actors
-are names, left to the lexicon.
+Why not simply words: the lexicon tagger already finds most sectors, and what a reviewer
+corrects most is its *decision*: how much evidence a sector needs (this reviewer may accept a
+sector on one keyword the tagger thought too little, or reject one it tagged on a passing
+word). So the sectors are first a calibration of the tagger's evidence: one logistic regression
+over every (passage, sector the tagger found evidence for) pair, on how strong that evidence
+was against the passage's minimum, its share of the passage's strongest sector and the
+tagger's decision, with weights shared by all sectors and a bias per sector held near zero
+until the sector's own reviews keep saying otherwise. Shared weights learn from every review,
+so a rare sector (two reviewed passages) is calibrated too. Sectors are tagged above the
+threshold that maximises F1 on the reviews. Then, per sector with a few reviewed passages,
+word weights (Snowball stems) on top of that: terms the lexicon lacks, or words that mark a
+false alarm. The kind is a three-way (softmax) regression over the words and the tagger's
+challenge and opportunity scores and decision, held to the tagger's decision by a penalty
+(L2 towards its starting weights). Everything starts from the tagger, so with few reviews the
+model says what the tagger says. Actors are names, left to the lexicon.
 
 The model is trained on the reviewed passages of a corpus and kept as JSON in the cache folder,
 keyed by the reviews themselves (ids, texts, tags) and the taxonomy: a new or changed review
@@ -29,15 +36,23 @@ from typing import Iterable, Sequence
 from brief_cli.model import KINDS, Corpus, Passage
 from brief_cli.taxonomy import Taxonomy
 
-MODEL_VERSION = 2
+MODEL_VERSION = 3
 MIN_REVIEWS = 20  # fewer reviewed passages than this: the plain tagger is used
-PRIOR = 3.0  # starting weight of the tagger's own decision (p ≈ 0.95 either way)
-L2_TAGGER = 1.0  # pull of the tagger features back to their starting weights
-L2_WORDS = 0.1  # pull of word weights back to zero
-# Probability above which a sector is tagged. Low, because a sector is rare (most passages have
-# one to three of twenty): a missed one costs recall that a stray one rarely costs in precision.
-# The values here were chosen by cross-validation on a development set (benchmarks/RESULTS.md).
-THRESHOLD = 0.15
+PRIOR = 3.0  # starting weight of the tagger's own decision (sectors and kind)
+# Sectors: the calibration's shared weights are pulled (L2) towards the tagger's decision by
+# L2_SHARED, each sector's own bias towards zero by L2_SECTOR (it takes about ten reviews
+# saying the same to move it by one); word weights towards zero by L2_WORDS, learned only for
+# sectors with MIN_POSITIVES reviewed passages. Values and how they were chosen:
+# benchmarks/RESULTS.md, "Learning from reviews".
+L2_SHARED = 1.0
+L2_SECTOR = 10.0
+L2_WORDS = 1.0
+MIN_POSITIVES = 5
+WORD_EPOCHS = 8
+# The kind: a softmax over words and the tagger's scores, tagger features pulled back to
+# their starting weights by L2_TAGGER, words towards zero by L2_KIND_WORDS.
+L2_TAGGER = 1.0
+L2_KIND_WORDS = 0.1
 EPOCHS = 12
 RATE = 0.2
 _TOKEN = re.compile(r"[^\W\d_]{3,}")
@@ -81,19 +96,19 @@ def _example(text: str, analysis) -> _Example:
                     float(getattr(kind, "opportunity", 0.0)))
 
 
-def _sector_features(ex: _Example, sector: str) -> dict[str, float]:
+def _evidence(ex: _Example, sector: str) -> list[tuple[str, float]]:
+    """The tagger's view of one sector it found evidence for (the calibration's features)."""
     score = ex.sector_scores.get(sector, 0.0)
-    feats = {"t:tagged": 1.0 if sector in ex.tagged else -1.0,
-             "t:margin": max(-1.0, min(1.0, (score - ex.minimum) / 2.0)) if score else -1.0,
-             "t:bias": 1.0}
-    feats["t:score"] = min(score, 4.0) / 4.0
-    feats["t:has"] = 1.0 if sector in ex.sector_scores else 0.0
-    for other in ex.tagged:
-        if other != sector:
-            feats["s:" + other] = 1.0
-    for w in ex.words:
-        feats[w] = 1.0
-    return feats
+    top = max(ex.sector_scores.values(), default=0.0)
+    strength = math.log(max(score, 1e-3) / ex.minimum) if ex.minimum > 0 else 0.0
+    share = math.log(max(score, 1e-3) / top) if top > 0 else -3.0
+    return [("bias", 1.0), ("tagged", 1.0 if sector in ex.tagged else 0.0),
+            ("strength", max(-2.0, min(2.0, strength))), ("share", max(-3.0, share))]
+
+
+def _candidates(ex: _Example) -> set[str]:
+    """Sectors the tagger found any evidence for (tagged or not)."""
+    return set(ex.sector_scores) | set(ex.tagged)
 
 
 def _kind_features(ex: _Example) -> dict[str, float]:
@@ -110,9 +125,15 @@ def _kind_features(ex: _Example) -> dict[str, float]:
 
 @dataclass
 class Model:
-    """Weights per sector (binary) and per kind (softmax); ``reviews`` trained on."""
+    """What reviews teach: the calibration of the tagger's sector evidence (shared weights,
+    a bias per sector, the decision threshold, the log-odds of a sector it found no evidence
+    for), word weights per sector, and the kind's softmax weights; ``reviews`` trained on."""
 
-    sectors: dict[str, dict[str, float]] = field(default_factory=dict)
+    calibration: dict[str, float] = field(default_factory=dict)
+    sector_bias: dict[str, float] = field(default_factory=dict)
+    threshold: float = 0.5
+    unseen: float = -5.0
+    words: dict[str, dict[str, float]] = field(default_factory=dict)
     kinds: dict[str, dict[str, float]] = field(default_factory=dict)
     reviews: int = 0
     key: str = ""
@@ -120,8 +141,9 @@ class Model:
 
     def to_json(self) -> str:
         return json.dumps({"version": MODEL_VERSION, "key": self.key, "reviews": self.reviews,
-                           "signature": self.signature,
-                           "sectors": self.sectors, "kinds": self.kinds},
+                           "signature": self.signature, "calibration": self.calibration,
+                           "sector_bias": self.sector_bias, "threshold": self.threshold,
+                           "unseen": self.unseen, "words": self.words, "kinds": self.kinds},
                           separators=(",", ":"), sort_keys=True)
 
     @classmethod
@@ -130,27 +152,42 @@ class Model:
             data = json.loads(text)
             if data.get("version") != MODEL_VERSION:
                 return None
-            return cls({s: {f: float(w) for f, w in ws.items()}
-                        for s, ws in data["sectors"].items()},
-                       {k: {f: float(w) for f, w in ws.items()}
-                        for k, ws in data["kinds"].items()},
+
+            def table(d):
+                return {s: {f: float(w) for f, w in ws.items()} for s, ws in d.items()}
+
+            return cls({f: float(w) for f, w in data["calibration"].items()},
+                       {s: float(w) for s, w in data["sector_bias"].items()},
+                       float(data["threshold"]), float(data["unseen"]),
+                       table(data["words"]), table(data["kinds"]),
                        int(data["reviews"]), str(data["key"]), str(data.get("signature", "")))
         except (ValueError, KeyError, TypeError, AttributeError):
             return None
 
     # prediction
+    def sector_logit(self, ex: _Example, sector: str, candidates=None) -> float:
+        """Log-odds that a reviewer tags the passage with the sector."""
+        if sector in (candidates if candidates is not None else _candidates(ex)):
+            z = self.sector_bias.get(sector, 0.0) + sum(
+                self.calibration.get(f, 0.0) * v for f, v in _evidence(ex, sector))
+        else:
+            z = self.unseen
+        words = self.words.get(sector)
+        if words:
+            z += sum(words.get(w, 0.0) for w in ex.words)
+        return z
+
     def sector_probability(self, ex: _Example, sector: str) -> float:
-        weights = self.sectors.get(sector)
-        if weights is None:  # a sector no review ever said anything about: the tagger's view
-            weights = _sector_prior()
-        return _sigmoid(_dot(weights, _sector_features(ex, sector)))
+        return _sigmoid(self.sector_logit(ex, sector))
 
     def predict(self, ex: _Example, sector_ids: Iterable[str]) -> tuple[str, tuple[str, ...]]:
-        sectors = []
-        candidates = set(ex.tagged) | set(ex.sector_scores) | set(self.sectors)
-        for s in sector_ids:
-            if s in candidates and self.sector_probability(ex, s) > THRESHOLD:
-                sectors.append(s)
+        if not self.calibration:  # an empty model (no reviews): the tagger's view
+            sectors = [s for s in sector_ids if s in ex.tagged]
+        else:
+            candidates = _candidates(ex)
+            cut = _logit(self.threshold)
+            sectors = [s for s in sector_ids if (s in candidates or s in self.words)
+                       and self.sector_logit(ex, s, candidates) > cut]
         # the tagger's order first (best first), then the ones the model added
         order = {s: i for i, s in enumerate(sorted(ex.sector_scores,
                                                    key=lambda s: -ex.sector_scores[s]))}
@@ -162,8 +199,9 @@ class Model:
         return kind, tuple(sectors)
 
 
-def _sector_prior() -> dict[str, float]:
-    return {"t:tagged": PRIOR, "t:margin": 0.0, "t:bias": 0.0, "t:score": 0.0, "t:has": 0.0}
+def _calibration_prior() -> dict[str, float]:
+    # p ≈ 0.82 where the tagger tagged the sector, 0.18 where it found too little evidence
+    return {"bias": -PRIOR / 2, "tagged": PRIOR, "strength": 0.0, "share": 0.0}
 
 
 def _kind_prior(kind: str) -> dict[str, float]:
@@ -181,44 +219,145 @@ def _sigmoid(z: float) -> float:
     return e / (1.0 + e)
 
 
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-6), 1 - 1e-6)
+    return math.log(p / (1 - p))
+
+
 def _pull(name: str) -> float:
-    return L2_TAGGER if name.startswith("t:") else L2_WORDS
+    return L2_TAGGER if name.startswith("t:") else L2_KIND_WORDS
 
 
 def train(examples: Sequence[_Example], labels: Sequence[Passage], sector_ids: Sequence[str],
           *, seed: int = 0) -> Model:
-    """Fit the per-sector and kind models on reviewed passages (their ``Passage`` labels)."""
+    """Fit the model on reviewed passages (their ``Passage`` labels): the calibration first,
+    then each sector's words on what it leaves unexplained, and the kind."""
     model = Model(reviews=len(examples))
     if not examples:
         return model
     rng = random.Random(seed)
-    order = list(range(len(examples)))
-    seen = set(s for p in labels for s in p.sectors) | set(
-        s for ex in examples for s in ex.tagged)
-    sector_data = {s: [(_sector_features(ex, s), 1.0 if s in p.sectors else 0.0)
-                       for ex, p in zip(examples, labels)] for s in sector_ids if s in seen}
+    gold = [frozenset(p.sectors) for p in labels]
+    candidates = [_candidates(ex) for ex in examples]
+    _fit_calibration(model, examples, gold, candidates, sector_ids)
+    _fit_words(model, examples, gold, candidates, sector_ids, rng)
     kind_data = [(_kind_features(ex), p.kind) for ex, p in zip(examples, labels)]
-    for sector, data in sector_data.items():
-        model.sectors[sector] = _fit_binary(data, order, rng)
-    model.kinds = _fit_softmax(kind_data, order, rng)
+    model.kinds = _fit_softmax(kind_data, list(range(len(examples))), rng)
     return model
 
 
-def _fit_binary(data, order, rng) -> dict[str, float]:
-    w = dict(_sector_prior())
-    start = dict(w)
-    n = len(data)
-    for epoch in range(EPOCHS):
-        rng.shuffle(order)
-        rate = RATE / (1 + epoch * 0.3)
-        for i in order:
-            feats, y = data[i]
-            g = _sigmoid(_dot(w, feats)) - y
-            for f, v in feats.items():
-                old = w.get(f, 0.0)
-                w[f] = old - rate * (g * v + _pull(f) / n * (old - start.get(f, 0.0)))
-    return {f: round(v, 5) for f, v in w.items() if abs(v - start.get(f, 0.0)) > 1e-4
-            or f in start}
+def _fit_calibration(model: Model, examples, gold, candidates, sector_ids) -> None:
+    """One logistic regression over every (passage, sector the tagger found evidence for)
+    pair: weights shared by all sectors (how far the tagger's evidence and decision are to be
+    trusted, learned from every review) and a bias per sector, held near zero until a sector's
+    own reviews keep saying otherwise (a hierarchical model: a rare sector borrows the shared
+    calibration). Fitted exactly (Newton's method on the L2-penalised likelihood); then the
+    threshold that maximises F1 on the reviews (half the F1 reached, the fixed point for a
+    calibrated model) and the log-odds of a reviewed sector the tagger had no evidence for."""
+    shared = list(_calibration_prior())
+    index = {name: i for i, name in enumerate(shared)}
+    for s in sector_ids:
+        index["s:" + s] = len(index)
+    mean = [_calibration_prior()[f] for f in shared] + [0.0] * len(sector_ids)
+    precision = [L2_SHARED] * len(shared) + [L2_SECTOR] * len(sector_ids)
+    rows, ys = [], []
+    missed = pairs_without = 0
+    for ex, labels, cands in zip(examples, gold, candidates):
+        missed += sum(1 for s in labels if s not in cands)
+        pairs_without += len(sector_ids) - len(cands)
+        for s in cands:
+            if "s:" + s not in index:
+                continue  # a sector the taxonomy no longer has
+            rows.append([(index[f], v) for f, v in _evidence(ex, s)] + [(index["s:" + s], 1.0)])
+            ys.append(1.0 if s in labels else 0.0)
+    w = _newton_logistic(rows, ys, mean, precision)
+    model.calibration = {f: round(w[index[f]], 5) for f in shared}
+    model.sector_bias = {s: round(w[index["s:" + s]], 5) for s in sector_ids
+                         if abs(w[index["s:" + s]]) > 1e-4}
+    probabilities = [_sigmoid(sum(w[j] * v for j, v in row)) for row in rows]
+    threshold = 0.5
+    for _ in range(20):
+        tp = sum(1 for p, y in zip(probabilities, ys) if p > threshold and y)
+        fp = sum(1 for p, y in zip(probabilities, ys) if p > threshold and not y)
+        fn = sum(1 for p, y in zip(probabilities, ys) if p <= threshold and y) + missed
+        f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+        if abs(f1 / 2 - threshold) < 1e-4:
+            break
+        threshold = f1 / 2
+    model.threshold = round(max(threshold, 0.05), 5)
+    model.unseen = round(math.log((missed + 0.5) / (pairs_without - missed + 0.5)), 5)
+
+
+def _newton_logistic(rows, ys, mean, precision, iterations: int = 30) -> list[float]:
+    """MAP logistic regression with a Gaussian prior N(mean, 1/precision) on each weight;
+    ``rows`` are sparse [(index, value)]. Few weights, so each Newton step solves exactly."""
+    n = len(mean)
+    w = list(mean)
+    for _ in range(iterations):
+        grad = [precision[j] * (w[j] - mean[j]) for j in range(n)]
+        hess = [[0.0] * n for _ in range(n)]
+        for j in range(n):
+            hess[j][j] = precision[j]
+        for row, y in zip(rows, ys):
+            p = _sigmoid(sum(w[j] * v for j, v in row))
+            d, h = p - y, p * (1 - p)
+            for j, v in row:
+                grad[j] += d * v
+                hj = hess[j]
+                for k, u in row:
+                    hj[k] += h * v * u
+        step = _solve(hess, grad)
+        w = [a - b for a, b in zip(w, step)]
+        if max(abs(s) for s in step) < 1e-7:
+            break
+    return w
+
+
+def _solve(a: list[list[float]], b: list[float]) -> list[float]:
+    """x with a·x = b (Gaussian elimination with partial pivoting; a is positive definite)."""
+    n = len(b)
+    m = [row[:] + [b[i]] for i, row in enumerate(a)]
+    for c in range(n):
+        p = max(range(c, n), key=lambda r: abs(m[r][c]))
+        m[c], m[p] = m[p], m[c]
+        pivot = m[c][c]
+        for r in range(c + 1, n):
+            f = m[r][c] / pivot
+            if f:
+                mr, mc = m[r], m[c]
+                for j in range(c, n + 1):
+                    mr[j] -= f * mc[j]
+    x = [0.0] * n
+    for c in range(n - 1, -1, -1):
+        x[c] = (m[c][n] - sum(m[c][j] * x[j] for j in range(c + 1, n))) / m[c][c]
+    return x
+
+
+def _fit_words(model: Model, examples, gold, candidates, sector_ids, rng) -> None:
+    """Per sector with at least MIN_POSITIVES reviewed passages: word weights (L2 towards zero)
+    on top of the calibrated log-odds, so a word only counts where the tagger's evidence does
+    not already explain the reviews (a term the lexicon lacks, a word that marks a false
+    alarm)."""
+    n = len(examples)
+    order = list(range(n))
+    words = [list(ex.words) for ex in examples]
+    for s in sector_ids:
+        if sum(1 for labels in gold if s in labels) < MIN_POSITIVES:
+            continue
+        offsets = [model.sector_logit(ex, s, cands) for ex, cands in zip(examples, candidates)]
+        ys = [1.0 if s in labels else 0.0 for labels in gold]
+        w: dict[str, float] = {}
+        decay = L2_WORDS / n
+        for epoch in range(WORD_EPOCHS):
+            rng.shuffle(order)
+            rate = RATE / (1 + epoch * 0.3)
+            for i in order:
+                g = _sigmoid(offsets[i] + sum(w.get(t, 0.0) for t in words[i])) - ys[i]
+                for t in words[i]:
+                    old = w.get(t, 0.0)
+                    w[t] = old - rate * (g + decay * old)
+        kept = {t: round(v, 4) for t, v in w.items() if abs(v) > 1e-3}
+        if kept:
+            model.words[s] = kept
 
 
 def _fit_softmax(data, order, rng) -> dict[str, dict[str, float]]:
@@ -310,8 +449,8 @@ def reviewed_examples(corpus: Corpus, tagger, passages: set[str] | None = None
 def reviews_key(corpus: Corpus, taxonomy: Taxonomy) -> str:
     """Changes when any review does (or the taxonomy, or this model's code)."""
     h = hashlib.blake2b(digest_size=16)
-    h.update(f"v{MODEL_VERSION} {PRIOR} {L2_TAGGER} {L2_WORDS} {EPOCHS} {RATE} {THRESHOLD}\n"
-                 .encode())
+    h.update(f"v{MODEL_VERSION} {PRIOR} {L2_SHARED} {L2_SECTOR} {L2_WORDS} {MIN_POSITIVES} "
+             f"{WORD_EPOCHS} {L2_TAGGER} {L2_KIND_WORDS} {EPOCHS} {RATE}\n".encode())
     if taxonomy.path is not None:
         try:
             h.update(Path(taxonomy.path).read_bytes())
