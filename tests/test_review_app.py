@@ -171,6 +171,26 @@ def test_screen_snapshot(corpus, size):
     assert "q quit" in main  # the whole key bar fits
 
 
+def test_the_suggestion_is_what_reviews_teach_and_accept_writes_it(tmp_path):
+    # 30 reviewed passages: these reviewers tag "homestays" tourism, a word the taxonomy lacks
+    reviewed = [{"text": f"Village homestays in valley {i} drew many guests this season.",
+                 "kind": "context", "sectors": ["tourism"], "reviewed": True}
+                for i in range(30)]
+    articles = {f"note-{j}": dict(passages=reviewed[j * 5:(j + 1) * 5]) for j in range(6)}
+    articles["new-note"] = dict(passages=[
+        {"text": "More homestays opened in the valley, the council reported.",
+         "kind": "context", "sectors": [], "actors": [], "reviewed": False}])
+    root = write_corpus(tmp_path / "corpus", articles)
+    path = root / "new-note.yaml"
+    before = path.read_text()
+    app = make_app(root)
+    shots = drive(app, screen_text, "enter", "q")
+    assert "+tourism" in shots[0] and "suggested: tagger + 30 reviews" in shots[0]
+    assert "added by what 30 reviewed passages teach" in shots[0]  # and why
+    assert lines_changed(before, path.read_text()) == [
+        ("  sectors: []", "  sectors: [tourism]"), ("  reviewed: false", "  reviewed: true")]
+
+
 def _without_textual(monkeypatch):
     import builtins
 

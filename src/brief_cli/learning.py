@@ -411,12 +411,15 @@ class LearnedTagger:
         return out
 
 
+LEARNED_REASON = "reviewed passages teach"  # in the reason of a decision the model changed
+
+
 def _learned_explanation(base, kind: str, sectors: tuple[str, ...], reviews: int):
     """The tagger's explanation, with what the learned model changed said where it did."""
     from brief_cli.tagging import SectorScore
 
     ex = base.explanation
-    why = f"what {reviews} reviewed passages teach"
+    why = f"what {reviews} {LEARNED_REASON}"
     rows = []
     for row in ex.sectors:
         tagged = row.sector in sectors

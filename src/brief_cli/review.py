@@ -54,6 +54,7 @@ class ReviewSession:
     _explained: dict[str, object] = field(default_factory=dict)
     _uncertainty: dict[str, float] = field(default_factory=dict)
     _hits: dict[int, Hit] = field(default_factory=dict)
+    learned_from: int = 0  # reviews the suggesting model learned from (0: the plain tagger)
 
     def hits(self, rowids: list[int]) -> list[Hit]:
         """The passages of these rowids (fetched from the index once, in pages)."""
@@ -85,6 +86,25 @@ class ReviewSession:
 
     def tagging(self, hit: Hit) -> Tagging:
         return self.tags.get(hit.uid) or Tagging(hit.kind, hit.sectors, hit.actors, hit.reviewed)
+
+    def suggestion(self, hit: Hit) -> Tagging | None:
+        """The tags to suggest for an unreviewed passage where a model learned from the
+        corpus's reviews says otherwise than its file: the model's kind and sectors (actors as
+        in the file). None when the passage is reviewed, no such model is in use, it agrees
+        with the file, or the passage is not tagged yet (that happens in the background)."""
+        saved = self.tagging(hit)
+        tags = self._explained.get(hit.uid)
+        if saved.reviewed or tags is None or not self.learned_from:
+            return None
+        if tags.kind == saved.kind and set(tags.sectors) == set(saved.sectors):
+            return None
+        sectors = tuple(s for s in saved.sectors if s in tags.sectors) + tuple(
+            s for s in tags.sectors if s not in saved.sectors)
+        return Tagging(tags.kind, sectors, saved.actors, False)
+
+    def suggested(self, hit: Hit) -> Tagging:
+        """What the screen offers to accept: the learned suggestion, else the file's tags."""
+        return self.suggestion(hit) or self.tagging(hit)
 
     def move(self, step: int) -> bool:
         new = self.position + step
@@ -150,7 +170,10 @@ class ReviewSession:
             from brief_cli.tagging import Tagger
 
             texts = self.article_texts(hit)
-            tags = _tagger(self.get_taxonomy(), self.root).tag_passages(texts)
+            tagger = _tagger(self.get_taxonomy(), self.root)
+            model = getattr(tagger, "model", None)  # a LearnedTagger's
+            self.learned_from = model.reviews if model is not None else 0
+            tags = tagger.tag_passages(texts)
             for other, t in zip(_article_uids(self.index, hit), tags):
                 self._explained[other] = t
         return self._explained.get(hit.uid)

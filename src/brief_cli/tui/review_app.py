@@ -1,6 +1,8 @@
 """``brief review``: read a passage, accept or correct its tags, move on.
 
-Staged changes (kind, sectors, actors) apply to the passage on screen; they are written, with
+The tags offered are the file's, or, where a model learned from the corpus's reviews says
+otherwise, that model's (the difference from the file marked). Staged changes (kind, sectors,
+actors) apply to the passage on screen; they are written, with
 ``reviewed: true``, when the passage is accepted. Skip moves on without writing; undo writes the
 previous tags of the last decision back. Corpus text is shown literally (never as markup).
 """
@@ -265,7 +267,7 @@ class ReviewApp(App):
         hit = self.session.current
         if hit is None:
             return None
-        return self.staged or self.session.tagging(hit)
+        return self.staged or self.session.suggested(hit)
 
     def show(self) -> None:
         hit = self.session.current
@@ -293,10 +295,11 @@ class ReviewApp(App):
         hit = self.session.current
         shown = self.current_tags()
         saved = self.session.tagging(hit)
+        suggested = self.session.suggestion(hit)
         line = Text()
         line.append("kind ")
         line.append(shown.kind, style=KIND_STYLE.get(shown.kind, ""))
-        if shown.kind != saved.kind:
+        if shown.kind != saved.kind:  # the marks and "was" say how it differs from the file
             line.append(f" (was {saved.kind})", style="dim")
         line.append("   sectors ")
         _diff(line, saved.sectors, shown.sectors)
@@ -305,6 +308,8 @@ class ReviewApp(App):
         line.append("   ")
         if saved.reviewed:
             line.append("reviewed", style="green")
+        elif suggested is not None:
+            line.append(f"suggested: tagger + {self.session.learned_from} reviews", style="cyan")
         else:
             line.append("machine tags", style="yellow")
         if self.staged is not None:
@@ -333,6 +338,7 @@ class ReviewApp(App):
     def _show_explained(self, hit, text) -> None:
         if self.session.current is hit:
             self.query_one("#evidence", Static).update(text)
+            self.show_tags()  # the learned suggestion, where there is one, replaces the file's
 
     def show_progress(self) -> None:
         s = self.session
@@ -430,7 +436,7 @@ class ReviewApp(App):
     def action_undo(self) -> None:
         if self.staged is not None:
             self.staged = self.staged_steps.pop() if self.staged_steps else None
-            if self.staged == self.session.tagging(self.session.current):
+            if self.staged == self.session.suggested(self.session.current):
                 self._leave()
             self.message = "change undone"
             self.show_tags()
@@ -511,8 +517,12 @@ def evidence_text(tags) -> Text:
         if k.evidence:
             words = ", ".join(dict.fromkeys(literal(e.text) for e in k.evidence))
             out.append(f"\n  {k.kind} {k.score:g}: {words}")
+    from brief_cli.learning import LEARNED_REASON
+
     for s in ex.sectors[:4]:
         words = ", ".join(dict.fromkeys(literal(e.text) for e in s.evidence))
         out.append(f"\n  {'+' if s.tagged else '·'} {s.sector} {s.score:g}: {words}",
                    style="" if s.tagged else "dim")
+        if LEARNED_REASON in s.reason:  # the model learned from reviews decided otherwise
+            out.append((" — " if words else "") + s.reason, style="cyan")
     return out
