@@ -249,3 +249,102 @@ def test_a_file_swapped_for_a_folder_while_writing_is_left_alone(tmp_path, monke
         atomic_write_text(target, "new", force=True)
     assert info.value.message == f"{str(target)!r} is not a regular file; it is left alone"
     assert target.is_dir()
+
+
+@posix_only
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full (a device that is always full)")
+def test_a_device_that_refuses_the_write_is_one_clear_error():
+    with pytest.raises(FileProblem) as info:
+        atomic_write_bytes(Path("/dev/full"), b"x" * 10)
+    assert info.value.message == "cannot write '/dev/full': No space left on device"
+
+
+@posix_only
+def test_a_stream_that_cannot_be_opened_is_one_clear_error(tmp_path, monkeypatch):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+
+    def no_device(*args, **kwargs):  # as a device with no driver behind it answers
+        raise OSError(6, "No such device or address")
+
+    monkeypatch.setattr(fileio.os, "open", no_device)
+    with pytest.raises(FileProblem) as info:
+        atomic_write_bytes(fifo, b"x")
+    assert info.value.message == f"cannot write {str(fifo)!r}: No such device or address"
+
+
+@posix_only
+def test_a_stream_that_takes_a_little_at_a_time_still_gets_everything(tmp_path, monkeypatch):
+    """A write to a device may accept fewer bytes than given: the rest is written after."""
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    reader = subprocess.Popen([sys.executable, "-c",
+                               "import sys; sys.stdout.buffer.write(open(sys.argv[1], 'rb')"
+                               ".read())", str(fifo)], stdout=subprocess.PIPE)
+    real_write, sizes = os.write, []
+
+    def short_write(fd, data):
+        sizes.append(real_write(fd, bytes(data[:1000])))
+        return sizes[-1]
+
+    monkeypatch.setattr(fileio.os, "write", short_write)
+    data = bytes(range(256)) * 20
+    try:
+        atomic_write_bytes(fifo, data)
+    finally:
+        monkeypatch.undo()
+        out, _ = reader.communicate(timeout=60)
+    assert out == data
+    assert len(sizes) == 6
+
+
+@posix_only
+def test_a_stream_swapped_for_a_regular_file_before_it_opens_is_not_written(tmp_path,
+                                                                            monkeypatch):
+    """Checked a FIFO, opened a regular file (swapped in between): nothing is written to it."""
+    path = tmp_path / "out"
+    path.write_text("theirs", encoding="utf-8")
+    monkeypatch.setattr(fileio, "_kind", lambda p, follow=False: "stream")
+    with pytest.raises(FileProblem) as info:
+        atomic_write_bytes(path, b"ours")
+    assert info.value.message == f"{str(path)!r} changed while it was opened; nothing written"
+    assert path.read_text(encoding="utf-8") == "theirs"
+
+
+def test_a_writer_run_by_another_user_counts_as_alive(tmp_path, monkeypatch):
+    """Its temporary file is not ours to remove: kill(pid, 0) says it exists (EPERM)."""
+    def not_yours(pid, sig):
+        raise PermissionError(1, "Operation not permitted")
+
+    theirs = tmp_path / ".out.md.brief4000000.abc.tmp"
+    theirs.write_text("", encoding="utf-8")
+    monkeypatch.setattr(fileio.os, "kill", not_yours)
+    assert fileio._alive(4_000_000)
+    assert clean_stale_temp_files(tmp_path) == []
+    assert theirs.exists()
+
+
+@pytest.mark.skipif(not os.path.exists(f"/proc/{os.getpid()}/status"),
+                    reason="reads a process's pending signals from /proc")
+def test_the_sweep_sends_no_signal_to_a_live_writer(tmp_path):
+    """Whether a writer lives is asked with signal 0, which is never delivered: a sweep must not
+    disturb the process whose file it keeps (here a child that blocks every signal, so that one
+    sent would stay pending where /proc shows it)."""
+    child = subprocess.Popen([sys.executable, "-c",
+                              "import signal, sys, time\n"
+                              "signal.pthread_sigmask(signal.SIG_BLOCK, signal.valid_signals())\n"
+                              "print('ready', flush=True)\n"
+                              "time.sleep(120)\n"], stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout.readline() == "ready\n"
+        kept = tmp_path / f".out.md.brief{child.pid}.abc.tmp"
+        kept.write_text("", encoding="utf-8")
+        assert clean_stale_temp_files(tmp_path) == []
+        assert kept.exists()
+        status = Path(f"/proc/{child.pid}/status").read_text(encoding="ascii")
+        pending = {line.split(":")[0]: int(line.split()[1], 16) for line in status.splitlines()
+                   if line.startswith(("SigPnd:", "ShdPnd:"))}
+        assert pending == {"SigPnd": 0, "ShdPnd": 0}
+    finally:
+        child.kill()
+        child.wait()
