@@ -115,13 +115,58 @@ def _run_path(tmp_path, lean: bool, argv: list[str], terminal: bool):
     return result.returncode, result.stdout, timing.sub("N ms", result.stderr)
 
 
-def test_lean_and_full_paths_print_the_same(tmp_path):
-    _run_path(tmp_path, False, ["index"], False)
+def _run_in_process(lean: bool, argv: list[str], terminal: bool):
+    """``_run_path`` in this process (what ``fast.main`` and ``app.main`` do, with their
+    output captured): the same comparison without two interpreter start-ups per case."""
+    from click.testing import CliRunner
+
+    from brief_cli.cli import fast
+    from brief_cli.cli.runtime import prepare_streams
+    from brief_cli.render import common, formats
+    from helpers import Runner
+
+    env = {"COLUMNS": "100", "BRIEF_PAGER": "", "BRIEF_FORCE_TERMINAL": "1" if terminal else None}
+    with CliRunner().isolation(env=env) as (out, err, _both):
+        common.reset_consoles()
+        formats.set_raw_csv(False)  # as a new process starts
+        try:
+            code = fast.run(argv) if lean else None
+            if code is None:
+                prepare_streams()
+                Runner.command().main(args=argv, prog_name="brief")
+        except SystemExit as exc:
+            code = exc.code
+        finally:
+            common.reset_consoles()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        stdout, stderr = out.getvalue().decode(), err.getvalue().decode()
+    return code, stdout, re.sub(r"\d+ ms", "N ms", stderr)
+
+
+def test_lean_and_full_paths_print_the_same(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    _run_in_process(False, ["index"], False)
     for n, argv in enumerate(PARITY):
         terminal = n % 2 == 1
+        lean = _run_in_process(True, argv, terminal)
+        full = _run_in_process(False, argv, terminal)
+        assert lean == full, (argv, lean, full)
+
+
+def test_lean_and_full_processes_print_the_same(tmp_path, monkeypatch):
+    """The comparison above, as the installed command runs (a fresh process each), for a few
+    cases (piped and on a terminal, an option of its own, an error); the in-process run above
+    prints what the processes print."""
+    monkeypatch.chdir(tmp_path)
+    _run_path(tmp_path, False, ["index"], False)
+    _run_in_process(False, ["index"], False)
+    for n in (1, 3, 9):
+        argv, terminal = PARITY[n], n % 2 == 1
         lean = _run_path(tmp_path, True, argv, terminal)
         full = _run_path(tmp_path, False, argv, terminal)
         assert lean == full, (argv, lean, full)
+        assert _run_in_process(True, argv, terminal) == lean, argv
 
 
 def test_lean_parser_knows_exactly_the_search_options():
