@@ -143,6 +143,8 @@ def test_a_link_is_followed_only_when_asked(tmp_path):
     assert fileio._kind(tmp_path / "link") == "link"
     assert fileio._kind(tmp_path / "link", follow=True) == "folder"
     assert fileio._kind(tmp_path / "dangling" / "x") == "missing"
+    (tmp_path / "plain").write_text("", encoding="utf-8")
+    assert fileio._kind(tmp_path / "plain" / "x") == "missing"  # not a folder: ENOTDIR
 
 
 def _dead_pid() -> int:
@@ -229,6 +231,7 @@ def test_a_file_that_appears_while_writing_is_not_replaced(tmp_path, monkeypatch
     with pytest.raises(FileProblem) as info:
         atomic_write_text(target, "ours")
     assert info.value.message == f"{str(target)!r} already exists"
+    assert info.value.hint == "use --force to overwrite it, or choose another name"
     assert target.read_text(encoding="utf-8") == "theirs"
     assert [p.name for p in tmp_path.iterdir()] == ["out.md"]
 
@@ -348,3 +351,64 @@ def test_the_sweep_sends_no_signal_to_a_live_writer(tmp_path):
     finally:
         child.kill()
         child.wait()
+
+
+def test_bytes_refuse_an_existing_file_and_a_folder_by_default(tmp_path):
+    target = tmp_path / "b.bin"
+    target.write_bytes(b"old")
+    with pytest.raises(FileProblem) as info:
+        atomic_write_bytes(target, b"new")
+    assert info.value.message == f"{str(target)!r} already exists"
+    assert target.read_bytes() == b"old"
+    with pytest.raises(FileProblem) as info:
+        atomic_write_bytes(tmp_path, b"new", force=True)
+    assert info.value.hint == "give a file name"
+
+
+def test_a_refused_write_touches_nothing_in_the_folder(tmp_path):
+    """Refused before anything is written: no temporary file, no sweep of the folder."""
+    target = tmp_path / "out.md"
+    target.write_text("old", encoding="utf-8")
+    stale = tmp_path / f".a.brief{_dead_pid()}.abc.tmp"
+    stale.write_text("", encoding="utf-8")
+    with pytest.raises(FileProblem):
+        atomic_write_text(target, "new")
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([stale.name, "out.md"])
+
+
+@posix_only
+def test_a_writer_killed_mid_write_leaves_the_old_file_and_the_next_write_cleans_up(tmp_path):
+    """Killed (SIGKILL: no clean-up runs) with half the new text in its temporary file: the old
+    file is intact, the temporary file sits beside it, and the next write to the folder removes
+    it. The kill lands at a named checkpoint (``brief_cli.checkpoint``), not after a sleep."""
+    import time
+
+    folder = tmp_path / "out"
+    folder.mkdir()
+    target = folder / "notes.md"
+    target.write_text("the old notes\n", encoding="utf-8")
+    marker = tmp_path / "reached"
+    env = dict(os.environ, BRIEF_CHECKPOINT="write-temp", BRIEF_CHECKPOINT_FILE=str(marker),
+               BRIEF_CHECKPOINT_WAIT="120")
+    new = "the new notes, long enough to be written in two halves\n" * 50
+    writer = subprocess.Popen([sys.executable, "-c",
+                               "import sys; from pathlib import Path; "
+                               "from brief_cli.fileio import atomic_write_text; "
+                               "atomic_write_text(Path(sys.argv[1]), sys.argv[2], force=True)",
+                               str(target), new], env=env, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 120
+        while not (marker.exists() and marker.read_text(encoding="utf-8")):
+            assert writer.poll() is None, f"ended before the checkpoint: {writer.stderr.read()}"
+            assert time.monotonic() < deadline, "never reached the checkpoint"
+            time.sleep(0.01)
+        temps = [p for p in folder.iterdir() if p != target]
+        assert len(temps) == 1
+        half = temps[0].read_text(encoding="utf-8")
+        assert half and new.startswith(half) and half != new  # mid-write
+    finally:
+        writer.kill()
+        writer.wait()
+    assert target.read_text(encoding="utf-8") == "the old notes\n"
+    atomic_write_text(folder / "other.md", "x")
+    assert sorted(p.name for p in folder.iterdir()) == ["notes.md", "other.md"]
