@@ -11,10 +11,17 @@ from brief_cli.cli import COMMANDS
 WIDTHS = (60, 80, 120, 200)
 
 
+_RENDERED: dict[tuple, list[str]] = {}
+
+
 def _help(run, name, width):
-    result = run(*([name] if name else []), "--help", env={"COLUMNS": str(width)})
-    assert result.exit_code == 0, result.stderr
-    return result.stdout.splitlines()
+    """A command's help at a width, rendered once for both tests of this file (help reads no
+    corpus, cache or home folder: the same arguments always print the same text)."""
+    if (name, width) not in _RENDERED:
+        result = run(*([name] if name else []), "--help", env={"COLUMNS": str(width)})
+        assert result.exit_code == 0, result.stderr
+        _RENDERED[name, width] = result.stdout.splitlines()
+    return _RENDERED[name, width]
 
 
 def _inner(line: str) -> str:
