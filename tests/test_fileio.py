@@ -4,6 +4,7 @@ swept, and with which mode and message."""
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import stat
 import subprocess
@@ -388,18 +389,21 @@ def test_a_writer_killed_mid_write_leaves_the_old_file_and_the_next_write_cleans
     target = folder / "notes.md"
     target.write_text("the old notes\n", encoding="utf-8")
     marker = tmp_path / "reached"
-    env = dict(os.environ, BRIEF_CHECKPOINT="write-temp", BRIEF_CHECKPOINT_FILE=str(marker),
-               BRIEF_CHECKPOINT_WAIT="120")
     new = "the new notes, long enough to be written in two halves\n" * 50
-    writer = subprocess.Popen([sys.executable, "-c",
-                               "import sys; from pathlib import Path; "
-                               "from brief_cli.fileio import atomic_write_text; "
-                               "atomic_write_text(Path(sys.argv[1]), sys.argv[2], force=True)",
-                               str(target), new], env=env, stderr=subprocess.PIPE)
+    pid = os.fork()  # the writer: this code in a process of its own, killed below
+    if pid == 0:
+        try:
+            os.environ.update(BRIEF_CHECKPOINT="write-temp", BRIEF_CHECKPOINT_FILE=str(marker),
+                              BRIEF_CHECKPOINT_WAIT="120")
+            atomic_write_text(target, new, force=True)
+        finally:
+            os._exit(0)
+    ended = None
     try:
         deadline = time.monotonic() + 120
         while not (marker.exists() and marker.read_text(encoding="utf-8")):
-            assert writer.poll() is None, f"ended before the checkpoint: {writer.stderr.read()}"
+            ended = os.waitpid(pid, os.WNOHANG)[0] or None
+            assert ended is None, "ended before the checkpoint"
             assert time.monotonic() < deadline, "never reached the checkpoint"
             time.sleep(0.01)
         temps = [p for p in folder.iterdir() if p != target]
@@ -407,8 +411,9 @@ def test_a_writer_killed_mid_write_leaves_the_old_file_and_the_next_write_cleans
         half = temps[0].read_text(encoding="utf-8")
         assert half and new.startswith(half) and half != new  # mid-write
     finally:
-        writer.kill()
-        writer.wait()
+        if ended is None:  # still ours to signal: not yet reaped
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
     assert target.read_text(encoding="utf-8") == "the old notes\n"
     atomic_write_text(folder / "other.md", "x")
     assert sorted(p.name for p in folder.iterdir()) == ["notes.md", "other.md"]
