@@ -187,6 +187,17 @@ def test_cross_validate_side_by_side(run, tmp_path, taxonomy):
     assert table.exit_code == 0 and "macro F1" in table.stdout and "learned" in table.stdout
 
 
+def test_cross_validate_by_article(tmp_path, taxonomy):
+    from brief_cli.errors import NothingFound
+
+    corpus = load_corpus(_reviewed_corpus(tmp_path / "c"), taxonomy).corpus
+    cv = cross_validate(corpus, taxonomy, 3, by_article=True)  # six articles of five reviews
+    assert cv.reviewed == cv.learned.passages == 30
+    assert cv.learned.sectors_macro_f1 > cv.base.sectors_macro_f1
+    with pytest.raises(NothingFound, match="6 articles"):
+        cross_validate(corpus, taxonomy, 10, by_article=True)
+
+
 def test_cross_validate_errors(run, tmp_path):
     root = _reviewed_corpus(tmp_path / "c")
     assert run("eval", "--cross-validate", "1", "--corpus", root).exit_code == 2

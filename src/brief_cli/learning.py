@@ -47,7 +47,7 @@ PRIOR = 3.0  # starting weight of the tagger's own decision (sectors and kind)
 L2_SHARED = 1.0
 L2_SECTOR = 10.0
 L2_WORDS = 1.0
-MIN_POSITIVES = 5
+MIN_POSITIVES = 10
 WORD_EPOCHS = 8
 # The kind: a softmax over words and the tagger's scores, tagger features pulled back to
 # their starting weights by L2_TAGGER, words towards zero by L2_KIND_WORDS.
@@ -621,10 +621,12 @@ class _Lookup:
 
 
 def cross_validate(corpus: Corpus, taxonomy: Taxonomy, k: int, *, seed: int = 0,
-                   limit: int | None = None) -> CrossValidation:
+                   limit: int | None = None, by_article: bool = False) -> CrossValidation:
     """K folds over the reviewed passages: learn from K-1, score the held-out one; the plain
     tagger and the learned one scored on the same held-out passages. ``limit`` takes that many
-    reviewed passages (a seeded sample) instead of all."""
+    reviewed passages (a seeded sample) instead of all. ``by_article`` keeps each article's
+    passages in one fold: what the model does on articles it has seen nothing of (its words
+    cannot come from the same text)."""
     from brief_cli.errors import NothingFound, UsageError
     from brief_cli.evaluation import evaluate
     from brief_cli.tagging import Tagger
@@ -644,6 +646,14 @@ def cross_validate(corpus: Corpus, taxonomy: Taxonomy, k: int, *, seed: int = 0,
     examples, labels = reviewed_examples(corpus, tagger, chosen)
     by_uid = {p.uid: (ex, p) for ex, p in zip(examples, labels)}
     fold_of = {uid: i % k for i, uid in enumerate(uids)}
+    if by_article:
+        articles = sorted({by_uid[u][1].article_id for u in uids})
+        if len(articles) < k:
+            raise NothingFound(f"reviewed passages in {len(articles)} articles: too few for "
+                               f"{k} folds by article", hint="use fewer folds")
+        rng.shuffle(articles)
+        fold_of_article = {a: i % k for i, a in enumerate(articles)}
+        fold_of = {u: fold_of_article[by_uid[u][1].article_id] for u in uids}
     predicted: dict[str, tuple[str, tuple[str, ...]]] = {}
     for fold in range(k):
         train_uids = [u for u in uids if fold_of[u] != fold]
