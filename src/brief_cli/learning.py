@@ -9,8 +9,8 @@ was against the passage's minimum, its share of the passage's strongest sector a
 tagger's decision, with weights shared by all sectors and a bias per sector held near zero
 until the sector's own reviews keep saying otherwise. Shared weights learn from every review,
 so a rare sector (two reviewed passages) is calibrated too. Sectors are tagged above the
-threshold that maximises F1 on the reviews. Then, per sector with a few reviewed passages,
-word weights (Snowball stems) on top of that: terms the lexicon lacks, or words that mark a
+threshold that maximises F1 on the reviews. Then, per sector with MIN_POSITIVES reviewed
+passages, word weights (Snowball stems) on top of that: terms the lexicon lacks, or words that mark a
 false alarm. The kind is a three-way (softmax) regression over the words and the tagger's
 challenge and opportunity scores and decision, held to the tagger's decision by a penalty
 (L2 towards its starting weights). Everything starts from the tagger, so with few reviews the
