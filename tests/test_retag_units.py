@@ -121,3 +121,52 @@ def test_flow_values():
     assert core._flow("context") == "context"
     assert core._flow(["côte-d-ivoire"]) == "[côte-d-ivoire]"
     assert core._flow("yes") == "'yes'"  # a word YAML would read as true stays a string
+
+
+# The tagger reads "Kazakhstan sells natural gas to China." as context, energy, Kazakhstan and
+# China. Each case differs from that in one field, and writes the other two in a style of its
+# own (quoted, block list, flow list with odd spacing): only the field that changes is rewritten.
+_ONE_FIELD = {
+    "kind": ("  kind: challenge\n", "  sectors:\n  - energy\n",
+             "  actors: [ kazakhstan,  china ]\n"),
+    "sectors": ("  kind: 'context'\n", "  sectors: [trade]\n",
+                "  actors:\n  - kazakhstan\n  - china\n"),
+    "actors": ('  kind: "context"\n', "  sectors: [ energy ]\n", "  actors: [china]\n"),
+}
+
+
+@pytest.mark.parametrize("field", sorted(_ONE_FIELD))
+def test_only_the_field_that_changes_is_rewritten(tmp_path, taxonomy, field):
+    kind, sectors, actors = _ONE_FIELD[field]
+    root = tmp_path / "c"
+    root.mkdir()
+    path = root / "note.yaml"
+    head = ("id: note\ntitle: Note\nsource: Test Review\nauthors: [Ann Author]\n"
+            "published: '2024-01-15'\nlanguage: en\npassages:\n"
+            "- id: p01\n  text: Kazakhstan sells natural gas to China.\n")
+    path.write_text(head + kind + sectors + actors + "  reviewed: false\n", encoding="utf-8")
+    plan = plan_for(root, taxonomy)
+    assert [c.fields for c in plan.changes] == [(field,)]
+    assert core.apply(plan) == [path]
+    new = {"kind": "  kind: context\n", "sectors": "  sectors: [energy]\n",
+           "actors": "  actors: [kazakhstan, china]\n"}
+    expected = dict(zip(("kind", "sectors", "actors"), (kind, sectors, actors)))
+    expected[field] = new[field]
+    assert path.read_text(encoding="utf-8") == head + "".join(expected.values()) + (
+        "  reviewed: false\n")
+
+
+def test_retag_stops_at_its_checkpoint_with_the_file_untouched(tmp_path, taxonomy, monkeypatch):
+    """``retag-write`` (a point fault tests stop at) comes after the new text is ready and
+    before the file is replaced."""
+    from brief_cli import checkpoint
+
+    root = write_corpus(tmp_path / "c", {"note": dict(passages=[STALE])})
+    path = root / "note.yaml"
+    before = path.read_bytes()
+    seen = []
+    monkeypatch.setattr(checkpoint, "reached",
+                        lambda name: seen.append((name, path.read_bytes() == before)))
+    core.apply(plan_for(root, taxonomy))
+    assert ("retag-write", True) in seen
+    assert path.read_bytes() != before
