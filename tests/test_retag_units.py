@@ -121,6 +121,8 @@ def test_flow_values():
     assert core._flow("context") == "context"
     assert core._flow(["côte-d-ivoire"]) == "[côte-d-ivoire]"
     assert core._flow("yes") == "'yes'"  # a word YAML would read as true stays a string
+    many = [f"sector-with-a-long-name-{i}" for i in range(12)]
+    assert core._flow(many) == "[" + ", ".join(many) + "]"  # one line, however long
 
 
 # The tagger reads "Kazakhstan sells natural gas to China." as context, energy, Kazakhstan and
@@ -129,15 +131,18 @@ def test_flow_values():
 _ONE_FIELD = {
     "kind": ("  kind: challenge\n", "  sectors:\n  - energy\n",
              "  actors: [ kazakhstan,  china ]\n"),
+    "kind, one sector written as a string": ("  kind: challenge\n", "  sectors: energy\n",
+                                             "  actors: [kazakhstan, china]\n"),
     "sectors": ("  kind: 'context'\n", "  sectors: [trade]\n",
                 "  actors:\n  - kazakhstan\n  - china\n"),
     "actors": ('  kind: "context"\n', "  sectors: [ energy ]\n", "  actors: [china]\n"),
 }
 
 
-@pytest.mark.parametrize("field", sorted(_ONE_FIELD))
-def test_only_the_field_that_changes_is_rewritten(tmp_path, taxonomy, field):
-    kind, sectors, actors = _ONE_FIELD[field]
+@pytest.mark.parametrize("case", sorted(_ONE_FIELD))
+def test_only_the_field_that_changes_is_rewritten(tmp_path, taxonomy, case):
+    kind, sectors, actors = _ONE_FIELD[case]
+    field = case.split(",")[0]
     root = tmp_path / "c"
     root.mkdir()
     path = root / "note.yaml"
