@@ -198,6 +198,16 @@ def test_cross_validate_by_article(tmp_path, taxonomy):
         cross_validate(corpus, taxonomy, 10, by_article=True)
 
 
+def test_eval_by_article(run, tmp_path):
+    root = _reviewed_corpus(tmp_path / "c")
+    result = run("eval", "--cross-validate", "3", "--by-article", "--corpus", root, "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    record = json.loads(result.stdout)
+    assert record["by_article"] is True and record["reviewed"] == 30
+    alone = run("eval", "--by-article", "--corpus", root)
+    assert alone.exit_code == 2 and "--cross-validate" in alone.stderr
+
+
 def test_cross_validate_errors(run, tmp_path):
     root = _reviewed_corpus(tmp_path / "c")
     assert run("eval", "--cross-validate", "1", "--corpus", root).exit_code == 2

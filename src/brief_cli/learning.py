@@ -608,6 +608,7 @@ class CrossValidation:
     reviewed: int
     base: object  # EvalReport of the plain tagger on the held-out passages
     learned: object  # EvalReport of the learned tagger, each fold trained on the others
+    by_article: bool = False  # folds of whole articles
 
 
 class _Lookup:
@@ -679,4 +680,4 @@ def cross_validate(corpus: Corpus, taxonomy: Taxonomy, k: int, *, seed: int = 0,
             replace(p, reviewed=p.uid in chosen) for p in article.passages)))
     view = Corpus(corpus.root, tuple(articles))
     return CrossValidation(k, len(uids), evaluate(view, _Lookup(base_table)),
-                           evaluate(view, _Lookup(learned_table)))
+                           evaluate(view, _Lookup(learned_table)), by_article)

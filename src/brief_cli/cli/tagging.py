@@ -212,6 +212,10 @@ def evaluate(
         "--cross-validate", metavar="K",
         help="Measure learning from reviews: K folds over the reviewed passages, each scored "
              "by a model learned from the others, beside the plain tagger.")] = None,
+    by_article: Annotated[bool, typer.Option(
+        "--by-article", help="With --cross-validate: keep each article's passages in one "
+                             "fold (how learning does on articles it has seen nothing of).")
+    ] = False,
     corpus: CorpusOpt = None,
     taxonomy: TaxonomyOpt = None,
     strict: StrictOpt = False,
@@ -236,6 +240,8 @@ def evaluate(
         brief eval --gold coded.csv --map cap-to-sectors.yaml -f json
 
         brief eval --cross-validate 5 --corpus my-briefs/
+
+        brief eval --cross-validate 5 --by-article --corpus my-briefs/
     """
     from brief_cli.render.tagging import render_eval
     from brief_cli.tagging import Tagger
@@ -270,8 +276,12 @@ def evaluate(
         from brief_cli.learning import cross_validate as run_cv
         from brief_cli.render.learning import render_cross_validation
 
-        render_cross_validation(run_cv(corp, tax, cross_validate), fmt)
+        render_cross_validation(run_cv(corp, tax, cross_validate, by_article=by_article), fmt)
         return
+    if by_article:
+        from brief_cli.errors import UsageError
+
+        raise UsageError("--by-article goes with --cross-validate K")
     chosen = find_articles(corp, article) if article else None
     report = run(corp, Tagger(tax), chosen)
     render_eval(report, fmt, disagreements=disagreements)

@@ -15,7 +15,7 @@ def _f(value: float | None) -> float | None:
 def cv_record(cv) -> dict[str, Any]:
     from brief_cli.render.tagging import eval_record
 
-    return {"folds": cv.folds, "reviewed": cv.reviewed,
+    return {"folds": cv.folds, "by_article": cv.by_article, "reviewed": cv.reviewed,
             "base": eval_record(cv.base), "learned": eval_record(cv.learned)}
 
 
@@ -67,5 +67,6 @@ def render_cross_validation(cv, fmt: OutputFormat) -> None:
         rows = [r for r in rows if not r["group"].startswith("sector ") or r["group"] ==
                 "sector F1"]
     emit_rows(rows, COLUMNS, fmt,
-              title=f"{cv.folds}-fold cross-validation over {cv.reviewed} reviewed passages: "
-                    "each fold learned from the others")
+              title=f"{cv.folds}-fold cross-validation over {cv.reviewed} reviewed passages"
+                    + (" (folds of whole articles)" if cv.by_article else "")
+                    + ": each fold learned from the others")
