@@ -397,9 +397,16 @@ def _dumper():
 
         base = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
         resolved: dict = {}
+        # A scalar whose first character starts no implicit type (null, bool, int, float,
+        # timestamp...) is text: most passages. (What PyYAML's resolver finds, without it.)
+        first_chars = frozenset(k for k in base.yaml_implicit_resolvers if k)
+        plain = (not base.yaml_path_resolvers and None not in base.yaml_implicit_resolvers)
 
         class Dumper(base):  # type: ignore[misc, valid-type]
             def resolve(self, kind, value, implicit):
+                if kind is yaml.ScalarNode and plain and (
+                        not implicit[0] or (value and value[0] not in first_chars)):
+                    return self.DEFAULT_SCALAR_TAG
                 # Whether a plain scalar would read back as itself is asked twice for every
                 # value; the short ones (keys, kinds, tags) repeat in every passage.
                 if kind is not yaml.ScalarNode or len(value) > 100:

@@ -23,9 +23,20 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
     """Safe loader that keeps timestamps as text, so a bad date is a problem we report."""
 
+    def resolve(self, kind, value, implicit):
+        # A scalar whose first character starts no implicit type (null, bool, int, float,
+        # timestamp...) is text: most values of an article. PyYAML's resolver gives the
+        # same tag after building and trying a list of patterns for each value.
+        if kind is yaml.ScalarNode and _PLAIN_RESOLVER and (
+                not implicit[0] or (value and value[0] not in _IMPLICIT_FIRST)):
+            return self.DEFAULT_SCALAR_TAG
+        return super().resolve(kind, value, implicit)
+
 
 _Loader.add_constructor("tag:yaml.org,2002:timestamp",
                         lambda loader, node: loader.construct_scalar(node))
+_IMPLICIT_FIRST = frozenset(k for k in _Loader.yaml_implicit_resolvers if k)
+_PLAIN_RESOLVER = not _Loader.yaml_path_resolvers and None not in _Loader.yaml_implicit_resolvers
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_NODES = 500_000  # values per file: real articles hold a few thousand

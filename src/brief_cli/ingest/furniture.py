@@ -173,10 +173,23 @@ _FURNITURE_HINT = re.compile(
     r"^a\+? ?a)", re.I)
 
 
+# The same words, for ASCII text in lower case: a case-insensitive search tries every word at
+# every letter (most of the time of cleaning a speech); on lower-case ASCII text the plain
+# search finds the same places three times faster. (Other text keeps the case-insensitive
+# search: Unicode case rules are not those of ``str.lower``.)
+_FURNITURE_HINT_LOWER = re.compile(_FURNITURE_HINT.pattern)
+
+
+def _furniture_hint(text: str) -> bool:
+    if text.isascii():
+        return _FURNITURE_HINT_LOWER.search(text.lower()) is not None
+    return _FURNITURE_HINT.search(text) is not None
+
+
 def furniture_reason(text: str) -> str | None:
     """Why a line or paragraph is page furniture, or None when it is body text."""
     text = squash(text)
-    if not text or not _FURNITURE_HINT.search(text):
+    if not text or not _furniture_hint(text):
         return None
     short = len(text) <= 600
     if short and _DISCLAIMER.search(text):

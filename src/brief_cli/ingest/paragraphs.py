@@ -22,6 +22,7 @@ from brief_cli.text import split_sentences
 # Paragraphs ---------------------------------------------------------------------------------
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+_ANY_WORD_CHAR = re.compile(r"\w")
 
 
 @dataclass
@@ -29,6 +30,7 @@ class _Line:
     text: str  # stripped
     indent: int
     kind: str = "text"  # text | blank | soft (dropped, joins across) | hard (dropped, breaks)
+    visual: int = -1  # visual_width of the indented line, once measured
 
 
 def _classify_lines(lines: Sequence[str], dropped: list[Dropped],
@@ -51,7 +53,7 @@ def _classify_lines(lines: Sequence[str], dropped: list[Dropped],
             # stands between two.
             out.append(_Line(text, indent, "soft" if text.startswith("(") else "hard"))
             continue
-        if not re.search(r"\w", text):
+        if not _ANY_WORD_CHAR.search(text):
             dropped.append(Dropped("stray fragment", text))
             out.append(_Line(text, indent, "soft"))
             continue
@@ -121,10 +123,21 @@ _GLYPH_CLASS = str.maketrans({c: key for key, (_, chars) in _GLYPH_WIDTHS.items(
                               for c in chars})
 
 
+# ASCII text (nearly every line) is classed as bytes: a byte table is several times faster.
+_GLYPH_BYTES = bytes(ord(_GLYPH_CLASS.get(b, chr(0))) for b in range(128)) + bytes(128)
+_GLYPH_STEPS = tuple((key.encode("ascii"), width - 500)
+                     for key, (width, _) in _GLYPH_WIDTHS.items())
+
+
 def visual_width(text: str) -> int:
     """The width of ``text`` set in a proportional serif face, in thousandths of an em."""
-    classes = text.translate(_GLYPH_CLASS)
     total = 500 * len(text)
+    if text.isascii():
+        classes = text.encode("ascii").translate(_GLYPH_BYTES)
+        for key, step in _GLYPH_STEPS:
+            total += step * classes.count(key)
+        return total
+    classes = text.translate(_GLYPH_CLASS)
     for key, (width, _) in _GLYPH_WIDTHS.items():
         n = classes.count(key)
         if n:
@@ -133,7 +146,15 @@ def visual_width(text: str) -> int:
 
 
 def _indented_width(line: _Line, measure: Callable[[str], int]) -> int:
-    return measure(line.text) + line.indent * (1 if measure is len else 250)
+    if measure is len:
+        return len(line.text) + line.indent
+    if measure is not visual_width:
+        return measure(line.text) + line.indent * 250
+    # A line's width is wanted twice (to find the layout, then where paragraphs break).
+    width = line.visual
+    if width < 0:
+        width = line.visual = visual_width(line.text) + line.indent * 250
+    return width
 
 
 def _spread(widths: list[int]) -> float:
@@ -389,9 +410,9 @@ def is_author_note(text: str, authors: Sequence[str]) -> bool:
 def split_long(text: str, *, limit: int = MAX_PASSAGE_CHARS,
                target: int = TARGET_PASSAGE_CHARS) -> list[str]:
     """A paragraph far longer than a passage, cut at sentence boundaries into even parts."""
-    from brief_cli.lang import is_chinese
+    from brief_cli.lang import has_han, is_chinese
 
-    if is_chinese(text):
+    if has_han(text) and is_chinese(text):  # (no Chinese character: not Chinese, at no cost)
         from brief_cli.ingest.chinese import split_long as split_chinese
 
         return split_chinese(text)

@@ -7,6 +7,7 @@ import re
 
 TERMINAL = re.compile(r"""[.!?…][\"'”’)\]]*$""")
 CONTINUES = re.compile(r"[,;:\-–—(]$")
+_CONTINUING = frozenset(",;:-–—(/&")  # the last characters of text that continues
 
 
 def ends_sentence(text: str) -> bool:
@@ -27,7 +28,8 @@ _FUNCTION_WORDS = frozenset(
 
 def dangling(text: str) -> bool:
     """Text that stops where a sentence cannot end: on a comma, or 'of', 'the', 'that'..."""
-    if CONTINUES.search(text) or text.endswith(("/", "&")):
-        return True
+    last_char = text[-1:]
+    if last_char in _CONTINUING or last_char == "\n" and CONTINUES.search(text):
+        return True  # CONTINUES, '/' or '&' at the end (the regex only when a newline ends it)
     last = text[-30:].rsplit(" ", 1)[-1].strip(".,;:!?\"'”’“‘()[]").lower()
     return last in _FUNCTION_WORDS and not ends_sentence(text)

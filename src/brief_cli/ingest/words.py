@@ -44,6 +44,26 @@ def zipf(word: str) -> float:
     return math.log10(freq) + 9 if freq else 0.0
 
 
+def _is_word_char(char: str) -> bool:
+    """Whether ``char`` is what ``\\w`` matches: alphanumeric (``str.isalnum``) or '_'."""
+    return char.isalnum() or char == "_"
+
+
+def _whole_word_in(word: str, text: str) -> bool:
+    """``re.search(r"(?<!\\w)WORD(?!\\w)", text)``, without compiling a pattern per word (a
+    search for a fixed string runs in C; the compiled patterns cost more than the search)."""
+    if not word:
+        return bool(re.search(r"(?<!\w)(?!\w)", text))
+    at = text.find(word)
+    size = len(word)
+    while at >= 0:
+        if ((at == 0 or not _is_word_char(text[at - 1]))
+                and (at + size == len(text) or not _is_word_char(text[at + size]))):
+            return True
+        at = text.find(word, at + 1)
+    return False
+
+
 class Vocabulary:
     """The words of one text (as written within lines), and its hyphenated compounds.
 
@@ -64,7 +84,7 @@ class Vocabulary:
             if self._inner is None:
                 # Words as split across lines are not whole words: look only inside lines.
                 self._inner = _SPLIT_AT_LINE_END.sub(" ", self._text).lower()
-            found = bool(re.search(r"(?<!\w)" + re.escape(word) + r"(?!\w)", self._inner))
+            found = _whole_word_in(word, self._inner)
             self._seen[word] = found
         return found
 
@@ -116,8 +136,8 @@ def repair_ligatures(text: str, vocabulary: Vocabulary,
                      on_repair: Callable[[str, str], None] | None = None) -> str:
     """Join the words PDF text extraction split after an 'f' ('f low', 'inf luential',
     'signif icant', 'ef fective'): when the joined word is real and one of the parts is not."""
-    if not _LIGATURE_SPLIT.search(text):
-        return text
+    if not ("f f" in text or "f i" in text or "f l" in text) or not _LIGATURE_SPLIT.search(text):
+        return text  # (the split always holds one of the three: most paragraphs hold none)
 
     def part_real(part: str) -> bool:
         if len(part) == 1:
