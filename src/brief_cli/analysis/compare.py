@@ -28,6 +28,7 @@ from brief_cli.analysis import stats
 from brief_cli.analysis.source import Chosen, choose, texts
 
 if TYPE_CHECKING:
+    from brief_cli.analysis.terms import ContentWords
     from brief_cli.index import Index
     from brief_cli.search import TaxonomySource
     from brief_cli.taxonomy import Taxonomy
@@ -167,7 +168,7 @@ class _Rows:
     kinds: Counter
     sectors: Counter  # a passage counts once for each of its sectors
     actors: Counter
-    sector_strings: dict[int, str]  # rowid -> its sectors, for the examples
+    sector_strings: Sequence[str]  # the sectors of each passage of ``rowids``, for examples
 
 
 def _rows(index: Index, chosen: Chosen) -> _Rows:
@@ -175,12 +176,11 @@ def _rows(index: Index, chosen: Chosen) -> _Rows:
         f"SELECT p.rowid, p.article, p.kind, p.sectors, p.actors FROM passages p "
         f"WHERE p.rowid IN ({chosen.sql})", chosen.params).fetchall()
     if not rows:
-        return _Rows([], 0, Counter(), Counter(), Counter(), {})
+        return _Rows([], 0, Counter(), Counter(), Counter(), ())
     rows.sort()
     rowids, articles, kinds, sectors, actors = zip(*rows)  # columns, in C
     return _Rows(list(rowids), len(set(articles)), Counter(kinds),
-                 _split_counts(Counter(sectors)), _split_counts(Counter(actors)),
-                 dict(zip(rowids, sectors)))
+                 _split_counts(Counter(sectors)), _split_counts(Counter(actors)), sectors)
 
 
 def _split_counts(by_string: Counter) -> Counter:
@@ -193,8 +193,9 @@ def _split_counts(by_string: Counter) -> Counter:
 
 def build(index: Index, ca: Chosen, cb: Chosen, name_a: str, name_b: str, *,
           labels: Taxonomy | None = None, shared: Filters = Filters(), terms: int = 10,
-          actors: int = 10, examples: int = 3) -> Comparison:
-    """The comparison of two chosen sets of passages."""
+          actors: int = 10, examples: int = 3, cache: bool = True) -> Comparison:
+    """The comparison of two chosen sets of passages (``cache``: keep the passages' content
+    words in the cache folder, see ``analysis.terms``)."""
     ra, rb = _rows(index, ca), _rows(index, cb)
     na, nb = len(ra.rowids), len(rb.rowids)
     overlap = len(set(ra.rowids).intersection(rb.rowids))
@@ -214,14 +215,15 @@ def build(index: Index, ca: Chosen, cb: Chosen, name_a: str, name_b: str, *,
     kind_rows = _diffs(kind_a, kind_b, na, nb, lambda k: k, keys=list(KINDS))
     actor_rows = _diffs(act_a, act_b, na, nb, actor_label)
     actor_rows.sort(key=lambda d: (-abs(round(d.diff, 12)), d.key))
-    surface_a, sampled_a = _surface_counts(index, ra.rowids)
-    surface_b, sampled_b = _surface_counts(index, rb.rowids)
-    from brief_cli.summary import content_stems  # summaries' content words
+    from brief_cli.analysis.terms import ContentWords
 
-    union = list(surface_a.keys() | surface_b.keys())
-    stem_of = dict(zip(union, content_stems(union)))  # every distinct word stemmed once
-    words_a, stems_a = _stem_counts(surface_a, stem_of)
-    words_b, stems_b = _stem_counts(surface_b, stem_of)
+    # Each passage's content words and each word's stem are worked out once, then kept.
+    content = ContentWords(use_cache=cache)
+    surface_a, sampled_a, counted_a = _surface_counts(index, ra.rowids, content)
+    surface_b, sampled_b, counted_b = _surface_counts(index, rb.rowids, content)
+    stem_of = content.stems_of(surface_a.keys() | surface_b.keys())
+    words_a, stems_a = counted_a or _stem_counts(surface_a, stem_of)
+    words_b, stems_b = counted_b or _stem_counts(surface_b, stem_of)
     terms_a, terms_b = _key_terms(stems_a, stems_b, words_a, words_b, (surface_a, surface_b),
                                   stem_of, terms)
     side_a = Side(name_a, ca.query, ca.filters, na, ra.articles, words_a, sampled_a)
@@ -231,7 +233,8 @@ def build(index: Index, ca: Chosen, cb: Chosen, name_a: str, name_b: str, *,
         return tuple((k, n) for k, n in sorted(mine.items(), key=lambda kv: (-kv[1], kv[0]))
                      if n and not theirs.get(k))
 
-    ex = _examples(index, ra, rb, sector_rows, terms_a, terms_b, examples, stem_of)
+    ex = _examples(index, ra, rb, sector_rows, terms_a, terms_b, examples, content)
+    content.close()
     return Comparison(
         side_a, side_b, overlap, tuple(sector_rows), tuple(kind_rows),
         tuple(actor_rows[:actors]), terms_a, terms_b,
@@ -255,27 +258,30 @@ def _sample(rows: Sequence, size: int) -> Sequence:
     return tuple(rows[int(i * step)] for i in range(size))
 
 
-def _surface_counts(index: Index | None, rowids: list[int]) -> tuple[Counter[str], int]:
-    """(words as written, counted; passages counted): an evenly spread sample of
-    TERM_SAMPLE passages when there are more."""
+def _surface_counts(index: Index | None, rowids: list[int], content: ContentWords
+                    ) -> tuple[Counter[str], int, tuple[int, Counter[str]] | None]:
+    """(words as written, counted; passages counted; what ``_stem_counts`` gives, when
+    counted on the way): an evenly spread sample of TERM_SAMPLE passages when there are more.
+    Of a text that is not cut as Chinese, only the content words are counted (the others
+    count for nothing)."""
     from brief_cli.lang import has_han
     from brief_cli.summary import _chinese_words  # summaries' content words
 
     chosen = _sample(rowids, TERM_SAMPLE)
     if index is None:
-        return Counter(), 0
+        return Counter(), 0, None
     body = texts(index, chosen)
     joined = "\n".join(body.values())
     any_chinese = index.con.execute(
         "SELECT 1 FROM articles WHERE language LIKE 'zh%' LIMIT 1").fetchone() is not None
     if any_chinese and has_han(joined):  # Chinese is cut into words, as summaries do
-        surface = _word_counts("\n".join(t for t in body.values() if not has_han(t)))
+        surface, _ = content.counts([t for t in body.values() if not has_han(t)])
         for text in body.values():
             if has_han(text):
                 surface.update(_chinese_words(text))
-    else:
-        surface = _word_counts(joined)
-    return surface, len(chosen)
+        return surface, len(chosen), None
+    surface, stems = content.counts(list(body.values()))
+    return surface, len(chosen), (sum(stems.values()), stems)
 
 
 def _stem_counts(surface: Counter[str], stem_of: dict[str, str | None]
@@ -364,35 +370,33 @@ def _key_terms(ca: Counter, cb: Counter, c: int, d: int, surfaces, stem_of, limi
 
 
 def _examples(index: Index, ra: _Rows, rb: _Rows, sector_rows, terms_a, terms_b, n: int,
-              known: dict[str, str | None] | None = None):
+              content: ContentWords):
     """Up to three biggest significant sector differences, each with n passages."""
     if n <= 0 or index is None:
         return ()
     from brief_cli.lang import has_han
-    from brief_cli.summary import content_stems, content_words
-    from brief_cli.text import words
+    from brief_cli.summary import content_words
 
-    known = dict(known or {})
     out = []
     for d in [d for d in sector_rows if d.significant and d.diff][:3]:
         side = "a" if d.diff > 0 else "b"
         mine = ra if side == "a" else rb
         key_stems = {t.stem for t in (terms_a if side == "a" else terms_b)}
         wanted = f" {d.key} "
-        rows = [r for r in mine.rowids if wanted in f" {mine.sector_strings[r]} "]
+        holding = {tags for tags in set(mine.sector_strings) if wanted in f" {tags} "}
+        rows = [r for r, tags in zip(mine.rowids, mine.sector_strings) if tags in holding]
         candidates = _sample(rows, 300)
         body = texts(index, candidates)
-        tokens = {r: (None if has_han(t) else words(t)) for r, t in body.items()}
-        new = {w for ws in tokens.values() if ws for w in ws if w not in known}
-        known.update(zip(new, content_stems(new)))
+        plain = [r for r, t in body.items() if not has_han(t)]
+        tokens = dict(zip(plain, content.of([body[r] for r in plain])))
+        known = content.stems
         scored = []
         for rowid in candidates:
-            ws = tokens.get(rowid, [])
-            if ws is None:  # Chinese: cut into words as summaries do
+            ws = tokens.get(rowid)
+            if rowid in body and ws is None:  # Chinese: cut into words as summaries do
                 stems_here = {s for s, _ in content_words(body[rowid])}
             else:
-                stems_here = {known[w] for w in ws}
-                stems_here.discard(None)
+                stems_here = {known[w] for w in ws or ()}
             scored.append((-len(stems_here & key_stems), rowid))
         scored.sort()
         best = [rowid for _, rowid in scored[:n]]
