@@ -11,6 +11,17 @@ The index is built first (not timed) in a scratch cache folder; then each comman
 analysis itself costs) and end to end (the installed ``brief`` in a subprocess: start-up and the
 index freshness check included). Medians are reported; ``--write`` replaces the analysis section
 of benchmarks/RESULTS.md.
+
+``compare`` keeps each passage's content words in the cache folder (``analysis.terms``): that
+cache is emptied first, so the warm-up call of the first ``compare`` case is a cold one (the
+CPU time of each warm-up is printed as "first call"); the timed runs read the words back, as
+every compare after the first does. To compare two versions of the code side by side, run the
+script once per version in turn (``PYTHONPATH=OTHER/src python benchmarks/bench_analysis.py
+...``) with the same ``--cache`` folder, on a quiet machine::
+
+    python benchmarks/generate_corpus.py --passages 100k --out /tmp/corpora/100k
+    python -m compileall -q src
+    python benchmarks/bench_analysis.py /tmp/corpora/100k --runs 5 --cache /tmp/brief-cache
 """
 
 from __future__ import annotations
@@ -49,7 +60,9 @@ def kwic_word(con, low: int = 9_000, high: int = 12_000) -> tuple[str, int]:
 
 def median_time(fn, runs: int) -> tuple[float, float, float, object]:
     """(median wall, best wall, median CPU, result) over ``runs`` calls after a warm-up."""
+    c0 = time.process_time()
     result = fn()  # warm-up
+    print(f"  first call: {time.process_time() - c0:.3f} s CPU", flush=True)
     times, cpu = [], []
     for _ in range(runs):
         t0, c0 = time.perf_counter(), time.process_time()
@@ -81,6 +94,9 @@ def main() -> int:
     subprocess.run(brief_cmd() + ["index", "--corpus", str(args.corpus)], env=env, check=True,
                    stdout=subprocess.DEVNULL)
     build = time.perf_counter() - t0
+    import shutil
+
+    shutil.rmtree(cache / "terms", ignore_errors=True)  # compare's first call fills it
 
     from brief_cli.analysis.compare import SideSpec, compare
     from brief_cli.analysis.kwic import kwic

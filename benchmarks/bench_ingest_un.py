@@ -9,6 +9,16 @@ have them are removed, and the breaks found again are counted (recall) and check
 
 Usage: python benchmarks/bench_ingest_un.py CORPUS_DIR [--limit N] [--jobs N] [--write]
 (CORPUS_DIR holds the session folders and speakers.csv.)
+
+Speed alone, as a user meets it: ``--speed`` runs the ``brief ingest`` command of the README
+(the installed ``brief`` beside this Python, default workers: one per CPU) on the whole corpus
+into a scratch folder, ``--rounds`` times, and reports the wall-clock rate (target: 2,000
+passages per second). ``--against SRC`` (a ``src`` folder of another checkout, e.g. the previous
+main) runs that code's command in turn with this one, round by round, and gives the ratios
+(the written files are compared too: they must be identical). On a quiet machine::
+
+    python -m compileall -q src
+    python benchmarks/bench_ingest_un.py ../shared/corpora/ungd --speed --rounds 3
 """
 
 from __future__ import annotations
@@ -210,6 +220,79 @@ def report(tagged: dict, untagged: dict, parallel: dict, q: dict, rec: dict, loa
 
 
 
+def ingest_command(corpus: Path, out: Path) -> list[str]:
+    """The README's command for the UN speeches, writing to ``out``."""
+    exe = Path(sys.executable).with_name("brief")
+    brief = [str(exe)] if exe.exists() else [sys.executable, "-m", "brief_cli"]
+    return brief + [
+        "ingest", str(corpus), "--glob", "*.txt", "--out", str(out),
+        "--meta", str(corpus / "speakers.csv"), "--meta-key", "{ISO Code}_{Session}_{Year}",
+        "--meta-map", "title={Country} at the UN General Debate, {Year}",
+        "--meta-map", "author=Name of Person Speaking", "--meta-map", "date=Year",
+        "--source", "UN General Debate", "--id-format", "{file}"]
+
+
+def timed_command(corpus: Path, out: Path, src: Path | None) -> dict:
+    """One run of the command: wall and CPU seconds (all its processes), passages written."""
+    import os
+    import resource
+    import shutil
+    import subprocess
+
+    shutil.rmtree(out, ignore_errors=True)
+    env = dict(os.environ)
+    if src is not None:
+        env["PYTHONPATH"] = str(src)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    wall = time.perf_counter()
+    done = subprocess.run(ingest_command(corpus, out), env=env, stdout=subprocess.DEVNULL,
+                          stderr=subprocess.PIPE, text=True)
+    wall = time.perf_counter() - wall
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode not in (0, 2):  # 2: the three speeches without a row (see above)
+        raise SystemExit(f"ingest failed: {done.stderr[-500:]}")
+    # a passage opens with '- id: pNN' at the start of a line (texts are indented)
+    passages = sum(p.read_text(encoding="utf-8").count("\n- id: p") for p in out.glob("*.yaml"))
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return {"wall": wall, "cpu": cpu, "passages": passages, "load": os.getloadavg()[0]}
+
+
+def speed(corpus: Path, rounds: int, against: Path | None) -> int:
+    import filecmp
+    import os
+
+    scratch = Path(tempfile.mkdtemp(prefix="brief-bench-un-speed-"))
+    runs: dict[str, list[dict]] = {"this": [], "against": []}
+    try:
+        for r in range(rounds):
+            for name, src in (("against", against), ("this", None)):
+                if name == "against" and against is None:
+                    continue
+                run = timed_command(corpus, scratch / name, src)
+                runs[name].append(run)
+                print(f"round {r + 1} {name:8}: {run['passages']:,} passages in "
+                      f"{run['wall']:.1f} s wall ({run['passages'] / run['wall']:,.0f}/s), "
+                      f"{run['cpu']:.1f} s CPU ({run['passages'] / run['cpu']:,.0f}/CPU s), "
+                      f"load {run['load']:.1f}", flush=True)
+        if against is not None:
+            a, b = scratch / "this", scratch / "against"
+            names = sorted(p.name for p in a.glob("*.yaml"))
+            same = names == sorted(p.name for p in b.glob("*.yaml")) and all(
+                filecmp.cmp(a / n, b / n, shallow=False) for n in names)
+            print(f"written files identical: {same} ({len(names):,} files)")
+            for key in ("wall", "cpu"):
+                ratios = [t[key] / o[key] for t, o in zip(runs["this"], runs["against"])]
+                print(f"{key} time, this / against, per round: "
+                      + ", ".join(f"{x:.2f}" for x in ratios))
+            if not same:
+                return 1
+    finally:
+        import shutil
+
+        shutil.rmtree(scratch, ignore_errors=True)
+    return 0
+
+
 def main() -> int:
     import os
 
@@ -219,7 +302,15 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=0,
                         help="worker processes for the parallel pass (0: one per CPU)")
     parser.add_argument("--write", action="store_true", help="update benchmarks/RESULTS.md")
+    parser.add_argument("--speed", action="store_true",
+                        help="time the README's ingest command alone (see above)")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--against", type=Path, default=None,
+                        help="with --speed: a src folder of other code, run in turn with this")
     args = parser.parse_args()
+    if args.speed:
+        return speed(args.corpus.resolve(), args.rounds,
+                     args.against.resolve() if args.against else None)
     load = f"{os.getloadavg()[0]:.1f}"
     from brief_cli.ingest.words import dictionary
 
