@@ -1,0 +1,123 @@
+"""Searching at the edges a user meets: date filters that include their own day, in a corpus
+that grew since its index was built; article and language filters; typo corrections chosen by
+distance (a swap of two letters is one typo), then by how common a word is."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from brief_cli import config
+from brief_cli.filters import Filters
+from brief_cli.index import open_index
+from brief_cli.search import search
+from brief_cli.taxonomy import load_taxonomy
+from helpers import article_yaml, write_corpus
+
+
+@pytest.fixture(scope="module")
+def taxonomy():
+    return load_taxonomy(config.bundled_taxonomy_path())
+
+
+def _article(day: str, language: str = "en") -> dict:
+    return dict(published=day, language=language,
+                passages=[{"text": f"Solar panels were installed on {day}."},
+                          {"text": "Wind turbines came later."}])
+
+
+DATED = {"b-mid": _article("2023-06-01"), "a-early": _article("2023-01-10"),
+         "c-late": _article("2024-02-01", "zh")}
+
+
+def _search(root, taxonomy, query="solar", **filters):
+    with open_index(root, taxonomy.path, lambda: taxonomy) as ix:
+        result = search(ix, query, Filters(**filters), taxonomy=taxonomy, limit=None)
+    return [h.article_id for h in result.hits], result
+
+
+def _expected(articles: dict, since=None, until=None) -> list[str]:
+    """The articles whose day is in [since, until], in corpus order (date, then id)."""
+    days = {a: date.fromisoformat(spec["published"]) for a, spec in articles.items()}
+    return [a for a in sorted(days, key=lambda a: (days[a], a))
+            if (since is None or days[a] >= since) and (until is None or days[a] <= until)]
+
+
+def _windows(articles: dict):
+    days = sorted({date.fromisoformat(s["published"]) for s in articles.values()})
+    one = timedelta(days=1)
+    edges = [None, days[0] - one, *[d + k for d in days for k in (-one, 0 * one, one)],
+             days[-1] + one]
+    for since in edges:
+        for until in edges:
+            if not (since and until and since > until):  # that is a usage error
+                yield since, until
+
+
+def test_date_filters_include_their_own_day_and_nothing_outside(tmp_path, taxonomy):
+    root = write_corpus(tmp_path / "c", DATED)
+    for since, until in _windows(DATED):
+        found, result = _search(root, taxonomy, since=since, until=until)
+        assert found == _expected(DATED, since, until), (since, until)
+        assert result.total == len(found)
+
+
+def test_date_filters_after_the_corpus_grew_around_its_articles(tmp_path, taxonomy):
+    """Articles added before, between and after the indexed ones (an incremental refresh)
+    are filtered by date as if the index had been built with them."""
+    root = write_corpus(tmp_path / "c", DATED)
+    _search(root, taxonomy)  # the index is built now
+    grown = dict(DATED, **{"z-first": _article("2022-12-31"), "m-between": _article("2023-06-01"),
+                           "d-between": _article("2023-03-15"), "e-last": _article("2025-01-01")})
+    write_corpus(root, {k: v for k, v in grown.items() if k not in DATED})
+    for since, until in _windows(grown):
+        found, _ = _search(root, taxonomy, since=since, until=until)
+        assert found == _expected(grown, since, until), (since, until)
+
+
+def test_article_and_language_filters(tmp_path, taxonomy):
+    root = write_corpus(tmp_path / "c", DATED)
+    assert _search(root, taxonomy, articles=("c-late", "a-early"))[0] == ["a-early", "c-late"]
+    assert _search(root, taxonomy, articles=("b-mid",))[0] == ["b-mid"]
+    assert _search(root, taxonomy, languages=("zh",))[0] == ["c-late"]
+    assert _search(root, taxonomy, languages=("en",))[0] == ["a-early", "b-mid"]
+    found, result = _search(root, taxonomy, languages=("ja",))
+    assert found == [] and result.total == 0
+    found, result = _search(root, taxonomy, articles=("c-late",), languages=("en",))
+    assert found == [] and result.total == 0
+    # filters alone list every passage they leave, in corpus order
+    found, result = _search(root, taxonomy, "", articles=("b-mid",))
+    assert [h.uid for h in result.hits] == ["b-mid#p01", "b-mid#p02"]
+
+
+TYPO_CORPUS = {
+    "trade-note": dict(published="2024-01-01", passages=[
+        {"text": "Trade grew. Trade fell. Trade grew again."},
+        {"text": "More trade with the neighbours."},
+        {"text": "Trade, trade, trade."}]),
+    "grade-note": dict(published="2024-01-02", passages=[
+        {"text": "A higher grade of steel."}]),
+    "parade-note": dict(published="2024-01-03", passages=[
+        {"text": "The parade was long."}]),
+}
+
+
+def test_a_typo_is_corrected_to_the_nearest_words_the_commonest_first(tmp_path, taxonomy):
+    root = write_corpus(tmp_path / "c", TYPO_CORPUS)
+    _, result = _search(root, taxonomy, "brade")  # one letter from trade and grade
+    assert result.corrections == {"brade": ("trade", "grade")}  # trade is the commoner
+    assert {h.article_id for h in result.hits} == {"trade-note", "grade-note"}
+    assert all(h.typo for h in result.hits)
+
+
+def test_two_swapped_letters_are_one_typo(tmp_path, taxonomy):
+    root = write_corpus(tmp_path / "c", TYPO_CORPUS)
+    _, result = _search(root, taxonomy, "prade")  # one letter from trade, grade and parade
+    assert result.corrections["prade"] == ("trade", "grade", "parade")
+    _, result = _search(root, taxonomy, "tarde")  # t-a-r swapped: one typo from trade only
+    assert result.corrections == {"tarde": ("trade",)}
+    _, result = _search(root, taxonomy, "steal")  # s-t-e-e-l is one letter away
+    assert result.corrections == {"steal": ("steel",)}
+    _, result = _search(root, taxonomy, "zzzzz")  # nothing within reach: no correction
+    assert result.corrections == {} and result.total == 0
