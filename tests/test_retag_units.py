@@ -161,6 +161,20 @@ def test_only_the_field_that_changes_is_rewritten(tmp_path, taxonomy, case):
         "  reviewed: false\n")
 
 
+def test_a_key_after_the_passages_still_gets_an_in_place_edit(tmp_path, taxonomy):
+    """The passages need not be the last key: the file is still edited in place (its comment
+    kept), not written whole."""
+    root = write_corpus(tmp_path / "c", {"note": dict(passages=[STALE])})
+    path = root / "note.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text("# kept by hand\n" + text + "url: https://example.org/note\n", encoding="utf-8")
+    plan = plan_for(root, taxonomy)
+    core.apply(plan)
+    out = path.read_text(encoding="utf-8")
+    assert out.startswith("# kept by hand\n") and out.endswith("url: https://example.org/note\n")
+    assert yaml.safe_load(out)["passages"][0]["sectors"] == ["energy"]
+
+
 def test_retag_stops_at_its_checkpoint_with_the_file_untouched(tmp_path, taxonomy, monkeypatch):
     """``retag-write`` (a point fault tests stop at) comes after the new text is ready and
     before the file is replaced."""
