@@ -256,7 +256,7 @@ def test_a_file_swapped_for_a_folder_while_writing_is_left_alone(tmp_path, monke
 
 
 @posix_only
-@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full (a device that is always full)")
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full (always full)")
 def test_a_device_that_refuses_the_write_is_one_clear_error():
     with pytest.raises(FileProblem) as info:
         atomic_write_bytes(Path("/dev/full"), b"x" * 10)
