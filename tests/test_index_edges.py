@@ -1,0 +1,75 @@
+"""What ``brief index`` reports, counted on a corpus small enough to count by hand, and the
+index kept right through renames and id changes between runs."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from brief_cli import config
+from brief_cli.filters import Filters
+from brief_cli.index import open_index
+from brief_cli.search import search
+from brief_cli.taxonomy import load_taxonomy
+from helpers import article_yaml
+
+
+@pytest.fixture(scope="module")
+def taxonomy():
+    return load_taxonomy(config.bundled_taxonomy_path())
+
+
+def _write(root, article_id, *texts, name=None):
+    root.mkdir(parents=True, exist_ok=True)
+    path = root / f"{name or article_id}.yaml"
+    path.write_text(article_yaml(article_id, [{"text": t} for t in texts]), encoding="utf-8")
+    return path
+
+
+def test_index_counts_articles_passages_stems_words_and_broken_files(run, tmp_path):
+    root = tmp_path / "c"
+    _write(root, "a", "Alpha beta.", "Beta gamma.")
+    _write(root, "b", "Gamma deltas. Delta.")
+    (root / "c.yaml").write_text("id: [broken\n", encoding="utf-8")
+    r = run("index", "--corpus", root, "-f", "json")
+    assert r.exit_code == 0, r.stderr
+    data = json.loads(r.stdout)
+    # words of the passages' text: alpha beta gamma deltas delta; stems: delta for both
+    assert {k: data[k] for k in ("articles", "passages", "terms", "words", "files",
+                                 "broken_files")} == {
+        "articles": 2, "passages": 3, "terms": 4, "words": 5, "files": 3, "broken_files": 1}
+    assert data["bytes"] == os.stat(data["path"]).st_size
+    assert data["action"] == "rebuilt" and data["built_at"][:4].isdigit()
+    assert "c.yaml" in r.stderr  # the broken file is named
+    (root / "c.yaml").unlink()
+    data = json.loads(run("index", "--corpus", root, "-f", "json").stdout)
+    assert (data["files"], data["broken_files"], data["articles"]) == (2, 0, 2)
+
+
+def _found(root, taxonomy, query):
+    with open_index(root, taxonomy.path, lambda: taxonomy) as ix:
+        return [h.uid for h in search(ix, query, Filters(), taxonomy=taxonomy, limit=None).hits]
+
+
+def test_a_renamed_file_is_one_article_still(tmp_path, taxonomy):
+    root = tmp_path / "c"
+    path = _write(root, "note", "Zeppelins over the steppe.")
+    _write(root, "other", "Balloons over the sea.")
+    assert _found(root, taxonomy, "zeppelins") == ["note#p01"]
+    path.rename(root / "renamed.yaml")
+    assert _found(root, taxonomy, "zeppelins") == ["note#p01"]
+    (root / "sub").mkdir()
+    (root / "renamed.yaml").rename(root / "sub" / "moved.yaml")
+    assert _found(root, taxonomy, "zeppelins") == ["note#p01"]
+    assert _found(root, taxonomy, "balloons") == ["other#p01"]
+
+
+def test_an_article_whose_id_changed_is_found_under_the_new_id_only(tmp_path, taxonomy):
+    root = tmp_path / "c"
+    _write(root, "old-id", "Zeppelins over the steppe.", name="note")
+    assert _found(root, taxonomy, "zeppelins") == ["old-id#p01"]
+    _write(root, "new-id", "Zeppelins over the steppe.", "And a second passage.", name="note")
+    assert _found(root, taxonomy, "zeppelins") == ["new-id#p01"]
+    assert _found(root, taxonomy, "second") == ["new-id#p02"]
