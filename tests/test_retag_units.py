@@ -39,7 +39,7 @@ def test_a_file_that_went_bad_with_its_mtime_kept_is_not_written(tmp_path, taxon
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same mtime: only a read sees it
     with pytest.raises(FileProblem) as info:
         core.apply(plan)
-    assert info.value.message.startswith(f"{str(path)!r} changed while retagging (")
+    assert info.value.message.startswith(f"{str(path)!r} changed while retagging ({path}:2:1: ")
     assert info.value.hint == "run retag again"
     assert path.read_text(encoding="utf-8") == "id: [broken\n"
 
@@ -189,3 +189,44 @@ def test_retag_stops_at_its_checkpoint_with_the_file_untouched(tmp_path, taxonom
     core.apply(plan_for(root, taxonomy))
     assert ("retag-write", True) in seen
     assert path.read_bytes() != before
+
+
+def test_files_that_cannot_be_written_are_skipped_with_the_reason_and_the_rest_planned(
+        tmp_path, taxonomy, monkeypatch):
+    root = write_corpus(tmp_path / "c", {"a-locked": dict(passages=[STALE]),
+                                         "b-gone": dict(passages=[STALE]),
+                                         "c-open": dict(passages=[STALE])})
+    corpus = load_corpus(root, taxonomy).corpus
+    (root / "a-locked.yaml").chmod(0o555)  # read and execute bits, no write bit
+    (root / "b-gone.yaml").unlink()  # removed after it was read
+    plan = core.plan_retag(corpus, Tagger(taxonomy))
+    assert plan.skipped == ((root / "a-locked.yaml", "the file is read-only"),
+                            (root / "b-gone.yaml", "cannot read it: No such file or directory"))
+    assert [u.path for u in plan.updates] == [root / "c-open.yaml"]
+    assert {c.article for c in plan.changes} == {"c-open"}
+    monkeypatch.setattr(core.os, "access", lambda path, mode: False)  # as for a user, not root
+    plan = core.plan_retag(corpus, Tagger(taxonomy), ["c-open"])
+    assert plan.skipped == ((root / "c-open.yaml", "its folder is not writable"),)
+    assert plan.updates == ()
+
+
+def test_the_planned_article_keeps_its_reviewed_passages(tmp_path, taxonomy):
+    reviewed = {"text": "A reviewed passage about ports.", "kind": "challenge",
+                "sectors": ["trade"], "reviewed": True}
+    root = write_corpus(tmp_path / "c", {"note": dict(passages=[reviewed, STALE])})
+    corpus = load_corpus(root, taxonomy).corpus
+    (update,) = core.plan_retag(corpus, Tagger(taxonomy)).updates
+    assert update.article.passages[0] == corpus.articles[0].passages[0]
+    assert update.changed == (1,)
+    assert update.article.passages[1].sectors == ("energy",)
+
+
+def test_an_article_without_a_file_cannot_be_retagged(tmp_path, taxonomy):
+    from dataclasses import replace
+
+    root = write_corpus(tmp_path / "c", {"note": dict(passages=[STALE])})
+    corpus = load_corpus(root, taxonomy).corpus
+    in_memory = replace(corpus, articles=tuple(replace(a, path=None) for a in corpus.articles))
+    with pytest.raises(FileProblem) as info:
+        core.plan_retag(in_memory, Tagger(taxonomy))
+    assert info.value.message == "article 'note' has no file to write back to"
