@@ -1,4 +1,5 @@
-"""Learning from reviews: a per-corpus model that corrects the lexicon tagger where reviewers did.
+"""The learned model itself: the features of a passage as the tagger saw it, the weights, and
+how they are fitted to reviews (see ``brief_cli.learning`` for where it is used).
 
 Why not simply words: the lexicon tagger already finds most sectors, and what a reviewer
 corrects most is its *decision*: how much evidence a sector needs (this reviewer may accept a
@@ -10,31 +11,23 @@ tagger's decision, with weights shared by all sectors and a bias per sector held
 until the sector's own reviews keep saying otherwise. Shared weights learn from every review,
 so a rare sector (two reviewed passages) is calibrated too. Sectors are tagged above the
 threshold that maximises F1 on the reviews. Then, per sector with MIN_POSITIVES reviewed
-passages, word weights (Snowball stems) on top of that: terms the lexicon lacks, or words that mark a
-false alarm. The kind is a three-way (softmax) regression over the words and the tagger's
-challenge and opportunity scores and decision, held to the tagger's decision by a penalty
-(L2 towards its starting weights). Everything starts from the tagger, so with few reviews the
-model says what the tagger says. Actors are names, left to the lexicon.
-
-The model is trained on the reviewed passages of a corpus and kept as JSON in the cache folder,
-keyed by the reviews themselves (ids, texts, tags) and the taxonomy: a new or changed review
-rebuilds it, nothing else does. ``LearnedTagger`` has the tagger's interface, so ``retag``
-(and ``eval --cross-validate``) use it in place of the plain tagger.
+passages, word weights (Snowball stems) on top of that: terms the lexicon lacks, or words that
+mark a false alarm. The kind is a three-way (softmax) regression over the words and the
+tagger's challenge and opportunity scores and decision, held to the tagger's decision by a
+penalty (L2 towards its starting weights). Everything starts from the tagger, so with few
+reviews the model says what the tagger says. Actors are names, left to the lexicon.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import random
 import re
-from dataclasses import dataclass, field, replace
-from pathlib import Path
+from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
 from brief_cli.model import KINDS, Corpus, Passage
-from brief_cli.taxonomy import Taxonomy
 
 MODEL_VERSION = 3
 MIN_REVIEWS = 20  # fewer reviewed passages than this: the plain tagger is used
@@ -383,55 +376,6 @@ def _fit_softmax(data, order, rng) -> dict[str, dict[str, float]]:
                 if abs(v - start[k].get(f, 0.0)) > 1e-4 or f in start[k]} for k, ws in w.items()}
 
 
-# the tagger with the model ---------------------------------------------------------------
-
-class LearnedTagger:
-    """The lexicon tagger, corrected by a model learned from reviews (same interface)."""
-
-    def __init__(self, tagger, model: Model, taxonomy: Taxonomy):
-        self.tagger = tagger
-        self.model = model
-        self.sector_ids = list(taxonomy.sector_ids)
-
-    def tag(self, text: str):
-        return self.tag_passages([text])[0]
-
-    def tag_passages(self, texts: Sequence[str]):
-        from functools import partial
-
-        out = []
-        for text, analysis in zip(texts, self.tagger.analyse(texts)):
-            kind, sectors = self.model.predict(_example(text, analysis), self.sector_ids)
-            base = analysis.tags
-            if kind == base.kind and sectors == base.sectors:
-                out.append(base)
-            else:
-                out.append(replace(base, kind=kind, sectors=sectors, _explain=partial(
-                    _learned_explanation, base, kind, sectors, self.model.reviews)))
-        return out
-
-
-LEARNED_REASON = "reviewed passages teach"  # in the reason of a decision the model changed
-
-
-def _learned_explanation(base, kind: str, sectors: tuple[str, ...], reviews: int):
-    """The tagger's explanation, with what the learned model changed said where it did."""
-    from brief_cli.tagging import SectorScore
-
-    ex = base.explanation
-    why = f"what {reviews} {LEARNED_REASON}"
-    rows = []
-    for row in ex.sectors:
-        tagged = row.sector in sectors
-        rows.append(row if tagged == row.tagged else replace(
-            row, tagged=tagged, reason=f"{'added' if tagged else 'left out'} by {why}"))
-    seen = {row.sector for row in rows}
-    rows += [SectorScore(s, 0.0, True, (), f"added by {why}") for s in sectors if s not in seen]
-    rule = ex.kind_rule if kind == base.kind else \
-        f"{kind} by {why} (the lexicon alone: {base.kind}, {ex.kind_rule})"
-    return replace(ex, kind_rule=rule, sectors=tuple(rows))
-
-
 def reviewed_examples(corpus: Corpus, tagger, passages: set[str] | None = None
                       ) -> tuple[list[_Example], list[Passage]]:
     """The tagger's view of every reviewed passage (tagged in its article), with its labels."""
@@ -449,235 +393,8 @@ def reviewed_examples(corpus: Corpus, tagger, passages: set[str] | None = None
     return examples, labels
 
 
-def reviews_key(corpus: Corpus, taxonomy: Taxonomy) -> str:
-    """Changes when any review does (or the taxonomy, or this model's code)."""
-    h = hashlib.blake2b(digest_size=16)
-    h.update(f"v{MODEL_VERSION} {PRIOR} {L2_SHARED} {L2_SECTOR} {L2_WORDS} {MIN_POSITIVES} "
-             f"{WORD_EPOCHS} {L2_TAGGER} {L2_KIND_WORDS} {EPOCHS} {RATE}\n".encode())
-    if taxonomy.path is not None:
-        try:
-            h.update(Path(taxonomy.path).read_bytes())
-        except OSError:
-            pass
-    for p in corpus.passages():
-        if p.reviewed:
-            h.update(json.dumps([p.uid, p.text, p.kind, sorted(p.sectors)]).encode())
-    return h.hexdigest()
+def settings() -> str:
+    """The model's version and settings, in one line (part of the key of a cached model)."""
+    return (f"v{MODEL_VERSION} {PRIOR} {L2_SHARED} {L2_SECTOR} {L2_WORDS} {MIN_POSITIVES} "
+            f"{WORD_EPOCHS} {L2_TAGGER} {L2_KIND_WORDS} {EPOCHS} {RATE}")
 
-
-def _cache_file(corpus: Corpus) -> Path:
-    return _cache_file_for(corpus.root)
-
-
-def _cache_file_for(root) -> Path:
-    from brief_cli.config import cache_dir
-
-    where = str(Path(root).resolve()) if root is not None else "memory"
-    name = hashlib.blake2b(where.encode(), digest_size=8).hexdigest()
-    return cache_dir() / "learned" / f"{name}.json"
-
-
-def learned_model(corpus: Corpus, taxonomy: Taxonomy, tagger=None, *,
-                  signature: str = "") -> Model | None:
-    """The corpus's model: from the cache when the reviews are unchanged, else trained (and
-    cached). None when the corpus has fewer than MIN_REVIEWS reviewed passages.
-    ``signature`` (of the folder's files) is stored with it for ``tagger_for_folder``."""
-    reviewed = sum(1 for p in corpus.passages() if p.reviewed)
-    path = _cache_file(corpus)
-    if reviewed < MIN_REVIEWS:
-        if signature:  # remember that this folder has too few reviews, until it changes
-            _write_model(path, Model(reviews=reviewed, signature=signature))
-        return None
-    key = reviews_key(corpus, taxonomy)
-    try:
-        cached = Model.from_json(path.read_text(encoding="utf-8"))
-    except OSError:
-        cached = None
-    if cached is not None and cached.key == key and cached.reviews >= MIN_REVIEWS:
-        if signature and cached.signature != signature:
-            cached.signature = signature
-            _write_model(path, cached)
-        return cached
-    if tagger is None:
-        from brief_cli.tagging import Tagger
-
-        tagger = Tagger(taxonomy)
-    examples, labels = reviewed_examples(corpus, tagger)
-    model = train(examples, labels, taxonomy.sector_ids)
-    model.key = key
-    model.signature = signature
-    _write_model(path, model)
-    return model
-
-
-def _write_model(path: Path, model: Model) -> None:
-    try:
-        from brief_cli.fileio import atomic_write_text
-
-        path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write_text(path, model.to_json(), force=True, what="model cache")
-    except Exception:  # a read-only cache folder: the model still serves this command
-        pass
-
-
-def tagger_for_folder(root: Path | None, taxonomy: Taxonomy, tagger=None):
-    """The tagger for passages going into or suggested for the corpus folder ``root``: the
-    plain tagger corrected by the model learned from the folder's reviews, when it has at
-    least MIN_REVIEWS of them; else the plain tagger (``tagger`` if given).
-
-    Cheap when nothing changed since the last call: a signature of the folder's files (names,
-    sizes, modification times) finds the cached model without reading them. When they
-    changed, the corpus is read and the model is retrained only if a review changed.
-    ``brief tag --corpus``, ``brief ingest`` into a folder and the review app's evidence use
-    it; ``retag`` and ``eval`` use ``tagger_for`` on the corpus they have loaded."""
-    from brief_cli.tagging import Tagger
-
-    if tagger is None:
-        tagger = Tagger(taxonomy)
-    if root is None or not Path(root).is_dir():
-        return tagger
-    from brief_cli.corpus import corpus_files, load_corpus
-
-    files = corpus_files(Path(root))
-    if not files:
-        return tagger
-    signature = _folder_signature(files, taxonomy)
-    path = _cache_file_for(Path(root))
-    try:
-        cached = Model.from_json(path.read_text(encoding="utf-8"))
-    except OSError:
-        cached = None
-    if cached is None or cached.signature != signature:
-        # Counting "reviewed: true" in the files' bytes is much cheaper than reading the
-        # corpus: a folder with too few reviews (most, and every one being ingested into for
-        # the first time) is settled without parsing it.
-        marked = sum(len(_REVIEWED_MARK.findall(_read_bytes(f))) for f in files)
-        if marked < MIN_REVIEWS:
-            _write_model(path, Model(reviews=marked, signature=signature))
-            return tagger
-        corpus = load_corpus(Path(root), taxonomy).corpus
-        cached = learned_model(corpus, taxonomy, tagger, signature=signature)
-    if cached is None or cached.reviews < MIN_REVIEWS:
-        return tagger
-    return LearnedTagger(tagger, cached, taxonomy)
-
-
-_REVIEWED_MARK = re.compile(rb"reviewed\s*:\s*(?:true|yes|on)\b", re.IGNORECASE)
-
-
-def _read_bytes(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError:
-        return b""
-
-
-def _folder_signature(files: Sequence[Path], taxonomy: Taxonomy) -> str:
-    h = hashlib.blake2b(digest_size=16)
-    h.update(f"v{MODEL_VERSION}\n".encode())
-    if taxonomy.path is not None:
-        try:
-            h.update(Path(taxonomy.path).read_bytes())
-        except OSError:
-            pass
-    for f in sorted(files):
-        try:
-            st = f.stat()
-        except OSError:
-            continue
-        h.update(f"{f}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
-    return h.hexdigest()
-
-
-def tagger_for(corpus: Corpus, taxonomy: Taxonomy, *, learn: bool = True):
-    """The tagger a command should use on this corpus: learned when there are enough reviews."""
-    from brief_cli.tagging import Tagger
-
-    tagger = Tagger(taxonomy)
-    if not learn:
-        return tagger
-    model = learned_model(corpus, taxonomy, tagger)
-    return LearnedTagger(tagger, model, taxonomy) if model is not None else tagger
-
-
-# cross-validation ------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class CrossValidation:
-    folds: int
-    reviewed: int
-    base: object  # EvalReport of the plain tagger on the held-out passages
-    learned: object  # EvalReport of the learned tagger, each fold trained on the others
-    by_article: bool = False  # folds of whole articles
-
-
-class _Lookup:
-    """A 'tagger' that returns tags worked out beforehand, per article (for evaluate)."""
-
-    def __init__(self, table: dict[tuple[str, ...], list]):
-        self.table = table
-
-    def tag_passages(self, texts):
-        return self.table[tuple(texts)]
-
-
-def cross_validate(corpus: Corpus, taxonomy: Taxonomy, k: int, *, seed: int = 0,
-                   limit: int | None = None, by_article: bool = False) -> CrossValidation:
-    """K folds over the reviewed passages: learn from K-1, score the held-out one; the plain
-    tagger and the learned one scored on the same held-out passages. ``limit`` takes that many
-    reviewed passages (a seeded sample) instead of all. ``by_article`` keeps each article's
-    passages in one fold: what the model does on articles it has seen nothing of (its words
-    cannot come from the same text)."""
-    from brief_cli.errors import NothingFound, UsageError
-    from brief_cli.evaluation import evaluate
-    from brief_cli.tagging import Tagger
-
-    uids = [p.uid for p in corpus.passages() if p.reviewed]
-    rng = random.Random(seed)
-    rng.shuffle(uids)
-    if limit is not None:
-        uids = uids[:limit]
-    if k < 2:
-        raise UsageError("--cross-validate needs at least 2 folds")
-    if len(uids) < k:
-        raise NothingFound(f"{len(uids)} reviewed passages: too few for {k} folds",
-                           hint="review more passages, or use fewer folds")
-    chosen = set(uids)
-    tagger = Tagger(taxonomy)
-    examples, labels = reviewed_examples(corpus, tagger, chosen)
-    by_uid = {p.uid: (ex, p) for ex, p in zip(examples, labels)}
-    fold_of = {uid: i % k for i, uid in enumerate(uids)}
-    if by_article:
-        articles = sorted({by_uid[u][1].article_id for u in uids})
-        if len(articles) < k:
-            raise NothingFound(f"reviewed passages in {len(articles)} articles: too few for "
-                               f"{k} folds by article", hint="use fewer folds")
-        rng.shuffle(articles)
-        fold_of_article = {a: i % k for i, a in enumerate(articles)}
-        fold_of = {u: fold_of_article[by_uid[u][1].article_id] for u in uids}
-    predicted: dict[str, tuple[str, tuple[str, ...]]] = {}
-    for fold in range(k):
-        train_uids = [u for u in uids if fold_of[u] != fold]
-        model = train([by_uid[u][0] for u in train_uids], [by_uid[u][1] for u in train_uids],
-                      taxonomy.sector_ids, seed=seed)
-        for u in uids:
-            if fold_of[u] == fold:
-                predicted[u] = model.predict(by_uid[u][0], taxonomy.sector_ids)
-    # the held-out passages only count as reviewed; each article's tags looked up
-    articles = []
-    base_table: dict[tuple[str, ...], list] = {}
-    learned_table: dict[tuple[str, ...], list] = {}
-    for article in corpus.articles:
-        if not any(p.uid in chosen for p in article.passages):
-            continue
-        texts = tuple(p.text for p in article.passages)
-        base_tags = tagger.tag_passages(list(texts))
-        base_table[texts] = base_tags
-        learned_table[texts] = [
-            replace(t, kind=predicted[p.uid][0], sectors=predicted[p.uid][1])
-            if p.uid in predicted else t for p, t in zip(article.passages, base_tags)]
-        articles.append(replace(article, passages=tuple(
-            replace(p, reviewed=p.uid in chosen) for p in article.passages)))
-    view = Corpus(corpus.root, tuple(articles))
-    return CrossValidation(k, len(uids), evaluate(view, _Lookup(base_table)),
-                           evaluate(view, _Lookup(learned_table)), by_article)
