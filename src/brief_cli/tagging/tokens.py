@@ -36,7 +36,21 @@ class SpacedTokeniser:
     name = "spaced"
 
     def tokens(self, text: str) -> list[str]:
-        return TOKEN_RE.findall(text)
+        # What TOKEN_RE.findall(text) gives, for less: no token but " - " spans white space,
+        # so the text is cut at white space (in C) and only chunks holding more than letters
+        # and digits go through the expression (a chunk of them alone is one word). A chunk
+        # "-" stands where " - " may be a token: such a text takes the expression whole.
+        chunks = text.split()
+        if "-" in chunks:
+            return TOKEN_RE.findall(text)
+        out: list[str] = []
+        findall = TOKEN_RE.findall
+        for chunk in chunks:
+            if chunk.isalnum():
+                out.append(chunk)
+            else:
+                out.extend(findall(chunk))
+        return out
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         return [m.span() for m in WORD_RE.finditer(text)]
