@@ -171,10 +171,18 @@ class _Rows:
     sector_strings: Sequence[str]  # the sectors of each passage of ``rowids``, for examples
 
 
+_COLUMNS = "rowid, article, kind, sectors, actors"
+_OWN_ROWS = "SELECT rowid FROM passages"
+
+
 def _rows(index: Index, chosen: Chosen) -> _Rows:
-    rows = index.con.execute(
-        f"SELECT p.rowid, p.article, p.kind, p.sectors, p.actors FROM passages p "
-        f"WHERE p.rowid IN ({chosen.sql})", chosen.params).fetchall()
+    if chosen.sql == _OWN_ROWS or chosen.sql.startswith(_OWN_ROWS + " WHERE "):
+        # The side is a condition on the passages themselves (dates, tags): read the rows it
+        # selects directly, rather than as a set of rowids to look up (a fifth of the time).
+        sql = f"SELECT {_COLUMNS}{chosen.sql[len('SELECT rowid'):]}"
+    else:
+        sql = f"SELECT {_COLUMNS} FROM passages WHERE rowid IN ({chosen.sql})"
+    rows = index.con.execute(sql, chosen.params).fetchall()
     if not rows:
         return _Rows([], 0, Counter(), Counter(), Counter(), ())
     rows.sort()

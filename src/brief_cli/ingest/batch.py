@@ -107,8 +107,10 @@ def prepare(source: InputSource, options: Options, *, meta: Metadata | None = No
 def with_tags(article: Article, tagger) -> Article:
     """The article with every passage tagged by ``tagger`` (reviewed: false)."""
     tags = tagger.tag_passages([p.text for p in article.passages])
+    # (Passage built directly: dataclasses.replace costs several times more, per passage.)
     passages = tuple(
-        replace(p, kind=t.kind, sectors=tuple(t.sectors), actors=tuple(t.actors), reviewed=False)
+        Passage(id=p.id, article_id=p.article_id, index=p.index, text=p.text, kind=t.kind,
+                sectors=tuple(t.sectors), actors=tuple(t.actors), reviewed=False)
         for p, t in zip(article.passages, tags))
     return replace(article, passages=passages)
 
@@ -133,7 +135,9 @@ def loadable_tags(article: Article, taxonomy: Taxonomy) -> tuple[Article, list[s
                     f"{p.id}: actor {actor!r} (the taxonomy reads it as {resolved!r})"
                     if resolved else f"{p.id}: unknown actor {actor!r}")
         left_out.extend(f"{p.id}: unknown sector {s!r}" for s in p.sectors if s not in sectors)
-        passages.append(replace(p, sectors=sectors, actors=tuple(actors)))
+        actors = tuple(actors)
+        passages.append(p if sectors == p.sectors and actors == p.actors else replace(
+            p, sectors=sectors, actors=actors))
     return replace(article, passages=tuple(passages)), left_out
 
 

@@ -154,7 +154,8 @@ def kind_evidence(doc: Doc, matches: list[Match]) -> dict[str, list[Hit]]:
     words = doc.words
     lower = doc.lower
     n = len(words)
-    markers = _MARKERS.intersection(lower)
+    present = set(lower)  # the words asked about, once (not a scan of the list per question)
+    markers = _MARKERS.intersection(present)
     factor: list[float] | None = None
     why: list[str] | None = None
     if markers:
@@ -163,7 +164,7 @@ def kind_evidence(doc: Doc, matches: list[Match]) -> dict[str, list[Hit]]:
     # A denial reports a claim without taking it up: "officials denied a takeover", "far from a
     # debt crisis". Its sentence's cues count little.
     denied: dict[int, str] = {}
-    if not _DENIALS.isdisjoint(lower) or "far" in lower:
+    if not _DENIALS.isdisjoint(present) or "far" in present:
         sentence = doc.sentence
         hoped = {m[0] for m in matches if m[2][0].target == "opportunity"}
         for k, w in enumerate(lower):
@@ -179,13 +180,13 @@ def kind_evidence(doc: Doc, matches: list[Match]) -> dict[str, list[Hit]]:
     # Thanks and congratulations look back on help given: "We thank the United Nations for its
     # support" is ceremony, not a prospect (nor is the crisis it helped with a new problem).
     thanked: dict[int, str] = {}
-    if not _THANKS.isdisjoint(lower):
+    if not _THANKS.isdisjoint(present):
         sentence = doc.sentence
         for k, w in enumerate(lower):
             if w in _THANKS:
                 thanked.setdefault(sentence[k], words[k])
     problems = [m[0] for m in matches if m[2][0].target == "challenge" or len(m[2]) > 1]
-    may_negate = not _NEGATORS.isdisjoint(lower) or "n't" in doc.text or "far" in lower
+    may_negate = not _NEGATORS.isdisjoint(present) or "n't" in doc.text or "far" in present
     may_solve = bool(problems) and not _SOLVERS.isdisjoint(doc.stems)
     # Fighting an active threat (terrorism, trafficking) is still telling of the threat: a
     # country's campaign against terrorism is a challenge it faces, not a prospect.
