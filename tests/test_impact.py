@@ -138,3 +138,25 @@ def test_too_many_changes_drop_the_lists_and_fts5_ranks(tmp_path, taxonomy, isol
     with open_index(root, taxonomy.path, lambda: taxonomy, rebuild=True) as ix:
         assert impact.built_avgdl(ix.con) is not None
         assert assert_same(ix, taxonomy) >= 40
+
+
+def test_lists_made_by_worker_processes_equal_those_made_in_one(tmp_path, taxonomy,
+                                                               isolated_env, small_lists,
+                                                               monkeypatch):
+    import sqlite3
+
+    from brief_cli.index import TOKENIZER
+
+    monkeypatch.setattr(impact, "PARALLEL_MIN_TERMS", 1)
+    root = corpus(tmp_path)
+    with opened(root, taxonomy) as ix:
+        path = ix.path
+    con = sqlite3.connect(str(path), isolation_level=None)
+    try:
+        table = "SELECT * FROM impact ORDER BY term"
+        assert impact.build(con, TOKENIZER, workers=1) >= 10
+        alone = con.execute(table).fetchall()
+        assert impact.build(con, TOKENIZER, workers=2) == len(alone)
+        assert con.execute(table).fetchall() == alone
+    finally:
+        con.close()

@@ -38,6 +38,7 @@ from array import array
 
 K = 1000  # passages kept per stem
 MIN_DF = 5000  # stems in fewer passages are ranked by FTS5 directly (fast enough)
+PARALLEL_MIN_TERMS = 64  # fewer stems are listed in one process
 MAX_DIRTY = 64  # rowid ranges written since the build; beyond this the lists are dropped
 VERSION = "1"
 
@@ -137,8 +138,11 @@ def _phrase(term: str) -> str:
 
 
 def build(con: sqlite3.Connection, tokenizer: str, *, k: int | None = None,
-          min_df: int | None = None, han=None) -> int:
-    """(Re)build every list in the index open on ``con``; returns the number of stems listed. ``han(term)`` tells Chinese stems, which are not listed."""
+          min_df: int | None = None, han=None, workers: int = 1) -> int:
+    """(Re)build every list in the index open on ``con``; returns the number of stems listed.
+    ``han(term)`` tells Chinese stems, which are not listed. With ``workers`` > 1 the lists are
+    computed by that many processes reading the committed file (a full build's, before it is
+    switched in), and written here."""
     k = K if k is None else k
     min_df = MIN_DF if min_df is None else min_df
     for statement in SCHEMA.split(";"):
@@ -156,10 +160,45 @@ def build(con: sqlite3.Connection, tokenizer: str, *, k: int | None = None,
     # A stem is listed only if the tokenizer gives it back unchanged: the list is what a
     # query for that word matches.
     same = stems(con, [t for t, _n in vocab], tokenizer)
-    listed = 0
-    for term, n in vocab:
-        if same.get(term) != term:
-            continue
+    todo = [(t, n) for t, n in vocab if same.get(t) == t]
+    path = _file_of(con)
+    if workers > 1 and len(todo) >= PARALLEL_MIN_TERMS and path:
+        import multiprocessing
+
+        methods = multiprocessing.get_all_start_methods()
+        ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
+        parts = [todo[i::workers * 8] for i in range(workers * 8)]
+        with ctx.Pool(workers) as pool:
+            results = [r for part in pool.imap_unordered(
+                _lists_in_worker, [(path, part, rows, avgdl, k) for part in parts]) for r in part]
+    else:
+        results = _lists(con, todo, rows, avgdl, k)
+    con.executemany("INSERT INTO impact VALUES (?, ?, ?, ?, ?, ?)", results)
+    _set_meta(con, avgdl)
+    return len(results)
+
+
+def _file_of(con: sqlite3.Connection) -> str:
+    for _seq, name, file in con.execute("PRAGMA database_list"):
+        if name == "main":
+            return file or ""
+    return ""
+
+
+def _lists_in_worker(task) -> list[tuple]:
+    path, terms, rows, avgdl, k = task
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return _lists(con, terms, rows, avgdl, k)
+    finally:
+        con.close()
+
+
+def _lists(con: sqlite3.Connection, terms: list[tuple[str, int]], rows: int, avgdl: float,
+           k: int) -> list[tuple]:
+    """The impact table's rows for these stems (with their passage counts)."""
+    out = []
+    for term, n in terms:
         scored = con.execute(
             "SELECT rowid, bm25(fts, 1.0, 0.0, 0.5) FROM fts WHERE fts MATCH ? "
             "ORDER BY 2, rowid LIMIT ?", (_phrase(term), k)).fetchall()
@@ -181,14 +220,11 @@ def build(con: sqlite3.Connection, tokenizer: str, *, k: int | None = None,
             rowids.append(rowid)
             freqs.append(whole)
             lengths.append(size)
-        if not ok:
+        if not ok or not rowids:
             continue
         theta = _length_part(freqs[-1], lengths[-1], avgdl) if n > len(rowids) else 0.0
-        con.execute("INSERT INTO impact VALUES (?, ?, ?, ?, ?, ?)",
-                    (term, n, theta, rowids.tobytes(), freqs.tobytes(), lengths.tobytes()))
-        listed += 1
-    _set_meta(con, avgdl)
-    return listed
+        out.append((term, n, theta, rowids.tobytes(), freqs.tobytes(), lengths.tobytes()))
+    return out
 
 
 def _set_meta(con: sqlite3.Connection, avgdl: float) -> None:
@@ -298,7 +334,8 @@ def top(con: sqlite3.Connection, term: str, match: str, want: int, check=None,
             if freq:
                 scored.append((weight * _length_part(freq, lengths[rowid], avgdl), rowid))
     scored.sort(key=lambda x: (-x[0], x[1]))
-    bound = weight * theta * max(1.0, avgdl / avgdl0) if theta else -1.0
+    # (1 + 1e-9): room for the rounding of the scale factor
+    bound = weight * theta * max(1.0, avgdl / avgdl0) * (1 + 1e-9) if theta else -1.0
     out: list[tuple[int, float]] = []
     at = 0
     while len(out) < want and at < len(scored):

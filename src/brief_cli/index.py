@@ -717,7 +717,7 @@ def _renew_impact(con: sqlite3.Connection) -> None:
 
     con.execute("BEGIN IMMEDIATE")
     try:
-        impact.build(con, TOKENIZER, han=has_han)
+        impact.build(con, TOKENIZER, han=has_han, workers=_workers())
         con.execute("COMMIT")
     except BaseException:
         if con.in_transaction:
@@ -944,7 +944,7 @@ def _full_build_from(base: Path, root: Path, taxonomy, expect, progress, previou
         from brief_cli import impact
         from brief_cli.lang import has_han
 
-        impact.build(con, TOKENIZER, han=has_han)
+        impact.build(con, TOKENIZER, han=has_han, workers=_workers())
         seconds = time.perf_counter() - t0
         con.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", [
             ("taxonomy_snapshot", _snapshot(taxonomy())),
