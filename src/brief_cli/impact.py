@@ -37,7 +37,7 @@ import sqlite3
 from array import array
 
 K = 1000  # passages kept per stem
-MIN_DF = 5000  # stems in fewer passages are ranked by FTS5 directly (fast enough)
+MIN_DF = 2000  # stems in fewer passages are ranked by FTS5 directly (fast enough)
 PARALLEL_MIN_TERMS = 64  # fewer stems are listed in one process
 MAX_DIRTY = 64  # rowid ranges written since the build; beyond this the lists are dropped
 VERSION = "1"
