@@ -40,7 +40,7 @@ K = 1000  # passages kept per stem
 MIN_DF = 2000  # stems in fewer passages are ranked by FTS5 directly (fast enough)
 PARALLEL_MIN_TERMS = 64  # fewer stems are listed in one process
 MAX_DIRTY = 64  # rowid ranges written since the build; beyond this the lists are dropped
-VERSION = "1"
+VERSION = "2"  # 2: frequencies and lengths as 32-bit integers
 
 K1, B = 1.2, 0.75  # FTS5's bm25() constants
 
@@ -204,7 +204,7 @@ def _lists(con: sqlite3.Connection, terms: list[tuple[str, int]], rows: int, avg
             "ORDER BY 2, rowid LIMIT ?", (_phrase(term), k)).fetchall()
         weight = idf(rows, n)
         sizes = _sizes(con, [r for r, _s in scored])
-        rowids, freqs, lengths = array("q"), array("l"), array("l")
+        rowids, freqs, lengths = array("q"), array("i"), array("i")
         ok = True
         for rowid, score in scored:
             size = sizes[rowid]
@@ -313,10 +313,12 @@ def top(con: sqlite3.Connection, term: str, match: str, want: int, check=None,
     if not rows or not hits:
         return None
     weight = idf(rows, hits)
-    theta, rowids, freqs, sizes = row[0], array("q"), array("l"), array("l")
+    theta, rowids, freqs, sizes = row[0], array("q"), array("i"), array("i")
     rowids.frombytes(row[1])
     freqs.frombytes(row[2])
     sizes.frombytes(row[3])
+    if not len(rowids) == len(freqs) == len(sizes):
+        return None  # not a list this version wrote
 
     def inside(rowid: int) -> bool:
         return any(lo <= rowid <= hi for lo, hi in dirty)
