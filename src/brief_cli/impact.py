@@ -314,11 +314,14 @@ def top(con: sqlite3.Connection, term: str, match: str, want: int, check=None,
         return None
     weight = idf(rows, hits)
     theta, rowids, freqs, sizes = row[0], array("q"), array("i"), array("i")
-    rowids.frombytes(row[1])
-    freqs.frombytes(row[2])
-    sizes.frombytes(row[3])
-    if not len(rowids) == len(freqs) == len(sizes):
+    try:
+        rowids.frombytes(row[1])
+        freqs.frombytes(row[2])
+        sizes.frombytes(row[3])
+    except (TypeError, ValueError):
         return None  # not a list this version wrote
+    if not len(rowids) == len(freqs) == len(sizes):
+        return None
 
     def inside(rowid: int) -> bool:
         return any(lo <= rowid <= hi for lo, hi in dirty)
