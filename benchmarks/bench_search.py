@@ -438,9 +438,11 @@ def report() -> str:
                   f"{startup.get('hello_cpu_s', 0):.3f} s, **{startup.get('cpu_ratio', 0):.2f}×**; "
                   f"peak RSS {startup['peak_rss_mb']:.0f} MB."]
     lines.append("")
-    notes = HERE / "search_notes.md"
-    if notes.exists():
-        lines += [notes.read_text().strip(), ""]
+    lines += ["How it was run: `python benchmarks/bench_search.py --corpora CORPORA --size 10k "
+              "--size 100k --size 1M --startup --report` (see the script's docstring). The design "
+              "(impact lists, freshness, rebuilds), the side-by-side comparison of FTS5, impact "
+              "lists and Tantivy, the real speeches and earlier rounds: "
+              "`benchmarks/search_notes.md`.", ""]
     lines.append(END)
     return "\n".join(lines)
 

@@ -141,19 +141,24 @@ def build(con: sqlite3.Connection, tokenizer: str, *, k: int | None = None,
           min_df: int | None = None, han=None, workers: int = 1) -> int:
     """(Re)build every list in the index open on ``con``; returns the number of stems listed.
     ``han(term)`` tells Chinese stems, which are not listed. With ``workers`` > 1 the lists are
-    computed by that many processes reading the committed file (a full build's, before it is
-    switched in), and written here."""
+    computed by that many processes reading the committed file. To rebuild the lists of an
+    index in use, call ``compute`` outside any write transaction and ``store`` inside one
+    (worker processes cannot read a file whose writer has begun to change it)."""
+    results, avgdl = compute(con, tokenizer, k=k, min_df=min_df, han=han, workers=workers)
+    store(con, results, avgdl)
+    return len(results)
+
+
+def compute(con: sqlite3.Connection, tokenizer: str, *, k: int | None = None,
+            min_df: int | None = None, han=None, workers: int = 1
+            ) -> tuple[list[tuple], float]:
+    """The impact table's rows for the index as committed, and its average row length; writes
+    nothing (but a private temporary table)."""
     k = K if k is None else k
     min_df = MIN_DF if min_df is None else min_df
-    for statement in SCHEMA.split(";"):
-        if statement.strip():
-            con.execute(statement)  # not executescript(): that would commit the caller's work
-    con.execute("DELETE FROM impact")
-    con.execute("DELETE FROM impact_dirty")
     rows, avgdl = totals(con)
     if not rows:
-        _set_meta(con, avgdl)
-        return 0
+        return [], avgdl
     vocab = [(t, n) for t, n in con.execute(
         "SELECT term, doc FROM fts_vocab WHERE col = 'text' AND doc >= ? AND doc <= ?",
         (min_df, rows // 2)) if han is None or not han(t)]
@@ -173,9 +178,18 @@ def build(con: sqlite3.Connection, tokenizer: str, *, k: int | None = None,
                 _lists_in_worker, [(path, part, rows, avgdl, k) for part in parts]) for r in part]
     else:
         results = _lists(con, todo, rows, avgdl, k)
+    return results, avgdl
+
+
+def store(con: sqlite3.Connection, results: list[tuple], avgdl: float) -> None:
+    """Replace the lists by ``results`` (from ``compute``)."""
+    for statement in SCHEMA.split(";"):
+        if statement.strip():
+            con.execute(statement)  # not executescript(): that would commit the caller's work
+    con.execute("DELETE FROM impact")
+    con.execute("DELETE FROM impact_dirty")
     con.executemany("INSERT INTO impact VALUES (?, ?, ?, ?, ?, ?)", results)
     _set_meta(con, avgdl)
-    return len(results)
 
 
 def _file_of(con: sqlite3.Connection) -> str:

@@ -711,18 +711,21 @@ def _renew_impact(con: sqlite3.Connection) -> None:
     never wait for that; see ``brief_cli.impact``)."""
     from brief_cli import impact
 
-    if impact.built_avgdl(con) is not None:
-        return
     from brief_cli.lang import has_han
 
-    con.execute("BEGIN IMMEDIATE")
     try:
-        impact.build(con, TOKENIZER, han=has_han, workers=_workers())
+        if impact.built_avgdl(con) is not None:
+            return
+        # Computed before the write transaction (this run holds the writer's lock file, so
+        # nothing changes meanwhile): worker processes read the file as committed.
+        results, avgdl = impact.compute(con, TOKENIZER, han=has_han, workers=_workers())
+        con.execute("BEGIN IMMEDIATE")
+        impact.store(con, results, avgdl)
         con.execute("COMMIT")
-    except BaseException:
+    except sqlite3.Error:
+        # The lists are an optimisation: searches rank with FTS5 without them.
         if con.in_transaction:
             con.execute("ROLLBACK")
-        raise
 
 
 def _data_version(con: sqlite3.Connection | None) -> int | None:
