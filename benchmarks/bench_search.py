@@ -296,8 +296,22 @@ def bench_size(size: str, repeat: int, e2e_runs: int, generate: bool,
             totals[q] = r.total
             prep = search_mod._prepare(index, q, Filters(), snapshot, False)
             found = search_mod._impact_page(index, prep, 10, 0)
+            # The same query ranked by FTS5 alone (lists switched off), right after: its time
+            # and whether the page and total are the same.
+            kept = search_mod._impact_page
+            search_mod._impact_page = lambda *a: None
+            try:
+                t0 = time.perf_counter()
+                alone = search(index, q, Filters(), taxonomy=snapshot, limit=10)
+                fts_ms = (time.perf_counter() - t0) * 1000
+            finally:
+                search_mod._impact_page = kept
             per_query[q] = {"p50": round(pct(times, 0.5) * 1000, 2), "hits": r.total,
-                            "lists": bool(found is not None and found[1] is not None)}
+                            "lists": bool(found is not None and found[1] is not None),
+                            "fts5_alone_ms": round(fts_ms, 2),
+                            "same": alone.total == r.total and [
+                                (h.uid, h.score) for h in alone.hits] == [
+                                (h.uid, h.score) for h in r.hits]}
     index.close()
     result["latency_ms"] = {
         "p50": round(pct(all_times, 0.5) * 1000, 2), "p95": round(pct(all_times, 0.95) * 1000, 2),
@@ -417,16 +431,23 @@ def report() -> str:
                 lines.append(f"| {r['size']} | {word} | {e['brief_s']:.3f} s | {rg} | {ratio} | "
                              f"{e.get('brief_cpu_s', 0):.3f} s | {rg_cpu} | "
                              f"{e['peak_rss_mb']:.0f} MB |")
-        lines += ["", "Per query, p50 in ms (★: answered from the impact lists; the others are "
-                  "ranked by FTS5 over every match), hits:", "",
+        lines += ["", "Per query: p50 in ms as `brief search` runs it (★: answered from the "
+                  "impact lists; the others are ranked by FTS5 over every match), then one run "
+                  "of FTS5 alone right after (lists off), and hits; = when both gave the same "
+                  "top 10, scores and total:", "",
                   "| query | " + " | ".join(r["size"] for r in sizes) + " |",
                   "|---|" + "---:|" * len(sizes)]
         for q in [q for qs in QUERIES.values() for q in qs]:
             cells = []
             for r in sizes:
                 one = r["latency_ms"].get("by_query", {}).get(q)
-                cells.append(f"{one['p50']:.1f}{' ★' if one['lists'] else ''} ({one['hits']:,})"
-                             if one else "")
+                if not one:
+                    cells.append("")
+                    continue
+                alone = (f" / {one['fts5_alone_ms']:.1f}{' =' if one.get('same') else ' ≠'}"
+                         if "fts5_alone_ms" in one else "")
+                cells.append(f"{one['p50']:.1f}{' ★' if one['lists'] else ''}{alone} "
+                             f"({one['hits']:,})")
             lines.append(f"| `{q}` | " + " | ".join(cells) + " |")
         lines += issue_table(sizes)
     if startup:
