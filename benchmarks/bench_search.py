@@ -459,6 +459,11 @@ def report() -> str:
                   f"{startup.get('hello_cpu_s', 0):.3f} s, **{startup.get('cpu_ratio', 0):.2f}×**; "
                   f"peak RSS {startup['peak_rss_mb']:.0f} MB."]
     lines.append("")
+    if sizes:
+        lines += ["When: " + "; ".join(
+            f"{r['size']} measured {r['at']}, build {r.get('build_measured_at', r['at'])}"
+            for r in sizes) + ". A build measured by an earlier run and kept with `--reuse` "
+            "was made by the code of that run.", ""]
     lines += ["How it was run: `python benchmarks/bench_search.py --corpora CORPORA --size 10k "
               "--size 100k --size 1M --startup --report` (see the script's docstring). The design "
               "(impact lists, freshness, rebuilds), the side-by-side comparison of FTS5, impact "
