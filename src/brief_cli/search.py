@@ -461,7 +461,10 @@ def _impact_page(index: Index, prep: _Prepared, limit: int, offset: int
             sql, params = prep.rowids()
             total = con.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0]
         found = None
-        if total > offset:
+        # A narrow filter: the list would hold few passages that pass it (it cannot prove the
+        # page), while FTS5 ranks the few matches cheaply.
+        expected = min(impact.K, hits) * total / hits if hits else 0
+        if total > offset and (not filtered or expected >= 3 * (offset + limit)):
             found = impact.top(con, stem, prep.match, min(offset + limit, total),
                                _filter_check(index, prep) if filtered else None, hits=hits)
     except sqlite3.OperationalError:
