@@ -121,3 +121,45 @@ def test_two_swapped_letters_are_one_typo(tmp_path, taxonomy):
     assert result.corrections == {"steal": ("steel",)}
     _, result = _search(root, taxonomy, "zzzzz")  # nothing within reach: no correction
     assert result.corrections == {} and result.total == 0
+
+
+QUERIES = [("solar", {}), ("solar OR wind", {}), ("", {"articles": ("b-mid",)}),
+           ("wind", {"since": date(2023, 6, 1)}), ("sloar", {}), ("zzzzqqq", {}),
+           ("solar", {"languages": ("ja",)}), ("-solar", {"articles": ("a-early",)})]
+
+
+def test_every_match_by_rowid_is_what_search_finds_in_its_order(tmp_path, taxonomy):
+    """The review queue's path (``matching_rowids``, then ``passages_by_rowid``) gives every
+    hit of a search, in the search's order, not a page of it."""
+    from brief_cli.search import matching_rowids, passages_by_rowid
+
+    root = write_corpus(tmp_path / "c", DATED)
+    with open_index(root, taxonomy.path, lambda: taxonomy) as ix:
+        for query, filters in QUERIES:
+            found = search(ix, query, Filters(**filters), taxonomy=taxonomy, limit=None)
+            rowids = matching_rowids(ix, query, Filters(**filters), taxonomy=taxonomy)
+            assert [h.uid for h in passages_by_rowid(ix, rowids)] == [
+                h.uid for h in found.hits], (query, filters)
+        rowids = matching_rowids(ix, "solar", taxonomy=taxonomy)
+        assert len(rowids) == 3
+        backwards = passages_by_rowid(ix, [rowids[2], 10**15, rowids[0]])  # one held by none
+        assert [h.article_id for h in backwards] == ["c-late", "a-early"]
+
+
+def test_every_match_with_its_highlights_as_search_shows_them(tmp_path, taxonomy):
+    """``kwic`` reads every match at once (``match_spans``): the same passages, texts and
+    highlighted spans as the search's hits, in corpus order."""
+    from brief_cli.search import match_spans, prepare
+
+    root = write_corpus(tmp_path / "c", DATED)
+    with open_index(root, taxonomy.path, lambda: taxonomy) as ix:
+        for query, filters in QUERIES:
+            found = search(ix, query, Filters(**filters), taxonomy=taxonomy, limit=None)
+            expected = sorted((h.rowid, h.text, h.spans) for h in found.hits)
+            prep = prepare(ix, query, Filters(**filters), taxonomy=taxonomy)
+            got = list(match_spans(ix, prep))
+            if found.searched:
+                assert got == expected, (query, filters)
+                assert all(spans for _, _, spans in got)
+            else:  # filters alone: nothing to highlight, nothing to show in context
+                assert got == [], (query, filters)
