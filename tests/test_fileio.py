@@ -88,6 +88,13 @@ def test_a_symlink_is_written_through_and_stays_a_link(tmp_path):
         atomic_write_text(link, "newer")
     assert "already exists" in info.value.message
     assert real.read_text(encoding="utf-8") == "new"
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    (tmp_path / "to-folder").symlink_to(folder)
+    with pytest.raises(FileProblem) as info:  # a link to a folder: refused as the folder is
+        atomic_write_text(tmp_path / "to-folder", "x", force=True)
+    assert info.value.message == f"{str(folder)!r} is a folder"
+    assert list(folder.iterdir()) == []
 
 
 @posix_only
@@ -175,9 +182,11 @@ def test_temporary_files_of_dead_writers_are_swept_and_nothing_else(tmp_path, li
         path.write_text("", encoding="utf-8")
     folder = tmp_path / f".d.brief{dead}.abc.tmp"  # a folder of that name is not ours
     folder.mkdir()
+    link = tmp_path / f".l.brief{dead}.abc.tmp"  # nor a link (we write regular files)
+    link.symlink_to(tmp_path / "out.md")
     assert clean_stale_temp_files(tmp_path) == [stale]
     assert not stale.exists()
-    assert all(p.exists() for p in [mine, parent, *others, folder])
+    assert all(p.exists() for p in [mine, parent, *others, folder]) and link.is_symlink()
     assert clean_stale_temp_files(tmp_path / "missing") == []
 
 
