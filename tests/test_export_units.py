@@ -89,3 +89,89 @@ def test_usage_errors_name_the_fix(taxonomy):
         build_markdown(selection, taxonomy, highlight=True)
     assert info.value.message == "--highlight needs a query"
     assert info.value.hint == "give the words to highlight as QUERY"
+
+
+def test_reference_names_source_and_section(taxonomy):
+    from brief_cli.export.markdown import reference_entry
+
+    entry = reference_entry(article(), article().passages)
+    assert entry == ("- Zoë Durand (2024-03-09). *Énergie en Asie*. Le Monde, Monde. "
+                     "<https://example.org/a?x={1}>. Cited: p01.")
+
+
+def test_front_matter_holds_both_dates_of_the_filters(taxonomy):
+    from brief_cli.filters import Filters
+
+    selection = select_passages(Corpus(None, (article(),)), taxonomy, "",
+                                Filters(since=date(2024, 1, 1), until=date(2024, 12, 31)))
+    doc = build_markdown(selection, taxonomy, generated=datetime(2026, 1, 2))
+    meta = yaml.safe_load(doc.split("---\n")[1])
+    assert (meta["since"], meta["until"]) == (date(2024, 1, 1), date(2024, 12, 31))
+
+
+def test_an_unknown_citation_style_names_the_styles(taxonomy):
+    from brief_cli.export.markdown import CITE_STYLES
+
+    selection = select_passages(Corpus(None, (article(),)), taxonomy)
+    with pytest.raises(UsageError) as info:
+        build_markdown(selection, taxonomy, cite="harvard")
+    assert info.value.message == "unknown citation style 'harvard'"
+    assert info.value.hint == "use " + ", ".join(CITE_STYLES)
+
+
+def _qde(articles, taxonomy):
+    import xml.etree.ElementTree as ET
+
+    from brief_cli.export.qdpx import PROJECT_NS, build_project
+
+    project = build_project(articles, taxonomy, name="t", origin="brief test",
+                            generated=datetime(2026, 1, 2))
+    return ET.fromstring(project.qde), "{" + PROJECT_NS + "}"
+
+
+def test_qdpx_variables_are_typed_and_hold_each_value(taxonomy):
+    root, ns = _qde([article()], taxonomy)
+    names = {v.get("guid"): v.get("name") for v in root.iter(ns + "Variable")}
+    values = {}
+    for holder in root.iter(ns + "VariableValue"):
+        name = names[holder.find(ns + "VariableRef").get("targetGUID")]
+        (value,) = [e for e in holder if e.tag != ns + "VariableRef"]
+        values[name] = (value.tag[len(ns):], value.text)
+    assert values["published"] == ("DateValue", "2024-03-09")
+    assert values["section"] == ("TextValue", "Monde")
+    assert values["source"] == ("TextValue", "Le Monde")
+
+
+def test_qdpx_marks_who_coded_what(taxonomy):
+    from brief_cli.export.qdpx import MACHINE_USER, REVIEW_USER
+
+    done = Passage("p01", "a", 0, "Le gaz.", "context", reviewed=True)
+    open_ = Passage("p02", "a", 1, "Le pétrole.", "context", reviewed=False)
+    root, ns = _qde([article(passages=(done, open_)), article(id="b", passages=(done,))],
+                    taxonomy)
+    users = {u.get("guid"): u.get("name") for u in root.iter(ns + "User")}
+    sources = [users[s.get("creatingUser")] for s in root.iter(ns + "TextSource")]
+    assert sources == [MACHINE_USER, REVIEW_USER]  # all reviewed: the reviewer
+    marks = [(s.get("name"), users[s.get("creatingUser")], s.find(ns + "Description").text)
+             for s in root.iter(ns + "PlainTextSelection")]
+    assert marks[:2] == [("a#p01", REVIEW_USER, "reviewed"),
+                         ("a#p02", MACHINE_USER, "machine-tagged, not reviewed")]
+
+
+def test_qdpx_codebook_adds_codes_the_corpus_uses_but_the_taxonomy_lacks(taxonomy):
+    odd = Passage("p01", "a", 0, "Le gaz.", "rumour", sectors=("space-mining",),
+                  actors=("atlantis",))
+    root, ns = _qde([article(passages=(odd,))], taxonomy)
+    codes = {c.get("name"): c for c in root.iter(ns + "Code")}
+    assert {"rumour", "space-mining", "atlantis"} <= set(codes)
+    assert codes["atlantis"].find(ns + "Description").text == "not in the taxonomy"
+    groups = [c.get("name") for c in root.find(ns + "CodeBook").find(ns + "Codes")]
+    assert groups == ["Kinds", "Sectors", "Actors"]
+
+
+def test_the_codebook_file_names_its_origin(taxonomy):
+    import xml.etree.ElementTree as ET
+
+    from brief_cli.export.qdpx import build_codebook
+
+    assert ET.fromstring(build_codebook(taxonomy, origin="brief 9")).get("origin") == "brief 9"
