@@ -168,15 +168,15 @@ class ContentWords:
         """The content words of all the texts as written, counted (``text.words`` of the
         text whose ``summary`` content stem is not None), and their stems, counted; each
         word's stem joins ``stems``."""
-        surface: Counter[str] = Counter()
-        counted: Counter[str] = Counter()
+        surface: dict[str, int] = {}  # (plain dicts: a Counter's += costs more)
+        counted: dict[str, int] = {}
         stems = self.stems
         for pair, n in Counter(" ".join(self._pairs(texts)).split()).items():
             word, _, stem = pair.partition("/")
-            surface[word] += n
-            counted[stem] += n
+            surface[word] = surface.get(word, 0) + n
+            counted[stem] = counted.get(stem, 0) + n
             stems[word] = stem
-        return surface, counted
+        return Counter(surface), Counter(counted)
 
     def of(self, texts: Sequence[str]) -> list[list[str]]:
         """The content words of each text as written, in order; their stems join ``stems``."""
