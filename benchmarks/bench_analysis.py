@@ -19,9 +19,9 @@ every compare after the first does. To compare two versions of the code side by 
 script once per version in turn (``PYTHONPATH=OTHER/src python benchmarks/bench_analysis.py
 ...``) with the same ``--cache`` folder, on a quiet machine::
 
-    python benchmarks/generate_corpus.py --passages 100k --out /tmp/corpora/100k
+    python benchmarks/generate_corpus.py --passages 100k --out benchmarks/corpora/100k
     python -m compileall -q src
-    python benchmarks/bench_analysis.py /tmp/corpora/100k --runs 5 --cache /tmp/brief-cache
+    python benchmarks/bench_analysis.py benchmarks/corpora/100k --runs 5 --cache benchmarks/.work/cache
 """
 
 from __future__ import annotations
