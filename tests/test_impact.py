@@ -53,7 +53,7 @@ def corpus(tmp_path, articles: int = 40):
     return root
 
 
-QUERIES = [*WORDS, "pipelines", "Railways", "pipelnie", "drougth",
+QUERIES = [*WORDS, "pipelines", "Railways", '"harbour"', "pipelnie", "drougth",
            "pipeline sector:energy", "water kind:challenge", "grain since:2021",
            "market kind:opportunity sector:trade until:2022", "tariff article:art-3",
            "border lang:en", "power sector:tourism kind:challenge"]

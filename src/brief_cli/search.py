@@ -436,7 +436,10 @@ def _impact_page(index: Index, prep: _Prepared, limit: int, offset: int
             or len(parsed.clauses) != 1):
         return None
     terms = [t for term in parsed.clauses[0] for t in prep.replace.get(term, (term,))]
-    if len(terms) != 1 or not terms[0].is_word:
+    if len(terms) != 1:
+        return None
+    term = terms[0]  # one word, quoted or not ('"pipeline"' is the same FTS5 phrase)
+    if len(term.tokens) != 1 or term.prefix or term.chinese:
         return None
     from brief_cli import impact
     from brief_cli.index import TOKENIZER
@@ -446,7 +449,7 @@ def _impact_page(index: Index, prep: _Prepared, limit: int, offset: int
     try:
         if impact.built_avgdl(con) is None:
             return None
-        word = terms[0].tokens[0]
+        word = term.tokens[0]
         stem = impact.stems(con, [word], TOKENIZER).get(word)
         if stem is None:
             return None
