@@ -175,3 +175,28 @@ def test_the_codebook_file_names_its_origin(taxonomy):
     from brief_cli.export.qdpx import build_codebook
 
     assert ET.fromstring(build_codebook(taxonomy, origin="brief 9")).get("origin") == "brief 9"
+
+
+def test_docx_quote_is_the_whole_passage_with_the_matches_in_bold(taxonomy):
+    import io
+
+    docx = pytest.importorskip("docx")
+    from brief_cli.export.docx import _quote_runs, build_docx
+
+    assert _quote_runs("Solar power", [(6, 11)]) == [("Solar ", False), ("power", True)]
+    assert _quote_runs("Solar power", [(0, 5)]) == [("Solar", True), (" power", False)]
+    passage = Passage("p01", "a", 0, "Gas and more gas, said the gas board.", "context",
+                      sectors=("energy",))
+    selection = select_passages(Corpus(None, (article(passages=(passage,)),)), taxonomy, "gas")
+    data = build_docx(selection, taxonomy, highlight=True, group_by="none",
+                      generated=datetime(2026, 1, 2))
+    document = docx.Document(io.BytesIO(data))
+    paragraphs = document.paragraphs
+    (at,) = [i for i, p in enumerate(paragraphs) if p.style.name == "Quote"]
+    quote = paragraphs[at]
+    assert quote.text == passage.text
+    assert [r.text for r in quote.runs if r.bold] == ["Gas", "gas", "gas"]
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert headings == ["Excerpts", "References"]
+    tags = paragraphs[at + 2]
+    assert tags.runs[0].font.size.pt == 9
