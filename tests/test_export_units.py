@@ -4,7 +4,7 @@ without a family name, the Markdown front matter's timestamp and Pandoc keys, us
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 
 import pytest
 import yaml
@@ -200,3 +200,26 @@ def test_docx_quote_is_the_whole_passage_with_the_matches_in_bold(taxonomy):
     assert headings == ["Excerpts", "References"]
     tags = paragraphs[at + 2]
     assert tags.runs[0].font.size.pt == 9
+
+
+def test_qdpx_actor_codes_say_what_the_actor_is_called(taxonomy):
+    from brief_cli.export.qdpx import codebook_tree
+
+    (_kinds, _sectors, actors) = codebook_tree(taxonomy, actors=["albania"],
+                                               extra={"actor": {"atlantis"}})
+    groups = {g.name: {c.name: c.description for c in g.children} for g in actors.children}
+    assert groups == {"Countries": {"Albania": "country, ISO 3166 code ALB; also: Republic "
+                                               "of Albania"},
+                      "Other": {"atlantis": "not in the taxonomy"}}
+
+
+def test_qdpx_archive_entries_carry_the_export_time(taxonomy):
+    import io
+    import zipfile
+
+    from brief_cli.export.qdpx import build_project
+
+    project = build_project([article()], taxonomy, name="t", origin="o")
+    with zipfile.ZipFile(io.BytesIO(project.zip_bytes(datetime(2026, 1, 2, 3, 4, 6,
+                                                               tzinfo=timezone.utc)))) as z:
+        assert {i.date_time for i in z.infolist()} == {(2026, 1, 2, 3, 4, 6)}
