@@ -106,7 +106,7 @@ def test_lists_follow_edits_new_and_deleted_files(tmp_path, taxonomy, isolated_e
     opened(root, taxonomy).close()
     # An edit that makes a passage the best one for "pipeline", a new file, a deleted one.
     (root / "a005.yaml").write_text(article_yaml("art-5", [
-        {"text": "Pipeline pipeline pipeline pipeline.", "sectors": ["energy"]},
+        {"text": "Pipeline pipeline pipeline pipeline \ue000.", "sectors": ["energy"]},
         {"text": "Grain."}], published="2019-02-02"), encoding="utf-8")
     write(root, 99, random.Random(3), n=12)
     os.remove(root / "a010.yaml")

@@ -345,11 +345,12 @@ def top(con: sqlite3.Connection, term: str, match: str, want: int, check=None,
     # Passages written since the build: scored from the index as it is now.
     for lo, hi in dirty:
         found = con.execute(
-            f"SELECT rowid, highlight(fts, 0, '{_OPEN}', '{_CLOSE}') FROM fts "
+            f"SELECT rowid, text, highlight(fts, 0, '{_OPEN}', '{_CLOSE}') FROM fts "
             "WHERE fts MATCH ? AND rowid BETWEEN ? AND ?", (match, lo, hi)).fetchall()
-        lengths = _sizes(con, [r for r, _t in found])
-        for rowid, marked in found:
-            freq = marked.count(_OPEN)
+        lengths = _sizes(con, [r for r, _t, _m in found])
+        for rowid, text, marked in found:
+            # (a marker character that the text itself holds is not a match)
+            freq = marked.count(_OPEN) - text.count(_OPEN)
             if freq:
                 scored.append((weight * _length_part(freq, lengths[rowid], avgdl), rowid))
     scored.sort(key=lambda x: (-x[0], x[1]))
