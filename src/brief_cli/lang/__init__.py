@@ -25,7 +25,7 @@ HAN_RANGES = (
 )
 
 
-class _LazyPattern:
+class LazyPattern:
     """A regular expression compiled on first use: classes of large Unicode ranges take
     milliseconds to compile, which every command would pay at start-up."""
 
@@ -59,11 +59,11 @@ class _LazyPattern:
         return self._get().sub(*args)
 
 
-HAN_RE = _LazyPattern(f"[{HAN_RANGES}]")
-HAN_RUN_RE = _LazyPattern(f"[{HAN_RANGES}]+")
-_KANA_RE = _LazyPattern("[\u3040-\u30ff\u31f0-\u31ff]")
-_HANGUL_RE = _LazyPattern("[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
-_LATIN_RE = _LazyPattern(r"[A-Za-z\u00c0-\u024f]")
+HAN_RE = LazyPattern(f"[{HAN_RANGES}]")
+HAN_RUN_RE = LazyPattern(f"[{HAN_RANGES}]+")
+_KANA_RE = LazyPattern("[\u3040-\u30ff\u31f0-\u31ff]")
+_HANGUL_RE = LazyPattern("[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
+_LATIN_RE = LazyPattern(r"[A-Za-z\u00c0-\u024f]")
 
 # Share of Chinese characters among letters above which a text is Chinese. A Chinese article
 # quotes English names and numbers; an English article quotes a Chinese name now and then.

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable
 from rich.console import Console, Group
 from rich.text import Text
 
+from brief_cli.lang import LazyPattern
 from brief_cli.render.formats import OutputFormat, raw_csv, safe_cell
 
 if TYPE_CHECKING:
@@ -453,11 +454,15 @@ def build_stacked(rows: Iterable[dict[str, Any]], columns: list[Column], *,
 
 # Chinese, Japanese and Korean text has no spaces between words and may break between any two
 # characters: a free-text cell of it folds at the column's edge instead of being cut with "…".
-_WIDE_RE = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
+# compiled on first use: a class of wide ranges takes milliseconds to compile, which every
+# command would pay at start-up for tables that hold no wide characters
+_WIDE_RE = LazyPattern(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
 
 
 def _fold_wide(text: Text, c: Column) -> Text:
-    if not (c.no_wrap or c.key in TOKEN_KEYS or c.primary) and _WIDE_RE.search(text.plain):
+    plain = text.plain
+    if (not (c.no_wrap or c.key in TOKEN_KEYS or c.primary) and not plain.isascii()
+            and _WIDE_RE.search(plain)):
         text.overflow = "fold"
     return text
 
