@@ -233,7 +233,9 @@ class ReviewApp(App):
             self.session.order_rest(rank_by_uncertainty(self.session, self.session.items))
             self.session.jump(0)
         elif self.order == "uncertain" and len(self.session) > 1:
-            self.rank()
+            # after the first frame: the ordering thread would otherwise share the interpreter
+            # with drawing the first passage
+            self.call_after_refresh(self.rank)
         self.show()
 
     # ordering in the background: the first passage shows at once ----------------------------
