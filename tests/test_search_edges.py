@@ -163,3 +163,30 @@ def test_every_match_with_its_highlights_as_search_shows_them(tmp_path, taxonomy
                 assert all(spans for _, _, spans in got)
             else:  # filters alone: nothing to highlight, nothing to show in context
                 assert got == [], (query, filters)
+
+
+def test_counts_per_article_and_sector_with_the_typo_fixed(tmp_path, taxonomy):
+    from brief_cli.search import count
+
+    articles = dict(DATED, **{"d-more": dict(published="2023-03-01", passages=[
+        {"text": "Solar, solar.", "sectors": ["clean-energy"]},
+        {"text": "Solar again.", "sectors": ["clean-energy", "energy"]},
+        {"text": "Solar once more."}])})
+    root = write_corpus(tmp_path / "c", articles)
+    with open_index(root, taxonomy.path, lambda: taxonomy) as ix:
+        counts = count(ix, "sloar", taxonomy=taxonomy)
+        assert counts.corrections == {"sloar": ("solar",)}
+        assert counts.total == 6
+        assert [(a, n) for a, _title, n in counts.articles] == [
+            ("d-more", 3), ("a-early", 1), ("b-mid", 1), ("c-late", 1)]  # most, then in order
+        assert counts.sectors == (("(none)", 4), ("clean-energy", 2), ("energy", 1))
+        assert count(ix, "sloar", taxonomy=taxonomy, exact=True).total == 0  # no typo fixing
+
+
+def test_a_query_prepared_exactly_fixes_no_typo(tmp_path, taxonomy):
+    from brief_cli.search import prepare
+
+    root = write_corpus(tmp_path / "c", DATED)
+    with open_index(root, taxonomy.path, lambda: taxonomy) as ix:
+        assert prepare(ix, "sloar", taxonomy=taxonomy).corrections == {"sloar": ("solar",)}
+        assert prepare(ix, "sloar", taxonomy=taxonomy, exact=True).corrections == {}
