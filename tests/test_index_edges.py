@@ -73,3 +73,20 @@ def test_an_article_whose_id_changed_is_found_under_the_new_id_only(tmp_path, ta
     _write(root, "new-id", "Zeppelins over the steppe.", "And a second passage.", name="note")
     assert _found(root, taxonomy, "zeppelins") == ["new-id#p01"]
     assert _found(root, taxonomy, "second") == ["new-id#p02"]
+
+
+def test_an_article_with_more_passages_than_a_slot_holds_is_skipped_with_the_fix(
+        tmp_path, taxonomy, monkeypatch):
+    """The limit is 65,536 passages: lowered here so that a small article passes it."""
+    from brief_cli import index as index_mod
+
+    monkeypatch.setattr(index_mod, "MAX_PASSAGES", 2)
+    root = tmp_path / "c"
+    _write(root, "long", "Zeppelins one.", "Zeppelins two.", "Zeppelins three.")
+    _write(root, "short", "Zeppelins four.")
+    with open_index(root, taxonomy.path, lambda: taxonomy) as ix:
+        (problem,) = ix.problems()
+        assert search(ix, "zeppelins", Filters(), taxonomy=taxonomy, limit=None).total == 1
+    assert problem.path == root / "long.yaml"
+    assert problem.message == "more than 2 passages"
+    assert problem.hint == "split the article into several files"
