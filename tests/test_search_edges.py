@@ -190,3 +190,65 @@ def test_a_query_prepared_exactly_fixes_no_typo(tmp_path, taxonomy):
     with open_index(root, taxonomy.path, lambda: taxonomy) as ix:
         assert prepare(ix, "sloar", taxonomy=taxonomy).corrections == {"sloar": ("solar",)}
         assert prepare(ix, "sloar", taxonomy=taxonomy, exact=True).corrections == {}
+
+
+def test_a_hit_carries_its_article_and_passage_as_written(tmp_path, taxonomy):
+    """What a hit shows (title, source, authors, link, date, tags, review state, place in the
+    article) is the article's own, field by field; nothing is suggested when something was
+    found."""
+    root = write_corpus(tmp_path / "c", {
+        "grid-note": dict(title="Grid Note", source="Energy Weekly", published="2023-04-05",
+                          authors=["Ann Author", "Ben Writer"], url="https://example.org/grid",
+                          passages=[
+                              {"text": "Wind farms in the steppe."},
+                              {"text": "Trade rules for the grid.", "kind": "challenge",
+                               "sectors": ["energy", "trade"], "actors": ["kazakhstan"],
+                               "reviewed": False}]),
+        "grade-note": dict(url=None, passages=[{"text": "A grade of steel."}])})
+    found, result = _search(root, taxonomy, "trade")
+    assert result.suggestions == ()  # "grade" and "parade" are near, but "trade" was found
+    (hit,) = result.hits
+    assert (hit.uid, hit.article_id, hit.passage_id, hit.index, hit.rank) == (
+        "grid-note#p02", "grid-note", "p02", 1, 1)
+    assert (hit.title, hit.source, hit.published, hit.url) == (
+        "Grid Note", "Energy Weekly", date(2023, 4, 5), "https://example.org/grid")
+    assert hit.authors == ("Ann Author", "Ben Writer")
+    assert (hit.kind, hit.sectors, hit.actors, hit.reviewed) == (
+        "challenge", ("energy", "trade"), ("kazakhstan",), False)
+    assert hit.text == "Trade rules for the grid." and hit.spans == ((0, 5),)
+    _, other = _search(root, taxonomy, "grade")
+    assert other.hits[0].url is None and other.hits[0].authors == ("Ann Author",)
+    _, nothing = _search(root, taxonomy, "grde")  # too short to correct
+    assert nothing.total == 0 and "grade" in nothing.suggestions
+
+
+ZH = {
+    "zh-note": dict(title="中哈合作观察", published="2024-07-05", language="zh", passages=[
+        {"text": "两国共建“一带一路”取得丰硕成果，中欧班列开行数量持续增长。"},
+        {"text": "管道运输面临风险，能源合作仍有困难。"},
+        {"text": "哈萨克斯坦与 China 在 5G 网络方面开展合作。"}]),
+    "en-note": dict(published="2024-01-10", passages=[
+        {"text": "Pipelines carry gas from Kazakhstan to China."}]),
+}
+
+
+def test_every_chinese_match_with_its_highlights_as_search_shows_them(tmp_path, taxonomy):
+    """kwic on Chinese text: the characters of a word are highlighted as one span, as the
+    search shows them, mixed with English words, and with filters."""
+    from brief_cli.search import match_spans, prepare
+
+    root = write_corpus(tmp_path / "c", ZH)
+    with open_index(root, taxonomy.path, lambda: taxonomy) as ix:
+        for query, filters in [("一带一路", {}), ("合作", {}), ("China 合作", {}),
+                               ("china", {}), ("合作", {"languages": ("zh",)}),
+                               ("合作", {"languages": ("en",)}), ("班列 OR pipelines", {})]:
+            found = search(ix, query, Filters(**filters), taxonomy=taxonomy, limit=None)
+            prep = prepare(ix, query, Filters(**filters), taxonomy=taxonomy)
+            got = list(match_spans(ix, prep))
+            assert got == sorted((h.rowid, h.text, h.spans) for h in found.hits), query
+        prep = prepare(ix, "一带一路", taxonomy=taxonomy)
+        ((_rowid, text, spans),) = match_spans(ix, prep)
+        assert [text[a:b] for a, b in spans] == ["一带一路"]
+        prep = prepare(ix, "China 合作", taxonomy=taxonomy)
+        ((_rowid, text, spans),) = match_spans(ix, prep)
+        assert sorted(text[a:b] for a, b in spans) == ["China", "合作"]
