@@ -90,3 +90,106 @@ def test_an_article_with_more_passages_than_a_slot_holds_is_skipped_with_the_fix
     assert problem.path == root / "long.yaml"
     assert problem.message == "more than 2 passages"
     assert problem.hint == "split the article into several files"
+
+
+# Reading without the writer's lock ----------------------------------------------------------
+
+def _hold_lock(ix_path):
+    """Take the writer's lock of an index, as a running build holds it; returns its fd."""
+    import fcntl
+
+    from brief_cli.index import index_base
+
+    fd = os.open(str(index_base(ix_path)) + ".lock", os.O_RDWR | os.O_CREAT, 0o644)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    return fd
+
+
+def _open_in_thread(root, taxonomy, timeout=30.0):
+    """open_index in a thread: (finished in time, search hits of "alpha", the folders looked at
+    again)."""
+    import threading
+
+    out = {}
+
+    def work():
+        with open_index(root, taxonomy.path, lambda: taxonomy) as ix:
+            out["uids"] = [h.uid for h in search(ix, "alpha", Filters(), taxonomy=taxonomy,
+                                                 limit=None).hits]
+            out["rebuilt"] = ix.refresh.rebuilt
+
+    t = threading.Thread(target=work, daemon=True)
+    t.start()
+    t.join(timeout)
+    return not t.is_alive(), out
+
+
+@pytest.fixture
+def scans(monkeypatch):
+    """The folders each open of the index looked at again (a partial look: the full look of
+    every file is made due only by time, here an hour away)."""
+    from brief_cli import index as index_mod
+
+    monkeypatch.setattr(index_mod, "FULL_CHECK_FILES", 0)
+    # folders changed in the last seconds are looked at again every time (a coarse clock may
+    # not show a second change): here every change is seconds old, and the clock is fine
+    monkeypatch.setattr(index_mod, "RACY_NS", 0)
+    monkeypatch.setenv("BRIEF_INDEX_RECHECK", "3600")
+    seen: list[list[str]] = []
+    original = index_mod._scan_folders
+
+    def spy(root, starts, *a, **kw):
+        seen.append(sorted(starts))
+        return original(root, starts, *a, **kw)
+
+    monkeypatch.setattr(index_mod, "_scan_folders", spy)
+    return seen
+
+
+def test_an_unchanged_index_is_read_while_a_writer_holds_its_lock(tmp_path, taxonomy, scans):
+    root = tmp_path / "c"
+    _write(root, "a", "Alpha beta.")
+    _write(root / "sub", "b", "Alpha gamma.")
+    with open_index(root, taxonomy.path, lambda: taxonomy):
+        pass
+    fd = _hold_lock(root)
+    try:
+        done, out = _open_in_thread(root, taxonomy)
+        assert done, "a search of an unchanged corpus waited for the writer"
+        assert out == {"uids": ["a#p01", "b#p01"], "rebuilt": False}
+        # a folder whose files did not change (a note added) is no reason to wait either
+        (root / "sub" / "notes.txt").write_text("not an article", encoding="utf-8")
+        del scans[:]
+        done, out = _open_in_thread(root, taxonomy)
+        assert done and out["uids"] == ["a#p01", "b#p01"]
+        assert scans == [["sub/"]]
+        # ... and the writer holding the lock, the change is not recorded: seen again
+        del scans[:]
+        assert _open_in_thread(root, taxonomy)[0]
+        assert scans == [["sub/"]]
+    finally:
+        os.close(fd)
+    # The lock free, the reader records the folder as it now is: the next run looks at nothing
+    del scans[:]
+    assert _open_in_thread(root, taxonomy)[0]
+    assert scans == [["sub/"]]
+    del scans[:]
+    done, out = _open_in_thread(root, taxonomy)
+    assert done and out["uids"] == ["a#p01", "b#p01"]
+    assert scans == [[]]
+
+
+def test_a_folder_gone_without_articles_changes_no_answer(tmp_path, taxonomy, scans):
+    root = tmp_path / "c"
+    _write(root, "a", "Alpha beta.")
+    (root / "drafts").mkdir()
+    (root / "drafts" / "todo.txt").write_text("later", encoding="utf-8")
+    with open_index(root, taxonomy.path, lambda: taxonomy):
+        pass
+    (root / "drafts" / "todo.txt").unlink()
+    (root / "drafts").rmdir()
+    done, out = _open_in_thread(root, taxonomy)
+    assert done and out["uids"] == ["a#p01"]
+    del scans[:]
+    assert _open_in_thread(root, taxonomy)[0]
+    assert scans == [[]]  # the folder is not looked for again
