@@ -193,3 +193,96 @@ def test_a_folder_gone_without_articles_changes_no_answer(tmp_path, taxonomy, sc
     del scans[:]
     assert _open_in_thread(root, taxonomy)[0]
     assert scans == [[]]  # the folder is not looked for again
+
+
+# Building ------------------------------------------------------------------------------------
+
+def _corpus_of_five(root):
+    _write(root, "a", "Alpha beta.", "Beta gamma.")
+    _write(root, "b", "Alpha deltas.")
+    _write(root / "sub", "c", "Gamma alpha alpha.")
+    (root / "broken.yaml").write_text("id: [broken\n", encoding="utf-8")
+    _write(root, "a", "Alpha again.", name="z-duplicate")  # the id of a.yaml again
+    return root
+
+
+def _answers(ix, taxonomy):
+    out = []
+    for query, filters in (("alpha", {}), ("gamma", {}), ("alpha", {"articles": ("b",)})):
+        r = search(ix, query, Filters(**filters), taxonomy=taxonomy, limit=None)
+        out.append([(h.uid, h.text, h.spans, round(h.score, 9)) for h in r.hits])
+    return out
+
+
+def _problems(ix):
+    return sorted((str(p.path), p.message) for p in ix.problems())
+
+
+def test_a_build_reports_its_progress_file_by_file(tmp_path, taxonomy):
+    root = _corpus_of_five(tmp_path / "c")
+    calls = []
+    with open_index(root, taxonomy.path, lambda: taxonomy,
+                    progress=lambda done, total: calls.append((done, total))) as ix:
+        assert ix.refresh.rebuilt
+    assert calls == [(i, 5) for i in range(1, 6)]
+    calls.clear()
+    for reuse in (True, False):  # copying unchanged files or parsing every one
+        calls.clear()
+        with open_index(root, taxonomy.path, lambda: taxonomy, rebuild=True, reuse=reuse,
+                        progress=lambda done, total: calls.append((done, total))):
+            pass
+        assert calls and calls[-1] == (5, 5), reuse
+
+
+def test_a_rebuild_that_copies_unchanged_files_keeps_their_problems_and_answers(tmp_path,
+                                                                               taxonomy):
+    root = _corpus_of_five(tmp_path / "c")
+    with open_index(root, taxonomy.path, lambda: taxonomy) as ix:
+        before, problems = _answers(ix, taxonomy), _problems(ix)
+    assert [m.split(":")[0] for _p, m in problems] and all(
+        p.startswith(str(root)) for p, _m in problems)
+    assert {os.path.basename(p) for p, _m in problems} == {"broken.yaml", "z-duplicate.yaml"}
+    with open_index(root, taxonomy.path, lambda: taxonomy, rebuild=True) as ix:
+        assert ix.refresh.rebuilt and ix.refresh.copied >= 3
+        assert _answers(ix, taxonomy) == before
+        assert _problems(ix) == problems
+
+
+def test_files_parsed_by_worker_processes_index_as_in_one(tmp_path, taxonomy, monkeypatch):
+    from brief_cli import index as index_mod
+
+    root = _corpus_of_five(tmp_path / "c")
+    with open_index(root, taxonomy.path, lambda: taxonomy) as ix:
+        alone, problems = _answers(ix, taxonomy), _problems(ix)
+    monkeypatch.setattr(index_mod, "PARALLEL_MIN_FILES", 2)
+    monkeypatch.setattr(index_mod, "_workers", lambda: 2)
+    with open_index(root, taxonomy.path, lambda: taxonomy, rebuild=True, reuse=False) as ix:
+        assert ix.refresh.rebuilt and ix.refresh.copied == 0
+        assert _answers(ix, taxonomy) == alone
+        assert _problems(ix) == problems
+
+
+def test_an_index_of_articles_without_a_folder_answers_as_the_folders_does(tmp_path, taxonomy):
+    from brief_cli.corpus import load_corpus
+    from brief_cli.index import memory_index_of
+
+    root = _corpus_of_five(tmp_path / "c")
+    _write(root, "d", "Gamma rays, alpha rays.")
+    with open_index(root, taxonomy.path, lambda: taxonomy) as ix:
+        expected = _answers(ix, taxonomy)
+    loaded = load_corpus(root, taxonomy)
+    with memory_index_of(list(loaded.corpus.articles)) as ix:
+        assert ix.path is None and ix.problems() == []
+        assert _answers(ix, taxonomy) == expected
+
+
+def test_a_locked_index_is_told_from_a_damaged_one():
+    import sqlite3
+
+    from brief_cli.index import is_busy
+
+    assert is_busy(sqlite3.OperationalError("database is locked"))
+    assert is_busy(sqlite3.OperationalError("Database Is BUSY"))
+    assert not is_busy(sqlite3.OperationalError("no such table: passages"))
+    assert not is_busy(sqlite3.DatabaseError("database disk image is malformed"))
+    assert not is_busy(OSError("locked"))
