@@ -105,7 +105,7 @@ def _hold_lock(ix_path):
     return fd
 
 
-def _open_in_thread(root, taxonomy, timeout=30.0):
+def _open_in_thread(root, taxonomy, timeout=10.0):
     """open_index in a thread: (finished in time, search hits of "alpha", the folders looked at
     again)."""
     import threading
