@@ -286,3 +286,33 @@ def test_a_locked_index_is_told_from_a_damaged_one():
     assert not is_busy(sqlite3.OperationalError("no such table: passages"))
     assert not is_busy(sqlite3.DatabaseError("database disk image is malformed"))
     assert not is_busy(OSError("locked"))
+
+
+def test_a_new_file_earlier_in_order_takes_an_id_over_and_gives_it_back(tmp_path, taxonomy,
+                                                                      monkeypatch):
+    """The first file in path order wins an id, also when it is added after the other was
+    indexed; removed again, the other file is the article once more."""
+    monkeypatch.setenv("BRIEF_INDEX_RECHECK", "0")
+    root = tmp_path / "c"
+    _write(root / "b", "x", "Zeppelin over the steppe.")
+    _write(root, "y", "Other words.")
+
+    def state():
+        with open_index(root, taxonomy.path, lambda: taxonomy) as ix:
+            found = {q: [h.text for h in search(ix, q, Filters(), taxonomy=taxonomy,
+                                                limit=None).hits]
+                     for q in ("zeppelin", "airship")}
+            return found, [(p.path.relative_to(root).as_posix(), p.message, p.hint)
+                           for p in ix.problems()], ix.stats()
+
+    assert state()[0] == {"zeppelin": ["Zeppelin over the steppe."], "airship": []}
+    _write(root / "a", "x", "Airship over the steppe.")
+    found, problems, stats = state()
+    assert found == {"zeppelin": [], "airship": ["Airship over the steppe."]}
+    assert problems == [("b/x.yaml", "duplicate article id 'x'",
+                         f"already used by {root / 'a' / 'x.yaml'}; give this article another id")]
+    assert (stats.articles, stats.files, stats.broken) == (2, 3, 1)
+    (root / "a" / "x.yaml").unlink()
+    found, problems, stats = state()
+    assert found == {"zeppelin": ["Zeppelin over the steppe."], "airship": []}
+    assert problems == [] and (stats.articles, stats.files, stats.broken) == (2, 2, 0)
