@@ -316,3 +316,34 @@ def test_a_new_file_earlier_in_order_takes_an_id_over_and_gives_it_back(tmp_path
     found, problems, stats = state()
     assert found == {"zeppelin": ["Zeppelin over the steppe."], "airship": []}
     assert problems == [] and (stats.articles, stats.files, stats.broken) == (2, 2, 0)
+
+
+def test_the_taxonomy_kept_in_the_index_is_the_one_it_was_built_with(tmp_path, taxonomy):
+    root = _corpus_of_five(tmp_path / "c")
+    with open_index(root, taxonomy.path, lambda: taxonomy) as ix:
+        kept = ix.taxonomy()
+    assert kept.path == taxonomy.path
+    assert [(k.id, k.label) for k in kept.kinds] == [(k.id, k.label) for k in taxonomy.kinds]
+    assert [(s.id, s.label) for s in kept.sectors] == [(s.id, s.label)
+                                                       for s in taxonomy.sectors]
+    assert kept.actors == taxonomy.actors  # names, types, codes, aliases, demonyms, capitals
+
+
+def test_an_index_that_cannot_be_written_is_built_in_memory_with_its_problems(
+        tmp_path, taxonomy, monkeypatch):
+    from brief_cli import index as index_mod
+
+    root = _corpus_of_five(tmp_path / "c")
+    with open_index(root, taxonomy.path, lambda: taxonomy) as ix:
+        expected, problems = _answers(ix, taxonomy), _problems(ix)
+    real_access = os.access
+    monkeypatch.setattr(index_mod.os, "access",
+                        lambda path, mode: False if mode == os.W_OK else real_access(path, mode))
+    calls = []
+    with open_index(root, taxonomy.path, lambda: taxonomy,
+                    progress=lambda done, total: calls.append((done, total))) as ix:
+        assert ix.path is None and ix.refresh.rebuilt
+        assert ix.warnings[0].startswith("cannot write the search index in ")
+        assert _answers(ix, taxonomy) == expected and _problems(ix) == problems
+        assert ix.stats().articles == 3 and ix.refresh.seconds > 0
+    assert calls[-1] == (5, 5)
