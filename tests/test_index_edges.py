@@ -347,3 +347,48 @@ def test_an_index_that_cannot_be_written_is_built_in_memory_with_its_problems(
         assert _answers(ix, taxonomy) == expected and _problems(ix) == problems
         assert ix.stats().articles == 3 and ix.refresh.seconds > 0
     assert calls[-1] == (5, 5)
+
+
+def _set_meta(path, key, value):
+    import sqlite3
+
+    con = sqlite3.connect(str(path))
+    con.execute("UPDATE meta SET value = ? WHERE key = ?", (value, key))
+    con.commit()
+    con.close()
+
+
+@pytest.mark.parametrize("verify", [False, True])  # a search, `brief index`
+def test_why_an_index_is_built_again_and_when_the_user_is_told(tmp_path, taxonomy, verify):
+    """A stale index (another version, other settings) is rebuilt silently; a damaged one with
+    one warning naming the file and the damage. Either way the answers are the same."""
+    root = _corpus_of_five(tmp_path / "c")
+
+    def reopen(**kw):
+        with open_index(root, taxonomy.path, lambda: taxonomy, verify=verify, **kw) as ix:
+            return ix.refresh, ix.warnings, _answers(ix, taxonomy), ix.path
+
+    refresh, warnings, expected, path = reopen()
+    assert (refresh.rebuilt, refresh.reason, warnings) == (True, "no index yet", [])
+    refresh, warnings, answers, path = reopen(rebuild=True)
+    assert (refresh.rebuilt, refresh.reason, warnings, answers) == (
+        True, "rebuild asked", [], expected)
+    refresh, warnings, answers, path = reopen()
+    assert (refresh.rebuilt, warnings, answers) == (False, [], expected)
+    for key, value, reason in (("schema", "0", "made by another version"),
+                               ("tokenizer", "unicode61", "settings changed"),
+                               ("taxonomy", "other", "taxonomy changed")):
+        _set_meta(path, key, value)
+        refresh, warnings, answers, path = reopen()
+        assert (refresh.rebuilt, refresh.reason, warnings, answers) == (
+            True, reason, [], expected), key
+    with open(path, "r+b") as f:
+        f.truncate(path.stat().st_size - 512)  # part of the last page lost
+    refresh, warnings, answers, new = reopen()
+    assert (refresh.rebuilt, refresh.reason, answers) == (True, "truncated", expected)
+    assert warnings == [f"search index {str(path)!r} is damaged (truncated); rebuilding it"]
+    new.write_bytes(b"this is not a database at all" * 100)
+    refresh, warnings, answers, _ = reopen()
+    assert refresh.rebuilt and answers == expected and len(warnings) == 1
+    assert warnings[0].startswith(f"search index {str(new)!r} is damaged (")
+    assert warnings[0].endswith("); rebuilding it")
