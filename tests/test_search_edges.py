@@ -252,3 +252,50 @@ def test_every_chinese_match_with_its_highlights_as_search_shows_them(tmp_path, 
         prep = prepare(ix, "China 合作", taxonomy=taxonomy)
         ((_rowid, text, spans),) = match_spans(ix, prep)
         assert sorted(text[a:b] for a, b in spans) == ["China", "合作"]
+
+
+def test_passages_around_a_hit_stay_in_its_article(tmp_path, taxonomy):
+    """-C N: up to N passages before and after, in order, never from another article."""
+    from brief_cli.search import neighbours
+
+    texts = ["One river.", "Two roads.", "Three bridges here.", "Four ports.", "Five towns."]
+    root = write_corpus(tmp_path / "c", {
+        "a-first": dict(published="2024-01-01", passages=[{"text": t} for t in texts]),
+        "b-next": dict(published="2024-01-02", passages=[{"text": "Bridges again."},
+                                                         {"text": "Six fields."}])})
+    with open_index(root, taxonomy.path, lambda: taxonomy) as ix:
+        hits = {h.uid: h for h in search(ix, "bridges", taxonomy=taxonomy, limit=None).hits}
+        middle, other = hits["a-first#p03"], hits["b-next#p01"]
+
+        def around(hit, n):
+            before, after = neighbours(ix, hit, n)
+            assert all(h.rank == 0 and h.spans == () for h in before + after)
+            return [h.uid for h in before], [h.text for h in after]
+
+        assert around(middle, 0) == ([], [])
+        assert around(middle, 1) == (["a-first#p02"], ["Four ports."])
+        assert around(middle, 2) == (["a-first#p01", "a-first#p02"],
+                                     ["Four ports.", "Five towns."])
+        assert around(middle, 9) == (["a-first#p01", "a-first#p02"],
+                                     ["Four ports.", "Five towns."])
+        assert around(other, 3) == ([], ["Six fields."])
+
+
+def test_a_result_says_what_was_searched_and_which_page_it_holds(tmp_path, taxonomy):
+    root = write_corpus(tmp_path / "c", DATED)
+    with open_index(root, taxonomy.path, lambda: taxonomy) as ix:
+        whole = search(ix, "sloar since:2023-03-01", taxonomy=taxonomy, limit=None)
+        assert [h.article_id for h in whole.hits] == ["b-mid", "c-late"]
+        assert (whole.total, whole.searched, whole.offset) == (2, "solar", 0)
+        assert whole.filters == Filters(since=date(2023, 3, 1))  # the inline filter, resolved
+        assert whole.ranked and whole.seconds > 0 and all(h.typo for h in whole.hits)
+        for limit, offset, expected in ((0, 0, []), (1, 0, whole.hits[:1]),
+                                        (1, 1, whole.hits[1:]), (5, 2, []), (5, 9, [])):
+            page = search(ix, "sloar since:2023-03-01", taxonomy=taxonomy, limit=limit,
+                          offset=offset)
+            assert page.total == 2 and page.offset == offset, (limit, offset)
+            assert [(h.uid, h.rank) for h in page.hits] == [
+                (h.uid, h.rank) for h in expected], (limit, offset)
+        listed = search(ix, "", Filters(languages=("zh",)), taxonomy=taxonomy)
+        assert not listed.ranked and listed.searched == "" and listed.hits[0].score is None
+        assert [h.rank for h in listed.hits] == [1, 2]
