@@ -392,3 +392,36 @@ def test_why_an_index_is_built_again_and_when_the_user_is_told(tmp_path, taxonom
     assert refresh.rebuilt and answers == expected and len(warnings) == 1
     assert warnings[0].startswith(f"search index {str(new)!r} is damaged (")
     assert warnings[0].endswith("); rebuilding it")
+
+
+def test_every_file_is_looked_at_again_when_the_recheck_is_due(tmp_path, taxonomy, scans,
+                                                              monkeypatch):
+    """Between full looks a run looks only at folders that changed; a full look is due when
+    the last one is older than the recheck interval, unknown, or in the future (the clock was
+    set back), and at every run with an interval of 0."""
+    from brief_cli.index import index_base
+
+    root = tmp_path / "c"
+    _write(root, "a", "Alpha beta.")
+    _write(root / "sub", "b", "Alpha gamma.")
+    assert _open_in_thread(root, taxonomy)[0]  # built: every file looked at
+    stamp = str(index_base(root)) + ".checked"
+
+    def look():
+        del scans[:]
+        done, out = _open_in_thread(root, taxonomy)
+        assert done and out["uids"] == ["a#p01", "b#p01"]
+        return scans[0]
+
+    assert look() == []  # nothing changed, nothing due
+    os.utime(stamp, (1, 1))  # long ago
+    assert look() == [""]
+    assert look() == []  # that full look was recorded
+    future = 2 ** 40
+    os.utime(stamp, (future, future))
+    assert look() == [""]
+    os.remove(stamp)
+    assert look() == [""]
+    assert look() == []
+    monkeypatch.setenv("BRIEF_INDEX_RECHECK", "0")
+    assert look() == [""] and look() == [""]
