@@ -299,3 +299,17 @@ def test_a_result_says_what_was_searched_and_which_page_it_holds(tmp_path, taxon
         listed = search(ix, "", Filters(languages=("zh",)), taxonomy=taxonomy)
         assert not listed.ranked and listed.searched == "" and listed.hits[0].score is None
         assert [h.rank for h in listed.hits] == [1, 2]
+
+
+def test_excluded_words_with_and_without_tag_filters(tmp_path, taxonomy):
+    root = write_corpus(tmp_path / "c", {"k-note": dict(published="2024-01-01", passages=[
+        {"text": "Solar risk.", "kind": "challenge"}, {"text": "Wind risk.", "kind": "challenge"},
+        {"text": "Solar hope.", "kind": "opportunity"}, {"text": "Plain wind."}])})
+    for query, expected in (("-solar kind:challenge", ["k-note#p02"]),
+                            ("-solar", ["k-note#p02", "k-note#p04"]),
+                            ("-wind kind:challenge kind:opportunity", ["k-note#p01", "k-note#p03"]),
+                            ("kind:challenge", ["k-note#p01", "k-note#p02"]),
+                            ("risk -solar", ["k-note#p02"])):
+        found, result = _search(root, taxonomy, query)
+        assert [h.uid for h in result.hits] == expected, query
+        assert result.total == len(expected)
