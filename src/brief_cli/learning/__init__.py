@@ -78,17 +78,21 @@ def _learned_explanation(base, kind: str, sectors: tuple[str, ...], reviews: int
 
 def reviews_key(corpus: Corpus, taxonomy: Taxonomy) -> str:
     """Changes when any review does (or the taxonomy, or this model's code)."""
-    h = hashlib.blake2b(digest_size=16)
-    h.update(f"{settings()}\n".encode())
-    if taxonomy.path is not None:
-        try:
-            h.update(Path(taxonomy.path).read_bytes())
-        except OSError:
-            pass
+    h = _hash_with_taxonomy(f"{settings()}\n", taxonomy)
     for p in corpus.passages():
         if p.reviewed:
             h.update(json.dumps([p.uid, p.text, p.kind, sorted(p.sectors)]).encode())
     return h.hexdigest()
+
+
+def _hash_with_taxonomy(head: str, taxonomy: Taxonomy):
+    """A digest started with ``head`` and the taxonomy file's bytes (a taxonomy edit changes
+    what the model learns)."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update(head.encode())
+    if taxonomy.path is not None:
+        h.update(_read_bytes(Path(taxonomy.path)))
+    return h
 
 
 def _cache_file(corpus: Corpus) -> Path:
@@ -199,13 +203,7 @@ def _read_bytes(path: Path) -> bytes:
 
 
 def _folder_signature(files: Sequence[Path], taxonomy: Taxonomy) -> str:
-    h = hashlib.blake2b(digest_size=16)
-    h.update(f"v{MODEL_VERSION}\n".encode())
-    if taxonomy.path is not None:
-        try:
-            h.update(Path(taxonomy.path).read_bytes())
-        except OSError:
-            pass
+    h = _hash_with_taxonomy(f"v{MODEL_VERSION}\n", taxonomy)
     for f in sorted(files):
         try:
             st = f.stat()
