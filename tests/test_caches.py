@@ -142,8 +142,10 @@ def test_a_fresh_index_is_read_without_parsing_any_file(small_corpus, monkeypatc
 
     tax = load_taxonomy(config.bundled_taxonomy_path())
     parsed = []
-    real = index_module._parse
-    monkeypatch.setattr(index_module, "_parse", lambda task: parsed.append(task[1]) or real(task))
+    from brief_cli.index import parsing
+
+    real = parsing._parse
+    monkeypatch.setattr(parsing, "_parse", lambda task: parsed.append(task[1]) or real(task))
     with index_module.open_index(small_corpus, tax.path, lambda: tax) as ix:
         assert ix.stats().passages == 5
     assert sorted(parsed) == ["energy-outlook.yaml", "tourism-note.yaml"]

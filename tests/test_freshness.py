@@ -15,7 +15,7 @@ import pytest
 
 from brief_cli import config, index
 from brief_cli.filters import Filters
-from brief_cli.index import index_base, open_index
+from brief_cli.index import freshness, index_base, open_index
 from brief_cli.search import search
 from brief_cli.taxonomy import load_taxonomy
 from helpers import article_yaml
@@ -29,8 +29,8 @@ def taxonomy():
 @pytest.fixture
 def large(monkeypatch, tmp_path, isolated_env):
     """A corpus treated as large (no full check at each search), folders not racy."""
-    monkeypatch.setattr(index, "FULL_CHECK_FILES", 0)
-    monkeypatch.setattr(index, "RACY_NS", 0)
+    monkeypatch.setattr(freshness, "FULL_CHECK_FILES", 0)
+    monkeypatch.setattr(freshness, "RACY_NS", 0)
     monkeypatch.setenv(index.ENV_RECHECK, "3600")
     root = tmp_path / "corpus"
     (root / "a").mkdir(parents=True)
@@ -62,7 +62,7 @@ def age_the_full_check(root):
 
 
 def test_a_search_of_a_large_corpus_does_not_stat_every_file(large, taxonomy, monkeypatch):
-    monkeypatch.setattr(index, "HOT_FILES", 1)
+    monkeypatch.setattr(freshness, "HOT_FILES", 1)
     assert uids(large, taxonomy, "pipelines") == ["alpha#p01"]
     looked: list[str] = []
     real_stat = os.stat
@@ -105,7 +105,7 @@ def test_a_deleted_file_and_folder_are_seen_at_once(large, taxonomy):
 
 def test_an_atomic_rename_is_seen_at_once_even_with_size_and_mtime_kept(large, taxonomy,
                                                                         monkeypatch):
-    monkeypatch.setattr(index, "HOT_FILES", 0)
+    monkeypatch.setattr(freshness, "HOT_FILES", 0)
     path = large / "a" / "alpha.yaml"
     assert uids(large, taxonomy, "pipelines") == ["alpha#p01"]
     st = path.stat()
@@ -123,7 +123,7 @@ def test_an_atomic_rename_is_seen_at_once_even_with_size_and_mtime_kept(large, t
 
 def test_an_edit_in_place_of_a_recently_changed_file_is_seen_at_once(large, taxonomy,
                                                                      monkeypatch):
-    monkeypatch.setattr(index, "HOT_FILES", 1)
+    monkeypatch.setattr(freshness, "HOT_FILES", 1)
     assert uids(large, taxonomy, "zeppelins") == []
     path = large / "b" / "gamma.yaml"  # written last: the most recently changed file
     path.write_text(path.read_text(encoding="utf-8").replace("Gamma harbours",
@@ -135,7 +135,7 @@ def test_an_edit_in_place_of_a_recently_changed_file_is_seen_at_once(large, taxo
 @pytest.mark.parametrize("same_size_and_mtime", [False, True])
 def test_an_edit_in_place_of_an_older_file_is_seen_at_the_next_full_check(
         large, taxonomy, monkeypatch, run, same_size_and_mtime):
-    monkeypatch.setattr(index, "HOT_FILES", 0)
+    monkeypatch.setattr(freshness, "HOT_FILES", 0)
     path = large / "a" / "alpha.yaml"
     assert uids(large, taxonomy, "pipelines") == ["alpha#p01"]
     st = path.stat()
@@ -153,7 +153,7 @@ def test_an_edit_in_place_of_an_older_file_is_seen_at_the_next_full_check(
 
 
 def test_brief_index_always_checks_every_file(large, taxonomy, monkeypatch, run):
-    monkeypatch.setattr(index, "HOT_FILES", 0)
+    monkeypatch.setattr(freshness, "HOT_FILES", 0)
     path = large / "a" / "alpha.yaml"
     assert uids(large, taxonomy, "pipelines") == ["alpha#p01"]
     path.write_text(path.read_text(encoding="utf-8").replace("Alpha pipelines", "Zeppelins"),
@@ -166,7 +166,7 @@ def test_brief_index_always_checks_every_file(large, taxonomy, monkeypatch, run)
 
 def test_a_zero_recheck_interval_checks_every_file_at_every_search(large, taxonomy,
                                                                    monkeypatch):
-    monkeypatch.setattr(index, "HOT_FILES", 0)
+    monkeypatch.setattr(freshness, "HOT_FILES", 0)
     monkeypatch.setenv(index.ENV_RECHECK, "0")
     path = large / "a" / "alpha.yaml"
     assert uids(large, taxonomy, "pipelines") == ["alpha#p01"]
@@ -176,7 +176,7 @@ def test_a_zero_recheck_interval_checks_every_file_at_every_search(large, taxono
 
 
 def test_a_racy_folder_is_listed_again_until_it_settles(large, taxonomy, monkeypatch):
-    monkeypatch.setattr(index, "RACY_NS", 10**18)  # every folder changed "just now"
+    monkeypatch.setattr(freshness, "RACY_NS", 10**18)  # every folder changed "just now"
     assert uids(large, taxonomy, "zeppelin") == []
     with opened(large, taxonomy) as ix:
         sigs = {r[0]: r[1:] for r in ix.con.execute(

@@ -200,13 +200,13 @@ def test_a_killed_build_leaves_the_next_run_correct(small_corpus, taxonomy):
 def test_a_failing_build_keeps_the_old_index(small_corpus, taxonomy, monkeypatch):
     opened(small_corpus, taxonomy).close()
     good = _current(index_base(small_corpus))
-    from brief_cli import index as index_module
+    from brief_cli.index import build
 
     def boom(*args, **kwargs):
         raise KeyboardInterrupt
 
     with monkeypatch.context() as m:
-        m.setattr(index_module, "_apply", boom)
+        m.setattr(build, "_apply", boom)
         with pytest.raises(KeyboardInterrupt):
             opened(small_corpus, taxonomy, rebuild=True)
     assert _current(index_base(small_corpus)) == good
@@ -241,10 +241,8 @@ def test_read_only_corpus_folder(small_corpus, taxonomy):
 
 
 def test_unwritable_cache_falls_back_to_memory(small_corpus, taxonomy, monkeypatch):
-    from brief_cli import index as index_module
-
     real_access = os.access
-    monkeypatch.setattr(index_module.os, "access",
+    monkeypatch.setattr(os, "access",
                         lambda path, mode: False if mode == os.W_OK else real_access(path, mode))
     with opened(small_corpus, taxonomy) as ix:
         assert ix.path is None and uids(ix, taxonomy, "tourist")
@@ -331,10 +329,10 @@ def test_articles_added_later_take_their_place_in_corpus_order(small_corpus, tax
 
 
 def test_no_room_between_articles_means_a_rebuild(small_corpus, taxonomy, monkeypatch):
-    from brief_cli import index as index_module
+    from brief_cli.index import build
 
     with monkeypatch.context() as m:
-        m.setattr(index_module, "SLOT_LIMIT", 3)  # slots 1 and 2: nothing in between
+        m.setattr(build, "SLOT_LIMIT", 3)  # slots 1 and 2: nothing in between
         opened(small_corpus, taxonomy).close()
     write(small_corpus, "middle", "Zeppelin in the middle.", published="2023-09-01")
     with opened(small_corpus, taxonomy) as ix:
@@ -360,16 +358,16 @@ def test_an_interrupted_refresh_leaves_the_index_as_it_was(small_corpus, taxonom
     opened(small_corpus, taxonomy).close()
     path = write(small_corpus, "tourism-note", "Zeppelin tours are back.")
     bump_mtime(path)
-    from brief_cli import index as index_module
+    from brief_cli.index import updates
 
-    real_insert = index_module._insert_article
+    real_insert = updates._insert_article
 
     def insert_then_die(*args, **kwargs):
         real_insert(*args, **kwargs)  # half the work is written...
         raise KeyboardInterrupt  # ...then the run is interrupted
 
     with monkeypatch.context() as m:
-        m.setattr(index_module, "_insert_article", insert_then_die)
+        m.setattr(updates, "_insert_article", insert_then_die)
         with pytest.raises(KeyboardInterrupt):
             opened(small_corpus, taxonomy)
     with opened(small_corpus, taxonomy) as ix:  # rolled back, then refreshed properly

@@ -78,7 +78,7 @@ def test_an_article_whose_id_changed_is_found_under_the_new_id_only(tmp_path, ta
 def test_an_article_with_more_passages_than_a_slot_holds_is_skipped_with_the_fix(
         tmp_path, taxonomy, monkeypatch):
     """The limit is 65,536 passages: lowered here so that a small article passes it."""
-    from brief_cli import index as index_mod
+    from brief_cli.index import updates as index_mod
 
     monkeypatch.setattr(index_mod, "MAX_PASSAGES", 2)
     root = tmp_path / "c"
@@ -128,7 +128,7 @@ def _open_in_thread(root, taxonomy, timeout=10.0):
 def scans(monkeypatch):
     """The folders each open of the index looked at again (a partial look: the full look of
     every file is made due only by time, here an hour away)."""
-    from brief_cli import index as index_mod
+    from brief_cli.index import freshness as index_mod
 
     monkeypatch.setattr(index_mod, "FULL_CHECK_FILES", 0)
     # folders changed in the last seconds are looked at again every time (a coarse clock may
@@ -249,7 +249,7 @@ def test_a_rebuild_that_copies_unchanged_files_keeps_their_problems_and_answers(
 
 
 def test_files_parsed_by_worker_processes_index_as_in_one(tmp_path, taxonomy, monkeypatch):
-    from brief_cli import index as index_mod
+    from brief_cli.index import parsing as index_mod
 
     root = _corpus_of_five(tmp_path / "c")
     with open_index(root, taxonomy.path, lambda: taxonomy) as ix:
@@ -331,13 +331,11 @@ def test_the_taxonomy_kept_in_the_index_is_the_one_it_was_built_with(tmp_path, t
 
 def test_an_index_that_cannot_be_written_is_built_in_memory_with_its_problems(
         tmp_path, taxonomy, monkeypatch):
-    from brief_cli import index as index_mod
-
     root = _corpus_of_five(tmp_path / "c")
     with open_index(root, taxonomy.path, lambda: taxonomy) as ix:
         expected, problems = _answers(ix, taxonomy), _problems(ix)
     real_access = os.access
-    monkeypatch.setattr(index_mod.os, "access",
+    monkeypatch.setattr(os, "access",
                         lambda path, mode: False if mode == os.W_OK else real_access(path, mode))
     calls = []
     with open_index(root, taxonomy.path, lambda: taxonomy,

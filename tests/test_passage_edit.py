@@ -289,8 +289,10 @@ def test_set_refreshes_the_index_at_once(run, small_corpus, monkeypatch):
     assert row[0] == "opportunity" and "trade" in row[1].split() and row[2]
     # the next command has nothing to read again
     parsed = []
-    real = index_mod._parse
-    monkeypatch.setattr(index_mod, "_parse", lambda task: parsed.append(task) or real(task))
+    from brief_cli.index import parsing
+
+    real = parsing._parse
+    monkeypatch.setattr(parsing, "_parse", lambda task: parsed.append(task) or real(task))
     found = run("search", "--kind", "opportunity", "--article", "energy-outlook", "-f", "jsonl",
                 "--corpus", small_corpus)
     assert found.exit_code == 0 and "energy-outlook#p02" in found.stdout

@@ -1,0 +1,199 @@
+"""Full builds: a new generation written into a temporary file (passages staged, then placed in
+corpus order), switched in atomically; and in-memory indexes."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterator
+
+from brief_cli.checkpoint import reached
+from brief_cli.index.freshness import _full_scan, _mark_checked, _order, _record_dirs, scan
+from brief_cli.index.parsing import _Previous, _ReuseFailed, _workers
+from brief_cli.index.schema import (
+    PASSAGE_BITS, SLOT_LIMIT, TOKENIZER, Index, RefreshStats, _connect, _create, _current,
+    _expect, _snapshot)
+from brief_cli.index.updates import _apply, _insert_article, _word_lists
+
+if TYPE_CHECKING:
+    from brief_cli.model import Article
+
+def _memory_index(root, taxonomy, expect, warnings, progress, t0) -> Index:
+    con = _connect(":memory:")
+    _create(con, expect)
+    stats = RefreshStats(rebuilt=True, reason="in memory")
+    files = scan(root)
+    with _staged(con, ":memory:") as stage:
+        _apply(con, root, taxonomy, files, sorted(files, key=_order), [], progress, stats,
+               stage=stage)
+    stats.seconds = time.perf_counter() - t0
+    return Index(con, None, root, stats, warnings)
+
+
+def memory_index_of(articles: list[Article]) -> Index:
+    """An in-memory index of articles that have no folder (tests, in-memory corpora)."""
+    con = _connect(":memory:")
+    _create(con, _expect(None, "none"))
+    with _staged(con, ":memory:") as stage:
+        for i, article in enumerate(articles):
+            placed = _insert_article(con, f"<memory>/{i}", article, stage)
+            stage.ranges[placed[0]] = (placed[1], placed[2])
+    return Index(con, None, None, RefreshStats(rebuilt=True, reason="in memory"))
+
+
+class _Stage:
+    """Passages parsed during a full build, before their articles' places are known."""
+
+    def __init__(self, con: sqlite3.Connection):
+        self.con = con
+        self.ranges: dict[int, tuple[int, int]] = {}  # article rowid -> stage rowid range
+        self.next = 1
+        self.previous: _Previous | None = None  # an older generation to copy unchanged files from
+
+
+@contextmanager
+def _staged(con: sqlite3.Connection, path: str) -> Iterator[_Stage]:
+    """Stage passages in a side database, then write them in corpus order: ascending rowids
+    make the B-tree and FTS inserts appends."""
+    con.execute("ATTACH DATABASE ? AS stage", (path,))
+    try:
+        con.execute("PRAGMA stage.journal_mode = OFF")
+        con.execute("PRAGMA stage.synchronous = OFF")
+        con.execute("CREATE TABLE stage.rows(rowid INTEGER PRIMARY KEY, idx INTEGER, pid TEXT, "
+                    "kind TEXT, sectors TEXT, actors TEXT, reviewed INTEGER, text TEXT, "
+                    "tags TEXT, cjk TEXT)")
+        # The surface words (folded, not stemmed) for typo suggestions, counted by SQLite's
+        # own tokenizer: much cheaper than counting them in Python.
+        con.execute("CREATE VIRTUAL TABLE stage.surface USING fts5(text, content='', "
+                    "detail='none', columnsize=0, tokenize='unicode61 remove_diacritics 2')")
+        con.execute("CREATE VIRTUAL TABLE stage.surface_vocab USING "
+                    "fts5vocab(surface, 'row')")
+        stage = _Stage(con)
+        con.execute("BEGIN")
+        yield stage
+        _place_all(con, stage)
+        con.execute("INSERT INTO stage.surface(rowid, text) SELECT rowid, text FROM stage.rows")
+        con.execute("INSERT INTO words(len, word, n) SELECT length(term), term, doc "
+                    "FROM stage.surface_vocab WHERE true "
+                    "ON CONFLICT(len, word) DO UPDATE SET n = n + excluded.n")
+        _word_lists(con)
+        con.execute("COMMIT")
+    finally:
+        if con.in_transaction:
+            con.execute("ROLLBACK")
+        con.execute("DETACH DATABASE stage")
+
+
+def _place_all(con: sqlite3.Connection, stage: _Stage) -> None:
+    order = [r[0] for r in con.execute("SELECT rowid FROM articles ORDER BY published, id")]
+    gap = max(1, SLOT_LIMIT // (len(order) + 1))
+    for i, article_rowid in enumerate(order):
+        slot = (i + 1) * gap
+        base = slot << PASSAGE_BITS
+        con.execute("UPDATE articles SET slot = ? WHERE rowid = ?", (slot, article_rowid))
+        first, last = stage.ranges[article_rowid]
+        con.execute(
+            "INSERT INTO passages(rowid, article, idx, pid, kind, sectors, actors, reviewed) "
+            "SELECT ? + idx, ?, idx, pid, kind, sectors, actors, reviewed FROM stage.rows "
+            "WHERE rowid BETWEEN ? AND ?", (base, article_rowid, first, last))
+        con.execute(
+            "INSERT INTO fts(rowid, text, tags, cjk) SELECT ? + idx, text, tags, cjk "
+            "FROM stage.rows "
+            "WHERE rowid BETWEEN ? AND ?", (base, first, last))
+
+
+def _full_build(base: Path, root: Path, taxonomy, expect, progress, *, reuse: bool = False
+                ) -> tuple[Path, RefreshStats]:
+    """Build a new generation into a temporary file and switch the pointer to it.
+
+    With ``reuse``, a file whose content hash is the one the current generation indexed (built
+    with the same settings) is not parsed again: its rows are copied from that generation.
+    """
+    if reuse:
+        try:
+            return _full_build_from(base, root, taxonomy, expect, progress,
+                                    _Previous.open(_current(base), expect))
+        except _ReuseFailed:
+            pass  # the previous generation could not be read after all: parse everything
+    return _full_build_from(base, root, taxonomy, expect, progress, None)
+
+
+def _full_build_from(base: Path, root: Path, taxonomy, expect, progress, previous
+                     ) -> tuple[Path, RefreshStats]:
+    t0 = time.perf_counter()
+    started_ns = time.time_ns()
+    folder = base.parent
+    for stale in folder.glob(base.name + ".*.tmp"):
+        try:
+            stale.unlink()  # left by a build that was killed
+        except OSError:
+            pass
+    old = _current(base)
+    gen = int(old.suffixes[-2][1:]) + 1 if old is not None and len(old.suffixes) >= 2 \
+        and old.suffixes[-2][1:].isdigit() else 1
+    while Path(f"{base}.{gen}.db").exists():
+        gen += 1
+    tmp = Path(f"{base}.{gen}.db.{os.getpid()}.tmp")
+    final = Path(f"{base}.{gen}.db")
+    stats = RefreshStats(rebuilt=True)
+    con = _connect(tmp)
+    try:
+        con.execute("PRAGMA journal_mode = OFF")
+        con.execute("PRAGMA synchronous = OFF")
+        con.execute("PRAGMA cache_size = -65536")
+        _create(con, expect)
+        found = _full_scan(root)
+        files = found.files
+        _record_dirs(con, found)
+        stage_path = Path(f"{base}.{gen}.stage.{os.getpid()}.tmp")
+        try:
+            with _staged(con, str(stage_path)) as stage:
+                stage.previous = previous
+                _apply(con, root, taxonomy, files, sorted(files, key=_order), [], progress,
+                       stats, stage=stage)
+        finally:
+            try:
+                stage_path.unlink()
+            except OSError:
+                pass
+        con.execute("INSERT INTO fts(fts) VALUES ('optimize')")
+        from brief_cli import impact
+        from brief_cli.lang import has_han
+
+        impact.build(con, TOKENIZER, han=has_han, workers=_workers())
+        seconds = time.perf_counter() - t0
+        con.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", [
+            ("taxonomy_snapshot", _snapshot(taxonomy())),
+            ("built_at", time.strftime("%Y-%m-%dT%H:%M:%S%z")),
+            ("build_seconds", f"{seconds:.3f}")])
+        con.execute("PRAGMA journal_mode = DELETE")
+        con.close()
+        reached("index-build")
+        os.replace(tmp, final)
+        reached("index-switch")
+        pointer_tmp = Path(f"{base}.current.{os.getpid()}.tmp")
+        pointer_tmp.write_text(str(gen), encoding="ascii")
+        os.replace(pointer_tmp, Path(str(base) + ".current"))
+    except BaseException:
+        con.close()
+        try:
+            tmp.unlink()
+        except OSError:
+            pass
+        raise
+    finally:
+        if previous is not None:
+            previous.con.close()
+    # Older generations: readers that still have one open keep their view (POSIX semantics).
+    for other in folder.glob(base.name + ".*.db*"):
+        if not other.name.startswith(final.name) and not other.name.endswith(".tmp"):
+            try:
+                other.unlink()
+            except OSError:
+                pass
+    _mark_checked(base, started_ns)
+    stats.seconds = time.perf_counter() - t0
+    return final, stats

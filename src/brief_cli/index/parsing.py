@@ -1,0 +1,151 @@
+"""Reading article files for the index: parsing (on worker processes when there are many) and
+copying unchanged files from the previous generation instead."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections import Counter
+from pathlib import Path
+from typing import Iterator
+
+from brief_cli.errors import Problem
+from brief_cli.index.freshness import _hash_file
+from brief_cli.index.schema import WORD_RE, _check, _Stale, slot_range
+from brief_cli.lang.segment import index_text
+
+PARALLEL_MIN_FILES = 400
+
+
+def _parse(task):
+    """Parse one file (in a worker process or not); count its words when asked."""
+    root, rel, taxonomy, count = task
+    from brief_cli.corpus import load_article_file
+
+    path = Path(root) / rel
+    digest = _hash_file(path)
+    article, problems = load_article_file(path, taxonomy)
+    words: Counter[str] = Counter()
+    if count and article is not None:
+        for p in article.passages:
+            words.update(set(WORD_RE.findall(index_text(p.text).lower())))
+    return rel, digest, article, problems, words
+
+
+_WORKER_TAXONOMY = None
+
+
+def _init_worker(taxonomy) -> None:
+    global _WORKER_TAXONOMY
+    _WORKER_TAXONOMY = taxonomy
+
+
+def _parse_in_worker(task):
+    root, rel, count = task
+    return _parse((root, rel, _WORKER_TAXONOMY, count))
+
+
+def _parsed(root: Path, rels: list[str], taxonomy, count: bool, previous: _Previous | None = None
+            ) -> Iterator[tuple]:
+    """Parse files in order, on several processes when there are many. Files that ``previous``
+    indexed with the same content come from it instead (in the same order)."""
+    same: dict[str, str] = {}  # file -> content hash, for files the previous generation holds
+    if previous is not None:
+        for rel in rels:
+            digest = previous.unchanged(root, rel)
+            if digest is not None:
+                same[rel] = digest
+    parsed = _parse_all(root, [r for r in rels if r not in same], taxonomy, count)
+    for rel in rels:
+        found = previous.copy_of(root, rel, same[rel]) if rel in same else None
+        yield found if found is not None else next(parsed)
+
+
+def _parse_all(root: Path, rels: list[str], taxonomy, count: bool) -> Iterator[tuple]:
+    workers = _workers()
+    if len(rels) >= PARALLEL_MIN_FILES and workers > 1:
+        import multiprocessing
+
+        methods = multiprocessing.get_all_start_methods()
+        ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
+        tax = taxonomy()
+        with ctx.Pool(workers, initializer=_init_worker, initargs=(tax,)) as pool:
+            yield from pool.imap(_parse_in_worker, [(str(root), r, count) for r in rels],
+                                 chunksize=16)
+    else:
+        for rel in rels:
+            yield _parse((root, rel, taxonomy(), count))
+
+
+def _workers() -> int:
+    """Parsing processes: the CPUs this process may use (affinity, not the machine's count)."""
+    try:
+        n = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        n = os.cpu_count() or 1
+    return max(1, min(n, 8))
+
+
+class _ReuseFailed(Exception):
+    """The previous generation could not be read: build without it."""
+
+
+class _Copied:
+    """An article as the previous generation indexed it, standing in for a parsed one."""
+
+    def __init__(self, row: tuple, passages: list[tuple]):
+        self.row = row  # the articles row, without rowid and slot
+        self.id = row[0]
+        self.rows = passages  # (idx, pid, kind, sectors, actors, reviewed, text, tags, cjk)
+        self.passages = passages
+
+
+class _Previous:
+    """A read-only view of the current generation, to copy unchanged files from."""
+
+    def __init__(self, con: sqlite3.Connection):
+        self.con = con
+        self.files = {r[0]: (r[1], r[2]) for r in con.execute(
+            "SELECT path, hash, problems FROM files WHERE status = 'ok' AND hash != ''")}
+
+    @classmethod
+    def open(cls, path: Path | None, expect: dict[str, str]) -> _Previous | None:
+        if path is None or not path.exists():
+            return None
+        try:
+            con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+            _check(con, path, expect)
+            return cls(con)
+        except (_Stale, sqlite3.Error):
+            return None
+
+    def unchanged(self, root: Path, rel: str) -> str | None:
+        """The file's content hash when it is the one this generation indexed."""
+        known = self.files.get(rel)
+        if known is None:
+            return None
+        digest = _hash_file(root / rel)
+        return digest if digest == known[0] else None
+
+    def copy_of(self, root: Path, rel: str, digest: str) -> tuple:
+        """(rel, hash, _Copied, problems, words), as the parsing of the file gives them."""
+        known = self.files[rel]
+        try:
+            row = self.con.execute(
+                "SELECT id, file, title, source, section, authors, author_note, published, url,"
+                " language, n_passages, slot FROM articles WHERE file = ?", (rel,)).fetchone()
+            if row is None:
+                raise _ReuseFailed(f"{rel}: article missing")
+            lo, hi = slot_range(row[-1])
+            passages = self.con.execute(
+                "SELECT p.idx, p.pid, p.kind, p.sectors, p.actors, p.reviewed, f.text, f.tags,"
+                " f.cjk FROM passages p JOIN fts f ON f.rowid = p.rowid "
+                "WHERE p.rowid BETWEEN ? AND ? ORDER BY p.rowid", (lo, hi)).fetchall()
+        except sqlite3.Error as exc:
+            raise _ReuseFailed(str(exc)) from None
+        if len(passages) != row[10]:
+            raise _ReuseFailed(f"{rel}: passages missing")
+        problems = [Problem(root / rel, p[0], p[1], p[2], p[3], p[4])
+                    for p in json.loads(known[1])]
+        return rel, digest, _Copied(row[:-1], passages), problems, Counter()

@@ -1,0 +1,296 @@
+"""Writing articles into an index: inserting, removing and demoting articles (id clashes), the
+surface-word counts and word lists, and the incremental refresh that uses them."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import Counter
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from brief_cli.checkpoint import reached
+from brief_cli.errors import Problem
+from brief_cli.index.freshness import Sig, _folder, _hash_file, _order, _stat_sig, _View
+from brief_cli.index.parsing import _Copied, _parsed
+from brief_cli.index.schema import (
+    MAX_PASSAGES, PASSAGE_BITS, SLOT_LIMIT, WORD_RE, ProgressFn, RefreshStats, _tag_text,
+    slot_range)
+from brief_cli.lang.segment import char_text, index_text
+
+if TYPE_CHECKING:
+    from brief_cli.index.build import _Stage
+    from brief_cli.model import Article
+
+FULL_REBUILD_SHARE = 0.5  # above this share of changed files, rebuild from scratch
+
+
+class _NoRoom(Exception):
+    """No free slot between two articles: the index must be rebuilt to space them again."""
+
+
+def _refresh(con: sqlite3.Connection, root: Path, taxonomy, progress, view: _View, *,
+             verify: bool = False) -> RefreshStats | None:
+    """Bring the index up to date in one transaction; None when a full rebuild is better.
+
+    ``verify`` (with a full view): also hash the files whose signature is unchanged, and read
+    again those whose content differs from what was indexed.
+    """
+    stats = RefreshStats()
+    on_disk, known = view.on_disk, view.known
+    removed = [p for p in known if p not in on_disk]
+    changed = [p for p, st in on_disk.items() if known.get(p) != st]
+    if verify:
+        hashes = dict(con.execute("SELECT path, hash FROM files"))
+        changed += [p for p, st in on_disk.items() if known.get(p) == st
+                    and _hash_file(root / p) != hashes.get(p)]
+    if not removed and not changed and not view.dirs and not view.gone:
+        return stats
+    if changed and len(changed) > max(
+            50, FULL_REBUILD_SHARE * con.execute("SELECT count(*) FROM files").fetchone()[0]):
+        return None
+    con.execute("BEGIN IMMEDIATE")
+    try:
+        # Same content, new signature (a touch, a checkout, a rename of the same bytes):
+        # remember the new signature only.
+        really: list[str] = []
+        for rel in changed:
+            old = known.get(rel)
+            if old is not None and old[0] == on_disk[rel][0]:
+                row = con.execute("SELECT hash FROM files WHERE path = ?", (rel,)).fetchone()
+                if row and row[0] and _hash_file(root / rel) == row[0]:
+                    con.execute("UPDATE files SET mtime_ns = ?, ctime_ns = ?, ino = ? "
+                                "WHERE path = ?", (*on_disk[rel][1:], rel))
+                    continue
+            really.append(rel)
+        _apply(con, root, taxonomy, on_disk, sorted(really, key=_order), removed, progress,
+               stats)
+        for d in view.gone:
+            con.execute("DELETE FROM dirs WHERE path = ?", (d,))
+        con.executemany("INSERT OR REPLACE INTO dirs VALUES (?, ?, ?, ?, ?)",
+                        [(d, *sig, skipped) for d, (sig, skipped) in view.dirs.items()])
+        reached("index-refresh")
+        con.execute("COMMIT")
+    except _NoRoom:
+        con.execute("ROLLBACK")
+        return None
+    except BaseException:
+        if con.in_transaction:
+            con.execute("ROLLBACK")
+        raise
+    return stats
+
+
+def _problem_json(problems: list[Problem], root: Path) -> str:
+    rows = []
+    for p in problems:
+        rows.append([p.message, p.line, p.column, p.hint, p.severity])
+    return json.dumps(rows, ensure_ascii=False)
+
+
+def _apply(con, root: Path, taxonomy, on_disk: dict[str, Sig], parse_rels: list[str],
+           removed: list[str], progress: ProgressFn | None, stats: RefreshStats,
+           stage: _Stage | None = None) -> None:
+    """Remove deleted files, (re)parse changed ones, and settle article id clashes.
+
+    With ``stage`` (a full build into an empty index) passages are staged and placed at the end.
+    """
+    words: Counter[str] = Counter()
+    freed: set[str] = set()  # article ids whose file went away: a waiting duplicate may win
+    if stage is None:
+        for rel in removed + parse_rels:
+            freed |= _remove_file(con, rel, words)
+    for rel in removed:
+        con.execute("DELETE FROM files WHERE path = ?", (rel,))
+    stats.removed = len(removed)
+
+    total = len(parse_rels)
+    done = 0
+    previous = stage.previous if stage is not None else None
+    for rel, digest, article, problems, file_words in _parsed(root, parse_rels, taxonomy,
+                                                              stage is None, previous):
+        sig = on_disk.get(rel) or _stat_sig(root / rel)
+        status = "broken"
+        article_id = None
+        if article is not None and len(article.passages) > MAX_PASSAGES:
+            problems = list(problems) + [Problem(
+                root / rel, f"more than {MAX_PASSAGES:,} passages",
+                hint="split the article into several files")]
+            article = None
+        if article is not None:
+            article_id = article.id
+            holder = con.execute("SELECT file FROM articles WHERE id = ?", (article.id,)
+                                 ).fetchone()
+            if holder is not None and _order(holder[0]) < _order(rel):
+                status = "duplicate"
+                problems = list(problems) + [Problem(
+                    root / rel, f"duplicate article id {article.id!r}",
+                    hint=f"already used by {root / holder[0]}; give this article another id")]
+            else:
+                if holder is not None:  # this file comes first: it takes the id over
+                    _demote(con, root, holder[0], rel, words)
+                placed = _insert_article(con, rel, article, stage)
+                if isinstance(article, _Copied):
+                    stats.copied += 1
+                if stage is not None:
+                    stage.ranges[placed[0]] = (placed[1], placed[2])
+                status = "ok"
+                words.update(file_words)
+        con.execute("INSERT OR REPLACE INTO files(path, folder, size, mtime_ns, ctime_ns, ino,"
+                    " hash, status, article_id, problems) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (rel, _folder(rel), *sig, digest, status, article_id,
+                     _problem_json(problems, root)))
+        freed.discard(article_id)
+        done += 1
+        if progress is not None:
+            progress(done, total)
+    stats.parsed = total
+    # A duplicate whose winner went away takes its place (parsed again, in path order).
+    for article_id in sorted(freed):
+        if con.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone():
+            continue
+        waiting = [r[0] for r in con.execute(
+            "SELECT path FROM files WHERE status = 'duplicate' AND article_id = ?",
+            (article_id,))]
+        if waiting:
+            first = min(waiting, key=_order)
+            con.execute("DELETE FROM files WHERE path = ?", (first,))
+            _apply(con, root, taxonomy, on_disk, [first], [], None, RefreshStats())
+    _add_words(con, words)
+
+
+def _demote(con, root: Path, rel: str, winner: str, words: Counter[str]) -> None:
+    _remove_file(con, rel, words)
+    row = con.execute("SELECT problems, article_id FROM files WHERE path = ?", (rel,)).fetchone()
+    problems = json.loads(row[0]) if row else []
+    problems.append([f"duplicate article id {row[1]!r}" if row else "duplicate article id",
+                     None, None, f"already used by {root / winner}; give this article another id",
+                     "error"])
+    con.execute("UPDATE files SET status = 'duplicate', problems = ? WHERE path = ?",
+                (json.dumps(problems, ensure_ascii=False), rel))
+
+
+def _remove_file(con, rel: str, words: Counter[str]) -> set[str]:
+    """Drop the article a file held (its passages, FTS rows and word counts)."""
+    row = con.execute("SELECT rowid, id, slot FROM articles WHERE file = ?", (rel,)).fetchone()
+    if row is None:
+        return set()
+    article_rowid, article_id, slot = row
+    lo, hi = slot_range(slot)
+    texts = [r[0] for r in con.execute("SELECT text FROM fts WHERE rowid BETWEEN ? AND ?",
+                                         (lo, hi))]
+    for text in texts:
+        words.subtract(set(WORD_RE.findall(text.lower())))
+    _changed(con, lo, hi, texts, -1)
+    con.execute("DELETE FROM fts WHERE rowid BETWEEN ? AND ?", (lo, hi))
+    con.execute("DELETE FROM passages WHERE rowid BETWEEN ? AND ?", (lo, hi))
+    con.execute("DELETE FROM articles WHERE rowid = ?", (article_rowid,))
+    return {article_id}
+
+
+def _changed(con, lo: int, hi: int, texts: list[str], sign: int) -> None:
+    """Passages lo..hi are removed or added by an incremental refresh: the impact lists must
+    not vouch for them, and their stems' counts follow (see ``brief_cli.impact``)."""
+    if con.execute("SELECT 1 FROM meta WHERE key = 'impact'").fetchone():
+        from brief_cli import impact
+
+        impact.changed(con, lo, hi, texts, sign)
+
+
+def _tags(values) -> str:
+    return " " + " ".join(values) + " " if values else ""
+
+
+def _free_slot(con, article: Article) -> int:
+    """A slot between the article's neighbours in corpus order."""
+    key = (article.published.isoformat(), article.id)
+    before = con.execute(
+        "SELECT slot FROM articles WHERE (published, id) < (?, ?) AND slot IS NOT NULL "
+        "ORDER BY published DESC, id DESC LIMIT 1", key).fetchone()
+    after = con.execute(
+        "SELECT slot FROM articles WHERE (published, id) > (?, ?) AND slot IS NOT NULL "
+        "ORDER BY published, id LIMIT 1", key).fetchone()
+    lo = before[0] if before else 0
+    hi = after[0] if after else SLOT_LIMIT
+    if hi - lo < 2:
+        raise _NoRoom()
+    return (lo + hi) // 2
+
+
+def _insert_article(con, rel: str, article: Article, stage: _Stage | None
+                    ) -> tuple[int, int, int]:
+    """Insert an article; its passages go to the stage (full build) or straight in.
+
+    Returns (article rowid, first and last stage rowid) when staged."""
+    if isinstance(article, _Copied):
+        cur = con.execute(
+            "INSERT INTO articles(slot, id, file, title, source, section, authors, author_note,"
+            " published, url, language, n_passages) VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (article.id, rel, *article.row[2:]))
+        first = stage.next
+        stage.next += len(article.rows)
+        con.executemany(
+            "INSERT INTO stage.rows(rowid, idx, pid, kind, sectors, actors, reviewed, text, tags,"
+            " cjk) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(first + i, *r) for i, r in enumerate(article.rows)])
+        return cur.lastrowid, first, stage.next - 1
+    slot = None if stage is not None else _free_slot(con, article)
+    cur = con.execute(
+        "INSERT INTO articles(slot, id, file, title, source, section, authors, author_note,"
+        " published, url, language, n_passages) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (slot, article.id, rel, article.title, article.source, article.section,
+         json.dumps(list(article.authors), ensure_ascii=False), article.author_note,
+         article.published.isoformat(), article.url, article.language, len(article.passages)))
+    article_rowid = cur.lastrowid
+    if stage is not None:
+        first = stage.next
+        stage.next += len(article.passages)
+        con.executemany(
+            "INSERT INTO stage.rows(rowid, idx, pid, kind, sectors, actors, reviewed, text, tags,"
+            " cjk) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(first + i, p.index, p.id, p.kind, _tags(p.sectors), _tags(p.actors),
+              int(p.reviewed), index_text(p.text), _tag_text(p.kind, p.sectors, p.actors),
+              char_text(p.text))
+             for i, p in enumerate(article.passages)])
+        return article_rowid, first, stage.next - 1
+    base = slot << PASSAGE_BITS
+    _changed(con, *slot_range(slot), [index_text(p.text) for p in article.passages], 1)
+    con.executemany(
+        "INSERT INTO passages(rowid, article, idx, pid, kind, sectors, actors, reviewed) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [(base + p.index, article_rowid, p.index, p.id, p.kind, _tags(p.sectors),
+          _tags(p.actors), int(p.reviewed)) for p in article.passages])
+    con.executemany("INSERT INTO fts(rowid, text, tags, cjk) VALUES (?, ?, ?, ?)",
+                    [(base + p.index, index_text(p.text), _tag_text(p.kind, p.sectors, p.actors),
+                      char_text(p.text)) for p in article.passages])
+    return article_rowid, 0, 0
+
+
+def _add_words(con, words: Counter[str]) -> None:
+    """Fold the surface words (case and accents) and add their passage counts."""
+    from brief_cli.text import fold
+
+    merged: Counter[str] = Counter()
+    for word, n in words.items():
+        if n:
+            merged[fold(word) if not word.isascii() else word] += n
+    con.executemany(
+        "INSERT INTO words(len, word, n) VALUES (?, ?, ?) "
+        "ON CONFLICT(len, word) DO UPDATE SET n = n + excluded.n",
+        [(len(w), w, n) for w, n in sorted(merged.items()) if w])
+    con.execute("DELETE FROM words WHERE n <= 0")
+    _word_lists(con, sorted({len(w) for w in merged}))
+
+
+def _word_lists(con, lengths: list[int] | None = None) -> None:
+    """One newline-joined list of words per length: a typo lookup reads a few rows instead of
+    tens of thousands (the rows are what costs, not comparing the words)."""
+    if lengths is None:
+        con.execute("DELETE FROM word_lists")
+        con.execute("INSERT INTO word_lists SELECT len, group_concat(word, char(10)) "
+                    "FROM words GROUP BY len")
+        return
+    for n in lengths:
+        con.execute("DELETE FROM word_lists WHERE len = ?", (n,))
+        con.execute("INSERT INTO word_lists SELECT len, group_concat(word, char(10)) "
+                    "FROM words WHERE len = ? GROUP BY len", (n,))
