@@ -532,7 +532,7 @@ def test_fast_word_and_stem_counts_equal_the_plain_ones(text):
     from collections import Counter
 
     from brief_cli.analysis.compare import _word_counts
-    from brief_cli.summary import _content_stem, content_stems
+    from brief_cli.summary.words import _content_stem, content_stems
     from brief_cli.text import words
 
     assert _word_counts(text) == Counter(words(text))

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from brief_cli.analysis.terms import ContentWords, default_path
-from brief_cli.summary import _content_stem
+from brief_cli.summary.words import _content_stem
 from brief_cli.text import words
 
 from helpers import write_corpus

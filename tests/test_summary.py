@@ -16,6 +16,7 @@ from rich.cells import cell_len
 from helpers import write_corpus
 
 from brief_cli import summary as core
+from brief_cli.summary import keyness
 from brief_cli.model import Passage
 from brief_cli.render.summary import _Writer
 
@@ -139,7 +140,7 @@ def test_keyness_g2_matches_the_formula():
     import math
     e1, e2 = 100 * 20 / 1100, 1000 * 20 / 1100
     expected = 2 * (10 * math.log(10 / e1) + 10 * math.log(10 / e2))
-    assert core._g2(10, 10, 100, 1000) == pytest.approx(expected)
+    assert keyness._g2(10, 10, 100, 1000) == pytest.approx(expected)
 
 
 def test_keyness_without_reference_falls_back_to_tfidf_and_says_so():

@@ -29,7 +29,8 @@ def _fingerprint() -> str:
     import hashlib
     import os
 
-    from brief_cli import summary, text
+    from brief_cli import text
+    from brief_cli.summary import words as summary
 
     here = [Path(__file__), Path(summary.__file__), Path(text.__file__)]
     parts = [VERSION, sorted(summary.STOP_WORDS), sorted(summary.EXTRA_STOP_WORDS),
