@@ -205,3 +205,92 @@ def test_lists_answer_wide_tag_filters_exactly_as_fts5(tmp_path, taxonomy, isola
                     "market actor:kazakhstan", "border sector:energy kind:challenge",
                     "tariff since:2019", "drought until:2023"}
     assert "power sector:tourism" not in used
+
+
+# Prefixes, phrases and OR groups (``impact.top_clause``) -----------------------------------
+
+STEMS_WORDS = ("rail railway railways railroad railing invest investor investors investment "
+               "investigation trade trader trading tradition power powerful water drought").split()
+
+CLAUSE_QUERIES = ["rail*", "invest*", "inv*", "trad*", "pow*", "wat*", "rai*", "t*",
+                  "railw*", "investi*", "dr*", "railways*", "investors*",
+                  '"the railway"', '"railway and"', '"invest in trade"', '"of the"',
+                  '"the the"', '"water drought"', '"the power of"',
+                  "railway OR investor", "water OR drought OR trade", "rail* OR invest*",
+                  "trad* OR power", "rail* sector:energy", '"the railway" kind:challenge',
+                  "invest* since:2021", "railway OR water until:2022", "pow* article:art-3"]
+
+
+def clause_passage(rng: random.Random) -> dict:
+    words = [rng.choice(STEMS_WORDS if rng.random() < 0.12 else FILLER)
+             for _ in range(rng.randint(3, 45))]
+    return {"text": " ".join(words).capitalize() + ".",
+            "kind": rng.choice(["context", "challenge", "opportunity"]),
+            "sectors": rng.sample(["energy", "trade", "tourism"], rng.randint(0, 2))}
+
+
+def clause_corpus(tmp_path, articles: int = 50):
+    root = tmp_path / "corpus"
+    root.mkdir()
+    rng = random.Random(13)
+    for i in range(articles):
+        (root / f"a{i:03d}.yaml").write_text(article_yaml(
+            f"art-{i}", [clause_passage(rng) for _ in range(8)],
+            published=f"20{18 + i % 7}-0{1 + i % 9}-1{i % 10}"), encoding="utf-8")
+    return root
+
+
+def assert_clauses_same(ix, taxonomy) -> set[str]:
+    """Every clause query on several pages is FTS5's (passages, order, scores, highlights,
+    totals); returns the queries the lists answered at least once."""
+    used = set()
+    for query in CLAUSE_QUERIES:
+        for limit, offset in ((10, 0), (5, 5), (3, 0), (40, 0), (10, 300)):
+            a, b, u = both(ix, taxonomy, query, limit, offset)
+            assert a.total == b.total, query
+            assert [(h.uid, h.score, h.spans, h.typo) for h in a.hits] == \
+                [(h.uid, h.score, h.spans, h.typo) for h in b.hits], (query, limit, offset)
+            if u:
+                used.add(query)
+    return used
+
+
+@pytest.fixture
+def clause_lists(monkeypatch):
+    monkeypatch.setattr(impact, "K", 60)
+    monkeypatch.setattr(impact, "MIN_DF", 15)
+
+
+def test_prefixes_phrases_and_or_groups_rank_exactly_as_fts5(tmp_path, taxonomy,
+                                                            isolated_env, clause_lists):
+    root = clause_corpus(tmp_path)
+    with opened(root, taxonomy) as ix:
+        used = assert_clauses_same(ix, taxonomy)
+    # prefixes over several listed stems, phrases, OR groups, with and without filters
+    assert {"rail*", "invest*", "trad*", "inv*", '"the railway"', '"the power of"',
+            "railway OR investor", "rail* OR invest*", "trad* OR power", "rail* sector:energy",
+            '"the railway" kind:challenge', "invest* since:2021"} <= used, used
+    assert '"the the"' not in used  # occurrences that overlap: FTS5 ranks it
+
+
+def test_prefixes_and_phrases_follow_edits(tmp_path, taxonomy, isolated_env, clause_lists,
+                                           monkeypatch):
+    monkeypatch.setenv("BRIEF_INDEX_RECHECK", "0")
+    root = clause_corpus(tmp_path)
+    opened(root, taxonomy).close()
+    # A new best passage for "rail*" and "the railway", one mixing stems of "invest*"; a new
+    # file and a deleted one.
+    (root / "a007.yaml").write_text(article_yaml("art-7", [
+        {"text": "The railway, the railway, the railroads \ue000.", "sectors": ["energy"]},
+        {"text": "Investors investigate investment."}], published="2019-02-02"),
+        encoding="utf-8")
+    (root / "a099.yaml").write_text(article_yaml("art-99", [
+        clause_passage(random.Random(5)) for _ in range(10)], published="2024-01-01"),
+        encoding="utf-8")
+    os.remove(root / "a020.yaml")
+    with opened(root, taxonomy) as ix:
+        assert ix.con.execute("SELECT count(*) FROM impact_dirty").fetchone()[0] >= 2
+        first = search_mod.search(ix, '"the railway"', taxonomy=taxonomy, limit=1).hits[0]
+        assert first.article_id == "art-7"
+        used = assert_clauses_same(ix, taxonomy)
+    assert {"rail*", "invest*", '"the railway"'} <= used, used

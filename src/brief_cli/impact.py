@@ -372,3 +372,253 @@ def top(con: sqlite3.Connection, term: str, match: str, want: int, check=None,
     if len(out) < want:
         return None
     return out
+
+
+# Prefixes, phrases and OR groups ----------------------------------------------------------
+#
+# A query whose ranked part is one clause (terms ORed; a single term is a clause of one) of
+# words, prefixes or one phrase is answered from the lists too, exactly or not at all. FTS5
+# scores it as the sum over the clause's phrases of idf(phrase) * L(f, D), f the phrase's
+# occurrences in the passage, D its length, L BM25's length part. For each phrase, a passage
+# outside the *candidates* has L below a bound:
+#
+# - a word with a list: L <= theta (scaled as in ``top``); candidates: its list;
+# - a word in fewer than MIN_DF passages: every passage holding it is a candidate (bound 0);
+# - a prefix: f is the sum over the stems it covers (read from the index's vocabulary) of each
+#   stem's occurrences. Outside a stem's list, L(tf, D) <= theta means tf / K(D) <= theta /
+#   (k1 + 1 - theta) = r (K(D) = k1 * (1 - b + b * D / avgdl)), so outside every list the
+#   prefix's f / K(D) <= R = sum of r, and L <= (k1 + 1) * R / (1 + R). The passages of its
+#   rare stems (no list) are candidates. A stem that is neither listed nor rare: no answer;
+# - a phrase: its occurrences are at most those of each of its words, so L is at most the
+#   bound of its listed word with the smallest theta; candidates: that word's list.
+#
+# The candidates matching the query (and its filters) are scored exactly (FTS5's own bm25()
+# for words and prefixes; a phrase's occurrences counted with highlight(), as a phrase pass
+# is what costs), and the page is served when its last passage scores strictly more than
+# sum(idf * bound), or when every match was scored.
+
+MAX_RARE = 20000  # passages of rare stems a prefix may bring in as candidates
+SCORE_ALL = 5000
+MAX_PAIRED = 8  # listed stems of a prefix whose pairs are searched (28 pairs)  # a phrase with at most this many matches is scored whole when need be
+
+
+def _list_of(con: sqlite3.Connection, term: str, dirty: list) -> tuple[int, float, list[int]] | None:
+    row = con.execute("SELECT n, theta, rowids FROM impact WHERE term = ?", (term,)).fetchone()
+    if row is None:
+        return None
+    rowids = array("q")
+    try:
+        rowids.frombytes(row[2])
+    except (TypeError, ValueError):
+        return None
+    ids = rowids.tolist()
+    for lo, hi in dirty:
+        ids = [r for r in ids if not lo <= r <= hi]
+    return row[0], row[1], ids
+
+
+def _r(theta: float, scale: float) -> float:
+    """The bound on tf / K(D) of a passage outside a list (see above), scaled for avgdl."""
+    return theta / (K1 + 1.0 - theta) * scale if theta else 0.0
+
+
+def _count(con: sqlite3.Connection, match: str) -> int:
+    return con.execute("SELECT count(*) FROM fts WHERE fts MATCH ?", (match,)).fetchone()[0]
+
+
+def _overlaps(seq: list[str]) -> bool:
+    """Whether two occurrences of this phrase can overlap ("a b a"): FTS5's highlight() would
+    merge them into one mark."""
+    n = len(seq)
+    return any(seq[k:] == seq[:n - k] for k in range(1, n))
+
+
+def top_clause(con: sqlite3.Connection, terms: list[tuple[str, tuple[str, ...], str]],
+               match: str, cond: str, cond_params: list, want: int, filtered: bool,
+               weights: str) -> tuple[int, list[tuple[int, float]] | None] | None:
+    """(total, the ``want`` best (rowid, score)) for a query whose ranked part is one clause of
+    ``terms``: (kind, tokens, FTS5 string of the term on the text columns), kind "word",
+    "prefix" or "phrase" (a phrase only alone). The page is None when the bounds cannot prove
+    it (the caller ranks with FTS5, knowing the total); None when the lists do not apply.
+    ``match``/``cond``: the whole MATCH expression and the SQL on rowid (filters);
+    ``weights``: bm25()'s column weights as the caller ranks."""
+    from brief_cli.index import TOKENIZER
+
+    avgdl0 = built_avgdl(con)
+    if avgdl0 is None:
+        return None
+    dirty = con.execute("SELECT lo, hi FROM impact_dirty ORDER BY lo").fetchall()
+    if len(dirty) > MAX_DIRTY:
+        return None
+    rows, avgdl = totals(con)
+    if not rows:
+        return None
+    scale = max(1.0, avgdl / avgdl0)
+    phrase_mode = any(kind == "phrase" for kind, _t, _f in terms)
+    if phrase_mode and len(terms) != 1:
+        return None
+    words = sorted({tok for kind, tokens, _f in terms for tok in (
+        tokens if kind == "phrase" else tokens[:1])})
+    stem_of = stems(con, words, TOKENIZER)
+    cands: set[int] = set()
+    parts: list[tuple[int | None, float]] = []  # (passages holding the phrase, bound on L)
+    prefixes: list[tuple[int, str, int]] = []  # (part, FTS5 string, passages of its stems)
+    pairs: list[str] = []  # FTS5 expressions whose passages are candidates too
+    for kind, tokens, fts in terms:
+        if kind == "word":
+            stem = stem_of.get(tokens[0])
+            if stem is None:
+                return None
+            listed = _list_of(con, stem, dirty)
+            if listed is not None:
+                n, theta, ids = listed
+                cands.update(ids)
+                parts.append((n, theta * scale))
+                continue
+            ids = [r for (r,) in con.execute("SELECT rowid FROM fts WHERE fts MATCH ? LIMIT ?",
+                                             (fts, MIN_DF + 1))]
+            if len(ids) > MIN_DF:
+                return None  # neither listed nor rare (e.g. in most passages)
+            cands.update(ids)
+            parts.append((len(ids), 0.0))
+        elif kind == "prefix":
+            start = stem_of.get(tokens[0])
+            if start is None:
+                return None
+            total_r, covered, rare, listed_stems, top_theta = 0.0, 0, [], [], 0.0
+            for term, docs in con.execute(
+                    "SELECT term, doc FROM fts_vocab WHERE col = 'text' AND term >= ? AND term < ?",
+                    (start, start + "\U0010ffff")):
+                if not term.startswith(start):
+                    break
+                covered += docs
+                listed = _list_of(con, term, dirty)
+                if listed is not None:
+                    cands.update(listed[2])
+                    total_r += _r(listed[1], scale)
+                    listed_stems.append(term)
+                    top_theta = max(top_theta, listed[1])
+                elif docs < MIN_DF:
+                    rare.append(term)
+                else:
+                    return None
+            if rare and any(stems(con, rare, TOKENIZER).get(t) != t for t in rare):
+                return None  # a stem a query would not find as itself
+            bound = (K1 + 1.0) * total_r / (1.0 + total_r)
+            if 2 <= len(listed_stems) <= MAX_PAIRED:
+                # The passages holding two of the listed stems are candidates too: outside
+                # them a passage holds one listed stem at most, and L <= its theta.
+                pairs.extend(f"({_quoted(a)} AND {_quoted(b)})" for i, a in
+                             enumerate(listed_stems) for b in listed_stems[i + 1:])
+                bound = top_theta * scale
+            for i in range(0, len(rare), 200):
+                found = [r for (r,) in con.execute(
+                    "SELECT rowid FROM fts WHERE fts MATCH ? LIMIT ?",
+                    ("text : (" + " OR ".join(_quoted(t) for t in rare[i:i + 200]) + ")",
+                     MAX_RARE + 1))]
+                cands.update(found)
+                if len(cands) > MAX_RARE + 3 * K:
+                    return None
+            prefixes.append((len(parts), fts, covered))
+            parts.append((None, bound))
+        else:
+            seq = [stem_of.get(t) for t in tokens]
+            if None in seq or _overlaps(seq):
+                return None
+            best = None
+            for stem in set(seq):
+                row = con.execute("SELECT theta FROM impact WHERE term = ?", (stem,)).fetchone()
+                if row is not None and (best is None or row[0] < best[1]):
+                    best = (stem, row[0])
+            if best is None:
+                return None
+            listed = _list_of(con, best[0], dirty)
+            if listed is None:
+                return None
+            cands.update(listed[2])
+            parts.append((None, listed[1] * scale))
+    if pairs:
+        cands.update(r for (r,) in con.execute("SELECT rowid FROM fts WHERE fts MATCH ?",
+                                               ("text : (" + " OR ".join(pairs) + ")",)))
+    for lo, hi in dirty:  # passages written since the build: all candidates
+        cands.update(r for (r,) in con.execute(
+            "SELECT rowid FROM passages WHERE rowid BETWEEN ? AND ?", (lo, hi)))
+    inside = "+rowid IN (SELECT value FROM json_each(?))"
+    inside_params = [_json_ids(cands)]
+    scored: list[tuple[float, int]] = []
+    if phrase_mode:
+        # (a marker character that the text itself holds is not a match: counted apart)
+        found = con.execute(
+            f"SELECT rowid, CASE WHEN {inside} THEN highlight(fts, 0, '{_OPEN}', '{_CLOSE}') "
+            f"END, CASE WHEN {inside} THEN instr(text, '{_OPEN}') END FROM fts "
+            f"WHERE fts MATCH ? AND {cond}",
+            inside_params + inside_params + [match] + cond_params).fetchall()
+        total = len(found)
+        n = _count(con, terms[0][2]) if filtered else total
+        marked = [(r, m, o) for r, m, o in found if m is not None]
+        scored = _phrase_scores(con, marked, rows, n, avgdl)
+        if scored is None:
+            return None
+        if len(scored) < total <= SCORE_ALL and total > 0:
+            rest = [r for r, m, _o in found if m is None]
+            more = con.execute(
+                f"SELECT rowid, highlight(fts, 0, '{_OPEN}', '{_CLOSE}'), instr(text, '{_OPEN}') "
+                f"FROM fts WHERE fts MATCH ? AND +rowid IN (SELECT value FROM json_each(?))",
+                [match, _json_ids(rest)]).fetchall()
+            extra = _phrase_scores(con, more, rows, n, avgdl)
+            if extra is None:
+                return None
+            scored += extra
+        parts = [(n, parts[0][1])]
+    else:
+        sql, params = ("SELECT count(*) FROM fts WHERE fts MATCH ? AND " + cond,
+                       [match] + cond_params)
+        total = con.execute(sql, params).fetchone()[0]
+        for at, fts, covered in prefixes:
+            n = total if not filtered and len(parts) == 1 else _count(con, fts)
+            if n > covered:
+                return None  # the vocabulary read is not what the prefix matches
+            parts[at] = (n, parts[at][1])
+        if total:
+            scored = [(-s, r) for r, s in con.execute(
+                f"SELECT rowid, bm25(fts, {weights}) FROM fts WHERE fts MATCH ? AND {cond} "
+                f"AND {inside}", [match] + cond_params + inside_params)]
+    want = min(want, total)
+    scored.sort(key=lambda x: (-x[0], x[1]))
+    out = [(r, s) for s, r in scored[:want]]
+    if len(scored) >= total:
+        return total, out  # every match was scored
+    bound = sum(idf(rows, n) * b for n, b in parts if b) * (1 + 1e-9)
+    if len(out) < want or (out and out[-1][1] <= bound):
+        return total, None
+    return total, out
+
+
+def _quoted(term: str) -> str:
+    return '"' + term.replace('"', '""') + '"'
+
+
+def _json_ids(ids) -> str:
+    return "[" + ",".join(map(str, sorted(ids))) + "]"
+
+
+def _phrase_scores(con: sqlite3.Connection, marked: list[tuple[int, str, int]], rows: int,
+                   n: int, avgdl: float) -> list[tuple[float, int]] | None:
+    """Scores of passages from their highlighted text (the phrase's marks counted), as FTS5's
+    bm25() gives them for a query of that one phrase (tag phrases add 0). ``marked``:
+    (rowid, highlighted text, whether the text itself holds a marker character)."""
+    if not marked:
+        return []
+    sizes = _sizes(con, [r for r, _m, _o in marked])
+    weight = idf(rows, n)
+    own = [r for r, _m, o in marked if o]
+    texts = dict(con.execute(
+        f"SELECT rowid, text FROM fts WHERE rowid IN ({','.join('?' * len(own))})",
+        own).fetchall()) if own else {}
+    out = []
+    for rowid, m, _o in marked:
+        freq = m.count(_OPEN) - (texts[rowid].count(_OPEN) if rowid in texts else 0)
+        if freq <= 0:
+            return None
+        out.append((weight * _length_part(freq, sizes[rowid], avgdl), rowid))
+    return out

@@ -432,15 +432,17 @@ def _impact_page(index: Index, prep: _Prepared, limit: int, offset: int
     one word that has one: the page is None when the list cannot prove it (then FTS5 ranks
     every match). None when the lists do not apply."""
     parsed = prep.parsed
-    if (not prep.text_expr or prep.exact_expr or prep.expand or parsed.excluded
+    if (not prep.text_expr or prep.exact_expr or parsed.excluded
             or len(parsed.clauses) != 1):
         return None
+    if prep.expand:
+        return _clause_page(index, prep, limit, offset)
     terms = [t for term in parsed.clauses[0] for t in prep.replace.get(term, (term,))]
     if len(terms) != 1:
-        return None
+        return None if prep.replace else _clause_page(index, prep, limit, offset)
     term = terms[0]  # one word, quoted or not ('"pipeline"' is the same FTS5 phrase)
     if len(term.tokens) != 1 or term.prefix or term.chinese:
-        return None
+        return None if prep.replace else _clause_page(index, prep, limit, offset)
     from brief_cli import impact
     from brief_cli.index import TOKENIZER
 
@@ -479,6 +481,45 @@ def _impact_page(index: Index, prep: _Prepared, limit: int, offset: int
         return total, None
     tier = 1 if prep.replace else 0
     return total, [(rowid, score, tier) for rowid, score in found[offset:offset + limit]]
+
+
+def _clause_page(index: Index, prep: _Prepared, limit: int, offset: int
+                 ) -> tuple[int, list[tuple[int, float | None, int]] | None] | None:
+    """``_impact_page`` for one clause of words and prefixes ORed, or one phrase
+    (``impact.top_clause``)."""
+    terms: list[tuple[str, tuple[str, ...], str]] = []
+    seen: set[str] = set()
+    for term in prep.parsed.clauses[0]:
+        for t in prep.expand.get(term, (term,)):
+            fts = t.fts()
+            if fts in seen:
+                continue
+            seen.add(fts)
+            if t.chinese or not t.tokens or (t.prefix and len(t.tokens) != 1):
+                return None
+            kind = "prefix" if t.prefix else "word" if len(t.tokens) == 1 else "phrase"
+            terms.append((kind, t.tokens, f"{TEXT_COLUMNS} : ({fts})"))
+    from brief_cli import impact
+
+    con = index.con
+    own = not con.in_transaction
+    filtered = bool(prep.tag_expr) or prep.cond != "1"
+    try:
+        if own:  # one read transaction: a refresh committing meanwhile is seen whole or not
+            con.execute("BEGIN")
+        found = impact.top_clause(con, terms, prep.match, prep.cond, prep.cond_params,
+                                  offset + limit, filtered, f"1.0, 0.0, {CJK_WEIGHT}")
+    except sqlite3.OperationalError:
+        return None  # an index built before the lists existed
+    finally:
+        if own and con.in_transaction:
+            con.execute("COMMIT")
+    if found is None:
+        return None
+    total, page = found
+    if page is None:
+        return total, None
+    return total, [(rowid, score, 0) for rowid, score in page[offset:offset + limit]]
 
 
 def _filter_check(index: Index, prep: _Prepared):
@@ -535,10 +576,13 @@ def _hits(index: Index, prep: _Prepared | None, page: list[tuple[int, float | No
         if prep is not None and prep.text_expr:
             # Chinese terms also match in the character column (2): both columns' marks count.
             columns = (0, 2) if any(t.chinese for t in prep.parsed.terms()) else (0,)
+            # FTS5 merges a prefix's postings each time it is asked for one row: for a prefix
+            # one pass over its matches (``+rowid``: not a lookup) is far cheaper.
+            by = "+rowid" if any(t.prefix for t in prep.parsed.terms()) else "rowid"
             for column in columns:
                 for rowid, marked in con.execute(
                         f"SELECT rowid, highlight(fts, {column}, ?, ?) FROM fts WHERE fts MATCH ?"
-                        f" AND rowid IN ({marks})", [_OPEN, _CLOSE, prep.match] + chunk):
+                        f" AND {by} IN ({marks})", [_OPEN, _CLOSE, prep.match] + chunk):
                     found = _spans(marked)
                     spans[rowid] = _merge(spans.get(rowid, ()) + found) if column else found
     hits = []
