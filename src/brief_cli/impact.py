@@ -398,8 +398,9 @@ def top(con: sqlite3.Connection, term: str, match: str, want: int, check=None,
 # sum(idf * bound), or when every match was scored.
 
 MAX_RARE = 20000  # passages of rare stems a prefix may bring in as candidates
-SCORE_ALL = 5000
-MAX_PAIRED = 8  # listed stems of a prefix whose pairs are searched (28 pairs)  # a phrase with at most this many matches is scored whole when need be
+SCORE_ALL = 1000  # a phrase with at most this many matches is scored whole when need be
+FEW = 100  # a phrase's first matches scored in the counting pass, candidates or not
+MAX_PAIRED = 8  # listed stems of a prefix whose pairs are searched (28 pairs)
 
 
 def _list_of(con: sqlite3.Connection, term: str, dirty: list) -> tuple[int, float, list[int]] | None:
@@ -433,13 +434,15 @@ def _overlaps(seq: list[str]) -> bool:
     return any(seq[k:] == seq[:n - k] for k in range(1, n))
 
 
-def top_clause(con: sqlite3.Connection, terms: list[tuple[str, tuple[str, ...], str]],
+def top_clause(con: sqlite3.Connection, terms: list[tuple[str, tuple[str, ...], str, str]],
                match: str, cond: str, cond_params: list, want: int, filtered: bool,
-               weights: str) -> tuple[int, list[tuple[int, float]] | None] | None:
-    """(total, the ``want`` best (rowid, score)) for a query whose ranked part is one clause of
-    ``terms``: (kind, tokens, FTS5 string of the term on the text columns), kind "word",
-    "prefix" or "phrase" (a phrase only alone). The page is None when the bounds cannot prove
-    it (the caller ranks with FTS5, knowing the total); None when the lists do not apply.
+               weights: str) -> tuple[int, list[tuple[int, float]] | None, dict] | None:
+    """(total, the ``want`` best (rowid, score), how) for a query whose ranked part is one
+    clause of ``terms``: (kind, tokens, FTS5 string of the term on the text columns, the term's
+    own FTS5 string), kind "word", "prefix" or "phrase" (a phrase only alone). The page is None
+    when the bounds cannot prove it (the caller ranks with FTS5, knowing the total); None when
+    the lists do not apply. ``how`` helps the caller highlight: "marked", the highlighted text
+    of passages scored from it (phrases); "stems", the stems each prefix covers.
     ``match``/``cond``: the whole MATCH expression and the SQL on rowid (filters);
     ``weights``: bm25()'s column weights as the caller ranks."""
     from brief_cli.index import TOKENIZER
@@ -454,17 +457,18 @@ def top_clause(con: sqlite3.Connection, terms: list[tuple[str, tuple[str, ...], 
     if not rows:
         return None
     scale = max(1.0, avgdl / avgdl0)
-    phrase_mode = any(kind == "phrase" for kind, _t, _f in terms)
+    phrase_mode = any(kind == "phrase" for kind, _t, _f, _r in terms)
     if phrase_mode and len(terms) != 1:
         return None
-    words = sorted({tok for kind, tokens, _f in terms for tok in (
+    words = sorted({tok for kind, tokens, _f, _r in terms for tok in (
         tokens if kind == "phrase" else tokens[:1])})
     stem_of = stems(con, words, TOKENIZER)
     cands: set[int] = set()
     parts: list[tuple[int | None, float]] = []  # (passages holding the phrase, bound on L)
     prefixes: list[tuple[int, str, int]] = []  # (part, FTS5 string, passages of its stems)
     pairs: list[str] = []  # FTS5 expressions whose passages are candidates too
-    for kind, tokens, fts in terms:
+    covering: dict[str, list[str]] = {}  # each prefix's stems (by its FTS5 string)
+    for kind, tokens, fts, raw in terms:
         if kind == "word":
             stem = stem_of.get(tokens[0])
             if stem is None:
@@ -492,6 +496,7 @@ def top_clause(con: sqlite3.Connection, terms: list[tuple[str, tuple[str, ...], 
                 if not term.startswith(start):
                     break
                 covered += docs
+                covering.setdefault(raw, []).append(term)
                 listed = _list_of(con, term, dirty)
                 if listed is not None:
                     cands.update(listed[2])
@@ -545,53 +550,68 @@ def top_clause(con: sqlite3.Connection, terms: list[tuple[str, tuple[str, ...], 
             "SELECT rowid FROM passages WHERE rowid BETWEEN ? AND ?", (lo, hi)))
     inside = "+rowid IN (SELECT value FROM json_each(?))"
     inside_params = [_json_ids(cands)]
+    # One pass counts the matches and hands the candidates among them to Python (a function
+    # called only for them): the count and the candidates' scores cost one scan, not two.
+    kept: dict[int, tuple] = {}
+
+    def keep(rowid, *values):
+        kept[rowid] = values
+        return 1
+
+    con.create_function("brief_keep", -1, keep)
+    seen = [0]
+
+    def few() -> int:
+        seen[0] += 1
+        return seen[0] <= FEW
+
+    con.create_function("brief_few", 0, few)
     scored: list[tuple[float, int]] = []
     if phrase_mode:
         # (a marker character that the text itself holds is not a match: counted apart)
-        found = con.execute(
-            f"SELECT rowid, CASE WHEN {inside} THEN highlight(fts, 0, '{_OPEN}', '{_CLOSE}') "
-            f"END, CASE WHEN {inside} THEN instr(text, '{_OPEN}') END FROM fts "
-            f"WHERE fts MATCH ? AND {cond}",
-            inside_params + inside_params + [match] + cond_params).fetchall()
-        total = len(found)
+        total = con.execute(
+            f"SELECT count(*) FROM fts WHERE fts MATCH ? AND {cond} AND (CASE WHEN ({inside} "
+            f"OR brief_few()) AND ({cond}) THEN brief_keep(rowid, highlight(fts, 0, '{_OPEN}', "
+            f"'{_CLOSE}'), instr(text, '{_OPEN}')) ELSE brief_keep(rowid) END)",
+            [match] + cond_params + inside_params + cond_params).fetchone()[0]
         n = _count(con, terms[0][2]) if filtered else total
-        marked = [(r, m, o) for r, m, o in found if m is not None]
+        marked = [(r, v[0], v[1]) for r, v in kept.items() if v]
         scored = _phrase_scores(con, marked, rows, n, avgdl)
         if scored is None:
             return None
-        if len(scored) < total <= SCORE_ALL and total > 0:
-            rest = [r for r, m, _o in found if m is None]
+        if len(scored) < total <= SCORE_ALL:
+            # Few matches: the others are scored too (the first FEW were, in the same pass).
             more = con.execute(
                 f"SELECT rowid, highlight(fts, 0, '{_OPEN}', '{_CLOSE}'), instr(text, '{_OPEN}') "
                 f"FROM fts WHERE fts MATCH ? AND +rowid IN (SELECT value FROM json_each(?))",
-                [match, _json_ids(rest)]).fetchall()
+                [match, _json_ids(r for r, v in kept.items() if not v)]).fetchall()
             extra = _phrase_scores(con, more, rows, n, avgdl)
             if extra is None:
                 return None
             scored += extra
         parts = [(n, parts[0][1])]
     else:
-        sql, params = ("SELECT count(*) FROM fts WHERE fts MATCH ? AND " + cond,
-                       [match] + cond_params)
-        total = con.execute(sql, params).fetchone()[0]
+        total = con.execute(
+            f"SELECT count(*) FROM fts WHERE fts MATCH ? AND {cond} AND (CASE WHEN {inside} "
+            f"AND ({cond}) THEN brief_keep(rowid, bm25(fts, {weights})) ELSE 1 END)",
+            [match] + cond_params + inside_params + cond_params).fetchone()[0]
         for at, fts, covered in prefixes:
             n = total if not filtered and len(parts) == 1 else _count(con, fts)
             if n > covered:
                 return None  # the vocabulary read is not what the prefix matches
             parts[at] = (n, parts[at][1])
-        if total:
-            scored = [(-s, r) for r, s in con.execute(
-                f"SELECT rowid, bm25(fts, {weights}) FROM fts WHERE fts MATCH ? AND {cond} "
-                f"AND {inside}", [match] + cond_params + inside_params)]
+        scored = [(-v[0], r) for r, v in kept.items()]
     want = min(want, total)
     scored.sort(key=lambda x: (-x[0], x[1]))
     out = [(r, s) for s, r in scored[:want]]
+    how = {"marked": {r: v[0] for r, v in kept.items() if v}} if phrase_mode \
+        else {"stems": covering}
     if len(scored) >= total:
-        return total, out  # every match was scored
+        return total, out, how  # every match was scored
     bound = sum(idf(rows, n) * b for n, b in parts if b) * (1 + 1e-9)
     if len(out) < want or (out and out[-1][1] <= bound):
-        return total, None
-    return total, out
+        return total, None, how
+    return total, out, how
 
 
 def _quoted(term: str) -> str:

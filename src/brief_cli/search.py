@@ -121,6 +121,8 @@ class _Prepared:
         self.corrections: dict[str, tuple[str, ...]] = {}
         self.replace: dict[Term, tuple[Term, ...]] = {}  # typo corrections
         self.expand: dict[Term, tuple[Term, ...]] = {}  # prefixes, with their words
+        self.marked: dict[int, str] = {}  # highlight(), column 0, already known per rowid
+        self.hl_match = ""  # a MATCH expression marking the same words, cheaper to look up
 
     @property
     def match(self) -> str:
@@ -498,7 +500,7 @@ def _clause_page(index: Index, prep: _Prepared, limit: int, offset: int
             if t.chinese or not t.tokens or (t.prefix and len(t.tokens) != 1):
                 return None
             kind = "prefix" if t.prefix else "word" if len(t.tokens) == 1 else "phrase"
-            terms.append((kind, t.tokens, f"{TEXT_COLUMNS} : ({fts})"))
+            terms.append((kind, t.tokens, f"{TEXT_COLUMNS} : ({fts})", fts))
     from brief_cli import impact
 
     con = index.con
@@ -516,9 +518,19 @@ def _clause_page(index: Index, prep: _Prepared, limit: int, offset: int
             con.execute("COMMIT")
     if found is None:
         return None
-    total, page = found
+    total, page, how = found
     if page is None:
         return total, None
+    prep.marked = how.get("marked", {})
+    stems = how.get("stems", {})
+    if stems and all(0 < len(s) <= 32 for s in stems.values()):
+        # The page's highlights: a prefix marks the words of the stems it covers; asking for
+        # them by name lets FTS5 look each passage up instead of merging the prefix's postings.
+        hl = prep.match
+        for fts, covered in stems.items():
+            hl = hl.replace(fts, "(" + " OR ".join(
+                '"' + s.replace('"', '""') + '"' for s in covered) + ")")
+        prep.hl_match = hl
     return total, [(rowid, score, 0) for rowid, score in page[offset:offset + limit]]
 
 
@@ -578,11 +590,17 @@ def _hits(index: Index, prep: _Prepared | None, page: list[tuple[int, float | No
             columns = (0, 2) if any(t.chinese for t in prep.parsed.terms()) else (0,)
             # FTS5 merges a prefix's postings each time it is asked for one row: for a prefix
             # one pass over its matches (``+rowid``: not a lookup) is far cheaper.
-            by = "+rowid" if any(t.prefix for t in prep.parsed.terms()) else "rowid"
-            for column in columns:
+            by = "+rowid" if not prep.hl_match and any(
+                t.prefix for t in prep.parsed.terms()) else "rowid"
+            for rowid in chunk:
+                if rowid in prep.marked:
+                    spans[rowid] = _spans(prep.marked[rowid])
+            ask = [r for r in chunk if r not in prep.marked]
+            for column in columns if ask else ():
                 for rowid, marked in con.execute(
                         f"SELECT rowid, highlight(fts, {column}, ?, ?) FROM fts WHERE fts MATCH ?"
-                        f" AND {by} IN ({marks})", [_OPEN, _CLOSE, prep.match] + chunk):
+                        f" AND {by} IN ({','.join('?' * len(ask))})",
+                        [_OPEN, _CLOSE, prep.hl_match or prep.match] + ask):
                     found = _spans(marked)
                     spans[rowid] = _merge(spans.get(rowid, ()) + found) if column else found
     hits = []
