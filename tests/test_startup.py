@@ -23,7 +23,8 @@ sys.stderr.write("\\nMODULES " + json.dumps(sorted(sys.modules)) + "\\n")
 
 
 def _modules_after(tmp_path, *argv: str) -> set[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("BRIEF_")}
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("BRIEF_") or k == "BRIEF_FORCE_TERMINAL"}
     env["BRIEF_CACHE_DIR"] = str(tmp_path)
     result = subprocess.run([sys.executable, "-c", PROBE, *argv], capture_output=True,
                             text=True, env=env, cwd=tmp_path, timeout=120)
@@ -80,6 +81,18 @@ def test_plain_search_starts_without_the_cli_framework(tmp_path):
     assert not framework, sorted(framework)
     assert "typer" in _modules_after(tmp_path, "search", "--help")
     assert "typer" in _modules_after(tmp_path, "search", "energy", "-coal")  # -word: full parser
+
+
+def test_search_without_filters_builds_no_taxonomy_or_corpus_model(tmp_path, monkeypatch):
+    """A search with no filter needs neither the taxonomy nor the corpus model (their frozen
+    dataclasses cost start-up time to create); a filter loads them, from the index."""
+    monkeypatch.setenv("BRIEF_FORCE_TERMINAL", "1")  # the terminal path, as a user sees it
+    _modules_after(tmp_path, "search", "energy")
+    modules = _modules_after(tmp_path, "search", "energy")
+    assert "brief_cli.search" in modules
+    assert not {"brief_cli.taxonomy", "brief_cli.model"} & modules, sorted(modules)
+    filtered = _modules_after(tmp_path, "search", "energy", "--sector", "energy")
+    assert "brief_cli.taxonomy" in filtered
 
 
 PARITY = [

@@ -10,9 +10,13 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date
 
+from typing import TYPE_CHECKING
+
 from brief_cli.errors import UnknownIdError, UsageError
-from brief_cli.model import Article, Passage
-from brief_cli.taxonomy import Taxonomy, closest
+
+if TYPE_CHECKING:  # (not imported at run time: a search without filters needs neither)
+    from brief_cli.model import Article, Passage
+    from brief_cli.taxonomy import Taxonomy
 
 
 @dataclass(frozen=True)
@@ -115,6 +119,8 @@ def expand_article_patterns(values: tuple[str, ...], article_ids: list[str]) -> 
                                  hint="list the ids with: brief articles")
             out += found
         else:
+            from brief_cli.taxonomy import closest
+
             raise UnknownIdError("article", value, closest(value, article_ids))
     return tuple(out)
 

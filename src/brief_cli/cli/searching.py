@@ -202,11 +202,15 @@ def _open(corpus: Optional[Path], taxonomy: Optional[Path], strict: bool, rebuil
         for problem in first.values():
             warn(f"skipped {problem} — run 'brief validate' for details")
     index.refresh.seconds = time.perf_counter() - started
-    snapshot = index.taxonomy()  # checking filters needs ids and names, not the YAML file
+    snapshot: dict = {}
 
     def filter_taxonomy():
-        if snapshot is not None:
-            return snapshot
+        # Checking filters needs ids and names, not the YAML file: the index's snapshot, read
+        # when first asked for (a search without filters never builds a taxonomy).
+        if "t" not in snapshot:
+            snapshot["t"] = index.taxonomy()
+        if snapshot["t"] is not None:
+            return snapshot["t"]
         return get_taxonomy()
 
     return index, filter_taxonomy
