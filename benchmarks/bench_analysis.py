@@ -96,7 +96,8 @@ def main() -> int:
     build = time.perf_counter() - t0
     import shutil
 
-    shutil.rmtree(cache / "terms", ignore_errors=True)  # compare's first call fills it
+    shutil.rmtree(cache / "terms", ignore_errors=True)  # compare's first call fills them
+    shutil.rmtree(cache / "analysis", ignore_errors=True)
 
     from brief_cli.analysis.compare import SideSpec, compare
     from brief_cli.analysis.kwic import kwic

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import Counter
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -25,6 +26,7 @@ MAX_PASSAGES = 1_000_000  # passages kept before the cache stops growing (about 
 _CHUNK = 5000  # keys per IN (...) query
 
 
+@lru_cache(maxsize=1)
 def _fingerprint() -> str:
     import hashlib
     import os
@@ -141,7 +143,7 @@ class ContentWords:
             pass
 
     # the words -----------------------------------------------------------------------------
-    def _pairs(self, texts: Sequence[str]) -> list[str]:
+    def pairs(self, texts: Sequence[str]) -> list[str]:
         """Each text's ``word/stem`` pairs, space-separated: from the cache, or made (and
         kept) for the texts it does not have."""
         from brief_cli.summary import content_stems
@@ -169,10 +171,14 @@ class ContentWords:
         """The content words of all the texts as written, counted (``text.words`` of the
         text whose ``summary`` content stem is not None), and their stems, counted; each
         word's stem joins ``stems``."""
+        return self.count_pairs(self.pairs(texts))
+
+    def count_pairs(self, pairs: Sequence[str]) -> tuple[Counter[str], Counter[str]]:
+        """What ``counts`` gives, of texts whose ``pairs`` these are."""
         surface: dict[str, int] = {}  # (plain dicts: a Counter's += costs more)
         counted: dict[str, int] = {}
         stems = self.stems
-        for pair, n in Counter(" ".join(self._pairs(texts)).split()).items():
+        for pair, n in Counter(" ".join(pairs).split()).items():
             word, _, stem = pair.partition("/")
             surface[word] = surface.get(word, 0) + n
             counted[stem] = counted.get(stem, 0) + n
@@ -181,11 +187,15 @@ class ContentWords:
 
     def of(self, texts: Sequence[str]) -> list[list[str]]:
         """The content words of each text as written, in order; their stems join ``stems``."""
+        return self.of_pairs(self.pairs(texts))
+
+    def of_pairs(self, pairs: Sequence[str]) -> list[list[str]]:
+        """What ``of`` gives, of texts whose ``pairs`` these are."""
         out = []
         stems = self.stems
-        for pairs in self._pairs(texts):
+        for text in pairs:
             words = []
-            for pair in pairs.split():
+            for pair in text.split():
                 word, _, stem = pair.partition("/")
                 stems[word] = stem
                 words.append(word)
