@@ -28,11 +28,44 @@ COMMON = 2.5
 def dictionary() -> dict[str, float] | None:
     """wordfreq's English frequencies (word -> share of all words), loaded once; None when
     wordfreq is not installed."""
+    table = _read_word_list()
+    if table is not None:
+        return table
     try:
         import wordfreq
     except ImportError:
         return None
     return wordfreq.get_frequency_dict("en", wordlist="large")
+
+
+def _read_word_list() -> dict[str, float] | None:
+    """``wordfreq.get_frequency_dict("en", wordlist="large")``, read from wordfreq's data file
+    without importing wordfreq (the import alone costs more than reading the list, in every
+    worker process of a batch); None when the file is not where wordfreq 3 keeps it, or not
+    in its format (then wordfreq itself is asked)."""
+    import gzip
+    from importlib.util import find_spec
+    from pathlib import Path
+
+    try:
+        spec = find_spec("wordfreq")
+        if spec is None or not spec.submodule_search_locations:
+            return None
+        import msgpack  # wordfreq's own dependency
+
+        path = Path(list(spec.submodule_search_locations)[0]) / "data" / "large_en.msgpack.gz"
+        with gzip.open(path, "rb") as stream:
+            data = msgpack.unpackb(stream.read(), raw=False)
+    except Exception:  # not installed as expected, unreadable: wordfreq knows best
+        return None
+    if (not isinstance(data, list) or not data or not isinstance(data[0], dict)
+            or data[0].get("format") != "cB" or data[0].get("version") != 1):
+        return None
+    table: dict[str, float] = {}
+    for index, bucket in enumerate(data[1:]):
+        # wordfreq.cB_to_freq(-index), the same float; a word in two bands takes the last
+        table.update(dict.fromkeys(bucket, 10 ** (-index / 100)))
+    return table
 
 
 def zipf(word: str) -> float:
