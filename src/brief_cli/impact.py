@@ -399,7 +399,6 @@ def top(con: sqlite3.Connection, term: str, match: str, want: int, check=None,
 
 MAX_RARE = 20000  # passages of rare stems a prefix may bring in as candidates
 SCORE_ALL = 1000  # a phrase with at most this many matches is scored whole when need be
-FEW = 100  # a phrase's first matches scored in the counting pass, candidates or not
 MAX_PAIRED = 8  # listed stems of a prefix whose pairs are searched (28 pairs)
 
 
@@ -559,32 +558,27 @@ def top_clause(con: sqlite3.Connection, terms: list[tuple[str, tuple[str, ...], 
         return 1
 
     con.create_function("brief_keep", -1, keep)
-    seen = [0]
-
-    def few() -> int:
-        seen[0] += 1
-        return seen[0] <= FEW
-
-    con.create_function("brief_few", 0, few)
     scored: list[tuple[float, int]] = []
     if phrase_mode:
         # (a marker character that the text itself holds is not a match: counted apart)
         total = con.execute(
-            f"SELECT count(*) FROM fts WHERE fts MATCH ? AND {cond} AND (CASE WHEN ({inside} "
-            f"OR brief_few()) AND ({cond}) THEN brief_keep(rowid, highlight(fts, 0, '{_OPEN}', "
-            f"'{_CLOSE}'), instr(text, '{_OPEN}')) ELSE brief_keep(rowid) END)",
+            f"SELECT count(*) FROM fts WHERE fts MATCH ? AND {cond} AND (CASE WHEN {inside} "
+            f"AND ({cond}) THEN brief_keep(rowid, highlight(fts, 0, '{_OPEN}', '{_CLOSE}'), "
+            f"instr(text, '{_OPEN}')) ELSE 1 END)",
             [match] + cond_params + inside_params + cond_params).fetchone()[0]
         n = _count(con, terms[0][2]) if filtered else total
-        marked = [(r, v[0], v[1]) for r, v in kept.items() if v]
+        marked = [(r, v[0], v[1]) for r, v in kept.items()]
         scored = _phrase_scores(con, marked, rows, n, avgdl)
         if scored is None:
             return None
         if len(scored) < total <= SCORE_ALL:
-            # Few matches: the others are scored too (the first FEW were, in the same pass).
+            # Few matches: the others are scored too (a second pass, cheaper than FTS5's
+            # ranking, which makes three).
             more = con.execute(
                 f"SELECT rowid, highlight(fts, 0, '{_OPEN}', '{_CLOSE}'), instr(text, '{_OPEN}') "
-                f"FROM fts WHERE fts MATCH ? AND +rowid IN (SELECT value FROM json_each(?))",
-                [match, _json_ids(r for r, v in kept.items() if not v)]).fetchall()
+                f"FROM fts WHERE fts MATCH ? AND {cond} AND NOT {inside}",
+                [match] + cond_params + inside_params).fetchall()
+            kept.update((r, (m, o)) for r, m, o in more)
             extra = _phrase_scores(con, more, rows, n, avgdl)
             if extra is None:
                 return None
@@ -604,7 +598,7 @@ def top_clause(con: sqlite3.Connection, terms: list[tuple[str, tuple[str, ...], 
     want = min(want, total)
     scored.sort(key=lambda x: (-x[0], x[1]))
     out = [(r, s) for s, r in scored[:want]]
-    how = {"marked": {r: v[0] for r, v in kept.items() if v}} if phrase_mode \
+    how = {"marked": {r: v[0] for r, v in kept.items()}} if phrase_mode \
         else {"stems": covering}
     if len(scored) >= total:
         return total, out, how  # every match was scored
