@@ -21,6 +21,7 @@ from brief_cli.query import TEXT_COLUMNS, Query, Term, parse
 
 if TYPE_CHECKING:
     from brief_cli.model import Corpus
+    from brief_cli.search_counts import Counts
     from brief_cli.taxonomy import Taxonomy
 
 TaxonomySource = Union["Taxonomy", Callable[[], "Taxonomy"]]
@@ -80,14 +81,14 @@ class SearchResult:
         return bool(self.searched)
 
 
-@dataclass(frozen=True)
-class Counts:
-    total: int
-    articles: tuple[tuple[str, str, int], ...]  # (article id, title, hits)
-    sectors: tuple[tuple[str, int], ...]  # (sector id or "(none)", hits)
-    filters: Filters
-    corrections: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    searched: str = ""
+def __getattr__(name: str):
+    # ``Counts`` (``brief search --count`` only) lives apart: a dataclass costs start-up time
+    # to create, and every search imports this module.
+    if name == "Counts":
+        from brief_cli.search_counts import Counts
+
+        return Counts
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def allowed_distance(word: str) -> int:
@@ -746,6 +747,8 @@ def neighbours(index: Index, hit: Hit, n: int) -> tuple[list[Hit], list[Hit]]:
 def count(index: Index, query: str, filters: Filters = Filters(), *,
           taxonomy: TaxonomySource, exact: bool = False) -> Counts:
     """Hits per article and per sector instead of the passages."""
+    from brief_cli.search_counts import Counts
+
     prep = _prepare(index, query, filters, taxonomy, exact)
     articles: list = []
     sectors: dict[str, int] = {}

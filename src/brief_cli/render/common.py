@@ -17,7 +17,6 @@ import os
 import re
 import sys
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
@@ -29,6 +28,18 @@ from brief_cli.render.formats import OutputFormat, raw_csv, safe_cell
 
 if TYPE_CHECKING:
     from rich.table import Table
+
+    from brief_cli.render.columns import Column, Layout
+
+
+def __getattr__(name: str):
+    # The column specs of tables live apart (``render.columns``): a dataclass costs start-up
+    # time to create, and a plain search's output needs no table.
+    if name in ("Column", "Layout"):
+        from brief_cli.render import columns
+
+        return getattr(columns, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 ENV_FORCE_TERMINAL = "BRIEF_FORCE_TERMINAL"
@@ -210,31 +221,6 @@ def note(message: str) -> None:
     console.print(Text(literal(message), style="dim"), soft_wrap=not console.is_terminal)
 
 
-@dataclass(frozen=True)
-class Column:
-    """One column of a listing: the row key, its header and how a table shows it."""
-
-    key: str
-    header: str
-    style: str | None = None
-    justify: str = "left"
-    no_wrap: bool = False
-    ratio: int | None = None
-    max_width: int | None = None
-    min_width: int | None = None
-    # a word wider than its column is cut with "…", never broken across lines (ids, file
-    # names and sector ids are copied and scanned whole; the full value is in plain/JSON output)
-    overflow: str = "ellipsis"
-    min_terminal: int = 0  # narrower terminals leave this column out of the table
-    drop: int = 0  # when the table does not fit, columns with the highest drop go first (0: kept)
-    render: Callable[[Any], Text | str] | None = None  # table cell for the value
-    # the row's handle (an id, an input file): shown whole; the other columns give way first,
-    # and when even that does not fit, each row becomes a block headed by it (``stacked``)
-    primary: bool = False
-    stack: bool = True  # shown in the stacked layout (low-priority columns can stay out)
-    merge: bool = False  # may move under the primary value, in its cell, to make room
-
-
 def _jsonable(value: Any) -> Any:
     if isinstance(value, (date, datetime)):
         return value.isoformat()
@@ -358,23 +344,14 @@ def _natural_min(rows: list[dict[str, Any]], c: Column, width: int) -> int:
     return min(need, c.max_width) if c.max_width else need
 
 
-@dataclass(frozen=True)
-class Layout:
-    """How a listing is shown at one width: a table of ``columns`` (with the ``merged`` columns
-    printed under the primary column's value, in its cell), or, when even that would cut the
-    ids, one block per row (``stacked``)."""
-
-    columns: list[Column]
-    merged: list[Column]
-    stacked: bool = False
-
-
 def fit_columns(rows: list[dict[str, Any]], columns: list[Column], width: int) -> Layout:
     """The layout at this width, lowest priorities giving way first: columns narrower
     terminals leave out (``min_terminal``); then, while the narrowest table without a cut word
     (and with the primary column whole) is wider than the terminal, the column with the highest
     ``drop``; then the ``merge`` columns move under the primary value, and the dropped columns
     that fit again come back; and when the ids still do not fit, rows become blocks."""
+    from brief_cli.render.columns import Layout
+
     shown = [c for c in columns if width >= c.min_terminal]
     rows = list(rows)
     dropped: list[Column] = []

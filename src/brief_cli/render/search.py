@@ -21,15 +21,18 @@ CSV flattens lists with ";" and matches as "start-end".
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 
 from brief_cli.lang import has_han
 from brief_cli.render.common import (
-    Column, OutputFormat, emit_rows, is_terminal, kind_text, lit, literal, out, to_json,
+    OutputFormat, emit_rows, is_terminal, kind_text, lit, literal, out, to_json,
 )
-from brief_cli.search import Counts, Hit, SearchResult
+from brief_cli.search import Hit, SearchResult
+
+if TYPE_CHECKING:
+    from brief_cli.search_counts import Counts
 
 SNIPPET_CHARS = 160
 _ZH_CUTS = "，。；！？、："
@@ -158,6 +161,8 @@ def render_hits(result: SearchResult, fmt: OutputFormat, *, full: bool = False,
                    for h in hits]
         if fmt is OutputFormat.csv:
             records = [_csv_record(r) for r in records]
+        from brief_cli.render.columns import Column
+
         emit_rows(records, [Column(k, k) for k in RECORD_KEYS], fmt)
         return
     if full:
@@ -248,7 +253,6 @@ def hit_header(h: Hit, width: int, rank_width: int) -> list[Text]:
 
 def _render_blocks(hits, context, console) -> None:
     from rich.padding import Padding
-    from rich.table import Table
 
     width = console.width
     rank_width = len(str(max(h.rank for h in hits)))
@@ -265,6 +269,8 @@ def _render_blocks(hits, context, console) -> None:
             continue
         # -C: the hit among its neighbours, each labelled with its passage id, as grep -C
         # labels lines with their numbers; the hit's own label is bold, neighbours are dim.
+        from rich.table import Table  # (only here: a plain search's blocks need no table)
+
         grid = Table.grid(padding=(0, 1))
         grid.add_column(no_wrap=True, justify="right")
         grid.add_column(ratio=1)
@@ -414,6 +420,8 @@ def render_counts(counts: Counts, fmt: OutputFormat, sector_labels: dict[str, st
                  for s, n in counts.sectors]
         emit_rows(rows, [], fmt)
         return
+    from brief_cli.render.columns import Column
+
     article_cols = [Column("id", "article", style="cyan", primary=True), Column("title", "title", ratio=2),
                     Column("hits", "hits", justify="right")]
     sector_cols = [Column("id", "sector", style="magenta"), Column("label", "label", ratio=1),
@@ -494,6 +502,8 @@ def render_index(stats, refresh, fmt: OutputFormat) -> None:
         {"what": "status", "value": done},
         {"what": "path", "value": _home(stats.path) if stats.path else "(in memory)"},
     ]
+    from brief_cli.render.columns import Column
+
     emit_rows(rows, [Column("what", "", style="bold"), Column("value", "", ratio=1)], fmt,
               title="Search index")
 
