@@ -83,7 +83,7 @@ def test_plain_search_starts_without_the_cli_framework(tmp_path):
     assert "typer" in _modules_after(tmp_path, "search", "energy", "-coal")  # -word: full parser
 
 
-def test_search_without_filters_builds_no_taxonomy_or_corpus_model(tmp_path, monkeypatch):
+def test_terminal_search_builds_no_taxonomy_model_or_table(tmp_path, monkeypatch):
     """A search with no filter needs neither the taxonomy nor the corpus model (their frozen
     dataclasses cost start-up time to create); a filter loads them, from the index."""
     monkeypatch.setenv("BRIEF_FORCE_TERMINAL", "1")  # the terminal path, as a user sees it
@@ -91,6 +91,10 @@ def test_search_without_filters_builds_no_taxonomy_or_corpus_model(tmp_path, mon
     modules = _modules_after(tmp_path, "search", "energy")
     assert "brief_cli.search" in modules
     assert not {"brief_cli.taxonomy", "brief_cli.model"} & modules, sorted(modules)
+    # nor Rich's table (hits as blocks), nor what only --count and listings need
+    assert not {"rich.table", "brief_cli.search_counts", "brief_cli.render.columns"} & modules
+    counted = _modules_after(tmp_path, "search", "energy", "--count")
+    assert {"brief_cli.search_counts", "brief_cli.render.columns"} <= counted
     filtered = _modules_after(tmp_path, "search", "energy", "--sector", "energy")
     assert "brief_cli.taxonomy" in filtered
 
