@@ -259,6 +259,9 @@ def assert_clauses_same(ix, taxonomy) -> set[str]:
 def clause_lists(monkeypatch):
     monkeypatch.setattr(impact, "K", 60)
     monkeypatch.setattr(impact, "MIN_DF", 15)
+    # (in a corpus this small FTS5 would rank these cheaper: answer them anyway)
+    monkeypatch.setattr(impact, "RATIO", 0)
+    monkeypatch.setattr(impact, "PHRASE_RATIO", 0)
 
 
 def test_prefixes_phrases_and_or_groups_rank_exactly_as_fts5(tmp_path, taxonomy,

@@ -400,6 +400,7 @@ def top(con: sqlite3.Connection, term: str, match: str, want: int, check=None,
 MAX_RARE = 20000  # passages of rare stems a prefix may bring in as candidates
 SCORE_ALL = 1000  # a phrase with at most this many matches is scored whole when need be
 MAX_PAIRED = 8  # listed stems of a prefix whose pairs are searched (28 pairs)
+RATIO, PHRASE_RATIO = 4, 10  # fewer matches per candidate than this: FTS5 ranks the query
 
 
 def _list_of(con: sqlite3.Connection, term: str, dirty: list) -> tuple[int, float, list[int]] | None:
@@ -466,6 +467,7 @@ def top_clause(con: sqlite3.Connection, terms: list[tuple[str, tuple[str, ...], 
     parts: list[tuple[int | None, float]] = []  # (passages holding the phrase, bound on L)
     prefixes: list[tuple[int, str, int]] = []  # (part, FTS5 string, passages of its stems)
     pairs: list[str] = []  # FTS5 expressions whose passages are candidates too
+    estimate = 0  # at least the passages the clause matches (a phrase: at most)
     covering: dict[str, list[str]] = {}  # each prefix's stems (by its FTS5 string)
     for kind, tokens, fts, raw in terms:
         if kind == "word":
@@ -477,6 +479,7 @@ def top_clause(con: sqlite3.Connection, terms: list[tuple[str, tuple[str, ...], 
                 n, theta, ids = listed
                 cands.update(ids)
                 parts.append((n, theta * scale))
+                estimate += n
                 continue
             ids = [r for (r,) in con.execute("SELECT rowid FROM fts WHERE fts MATCH ? LIMIT ?",
                                              (fts, MIN_DF + 1))]
@@ -484,6 +487,7 @@ def top_clause(con: sqlite3.Connection, terms: list[tuple[str, tuple[str, ...], 
                 return None  # neither listed nor rare (e.g. in most passages)
             cands.update(ids)
             parts.append((len(ids), 0.0))
+            estimate += len(ids)
         elif kind == "prefix":
             start = stem_of.get(tokens[0])
             if start is None:
@@ -524,23 +528,32 @@ def top_clause(con: sqlite3.Connection, terms: list[tuple[str, tuple[str, ...], 
                 if len(cands) > MAX_RARE + 3 * K:
                     return None
             prefixes.append((len(parts), fts, covered))
+            estimate += covered
             parts.append((None, bound))
         else:
             seq = [stem_of.get(t) for t in tokens]
             if None in seq or _overlaps(seq):
                 return None
-            best = None
+            best, fewest = None, None
             for stem in set(seq):
-                row = con.execute("SELECT theta FROM impact WHERE term = ?", (stem,)).fetchone()
+                row = con.execute("SELECT theta, n FROM impact WHERE term = ?",
+                                  (stem,)).fetchone()
                 if row is not None and (best is None or row[0] < best[1]):
                     best = (stem, row[0])
+                if row is not None:
+                    fewest = row[1] if fewest is None else min(fewest, row[1])
             if best is None:
                 return None
+            estimate += fewest
             listed = _list_of(con, best[0], dirty)
             if listed is None:
                 return None
             cands.update(listed[2])
             parts.append((None, listed[1] * scale))
+    # Few matches for the candidates: FTS5 ranks them at less cost (its per-match cost is a
+    # fraction of a candidate's here, a phrase's highlight most of all).
+    if estimate < (PHRASE_RATIO if phrase_mode else RATIO) * len(cands):
+        return None
     if pairs:
         cands.update(r for (r,) in con.execute("SELECT rowid FROM fts WHERE fts MATCH ?",
                                                ("text : (" + " OR ".join(pairs) + ")",)))
