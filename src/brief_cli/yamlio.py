@@ -185,8 +185,37 @@ def decode_utf8(raw: bytes, path: Path | None) -> str:
     return text
 
 
+class _ReadDocument(Document):
+    """A document read by the fast reader: its node tree (for lines and columns) is made by
+    the full loader only when asked for, which checks of a sound file never do."""
+
+    def __init__(self, path: Path | None, data: Any, text: str):
+        self.path = path
+        self.data = data
+        self._text = text
+        self._node: yaml.Node | None = None
+
+    @property
+    def node(self) -> yaml.Node | None:
+        if self._node is None:
+            self._node = _parse_full(self._text, self.path).node
+        return self._node
+
+
 def parse(text: str, path: Path | None) -> Document:
-    """Parse one YAML document safely; raise YamlProblem with file:line on any error."""
+    """Parse one YAML document safely; raise YamlProblem with file:line on any error.
+
+    The plain form brief writes is read by ``yamlfast`` (the same data, several times
+    faster); anything else, and every error, goes through the safe loader."""
+    from brief_cli import yamlfast
+
+    data = yamlfast.read(text)
+    if data is not None:
+        return _ReadDocument(path, data, text)
+    return _parse_full(text, path)
+
+
+def _parse_full(text: str, path: Path | None) -> Document:
     if not text.strip():
         raise YamlProblem(Problem(path, "empty file", hint="an article needs id, title and passages"))
     _refuse_too_many_nodes(text, path)

@@ -12,14 +12,15 @@ from typing import Iterator
 
 from brief_cli.errors import Problem
 from brief_cli.index.freshness import _hash_file
-from brief_cli.index.schema import WORD_RE, _check, _Stale, slot_range
-from brief_cli.lang.segment import index_text
+from brief_cli.index.schema import WORD_RE, _check, _Stale, _tag_text, _tags, slot_range
+from brief_cli.lang.segment import char_text, index_text
 
 PARALLEL_MIN_FILES = 400
 
 
 def _parse(task):
-    """Parse one file (in a worker process or not); count its words when asked."""
+    """Parse one file (in a worker process or not); count its words when asked (a refresh),
+    else make its rows for a full build (``_Prepared``)."""
     root, rel, taxonomy, count = task
     from brief_cli.corpus import load_article_file
 
@@ -30,6 +31,8 @@ def _parse(task):
     if count and article is not None:
         for p in article.passages:
             words.update(set(WORD_RE.findall(index_text(p.text).lower())))
+    elif article is not None:
+        article = _Prepared.of(rel, article)
     return rel, digest, article, problems, words
 
 
@@ -91,14 +94,32 @@ class _ReuseFailed(Exception):
     """The previous generation could not be read: build without it."""
 
 
-class _Copied:
-    """An article as the previous generation indexed it, standing in for a parsed one."""
+class _Prepared:
+    """An article as a full build writes it: its articles row and its passages' rows. Made
+    where the file is parsed (a worker process): the rows cost less to send back than the
+    Article, and the main process, which writes the index alone, has less to do."""
 
     def __init__(self, row: tuple, passages: list[tuple]):
         self.row = row  # the articles row, without rowid and slot
         self.id = row[0]
         self.rows = passages  # (idx, pid, kind, sectors, actors, reviewed, text, tags, cjk)
         self.passages = passages
+
+    @classmethod
+    def of(cls, rel: str, article) -> _Prepared:
+        """The rows ``updates._insert_article`` writes for a parsed article."""
+        return cls(
+            (article.id, rel, article.title, article.source, article.section,
+             json.dumps(list(article.authors), ensure_ascii=False), article.author_note,
+             article.published.isoformat(), article.url, article.language,
+             len(article.passages)),
+            [(p.index, p.id, p.kind, _tags(p.sectors), _tags(p.actors), int(p.reviewed),
+              index_text(p.text), _tag_text(p.kind, p.sectors, p.actors), char_text(p.text))
+             for p in article.passages])
+
+
+class _Copied(_Prepared):
+    """An article as the previous generation indexed it, standing in for a parsed one."""
 
 
 class _Previous:

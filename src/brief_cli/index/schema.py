@@ -43,6 +43,10 @@ def tag_token(field: str, value: str) -> str:
 TAG_SLOTS = 8
 
 
+def _tags(values) -> str:
+    return " " + " ".join(values) + " " if values else ""
+
+
 def _tag_text(kind: str, sectors, actors) -> str:
     """The tags column. FTS5's bm25() counts every column in a row's length, so the column is
     padded to a constant number of tokens: tags then do not change how passages rank."""

@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING
 from brief_cli.checkpoint import reached
 from brief_cli.errors import Problem
 from brief_cli.index.freshness import Sig, _folder, _hash_file, _order, _stat_sig, _View
-from brief_cli.index.parsing import _Copied, _parsed
+from brief_cli.index.parsing import _Copied, _parsed, _Prepared
 from brief_cli.index.schema import (
-    MAX_PASSAGES, PASSAGE_BITS, SLOT_LIMIT, WORD_RE, ProgressFn, RefreshStats, _tag_text,
+    MAX_PASSAGES, PASSAGE_BITS, SLOT_LIMIT, WORD_RE, ProgressFn, RefreshStats, _tag_text, _tags,
     slot_range)
 from brief_cli.lang.segment import char_text, index_text
 
@@ -197,10 +197,6 @@ def _changed(con, lo: int, hi: int, texts: list[str], sign: int) -> None:
         impact.changed(con, lo, hi, texts, sign)
 
 
-def _tags(values) -> str:
-    return " " + " ".join(values) + " " if values else ""
-
-
 def _free_slot(con, article: Article) -> int:
     """A slot between the article's neighbours in corpus order."""
     key = (article.published.isoformat(), article.id)
@@ -222,7 +218,9 @@ def _insert_article(con, rel: str, article: Article, stage: _Stage | None
     """Insert an article; its passages go to the stage (full build) or straight in.
 
     Returns (article rowid, first and last stage rowid) when staged."""
-    if isinstance(article, _Copied):
+    if stage is not None and not isinstance(article, _Prepared):
+        article = _Prepared.of(rel, article)
+    if isinstance(article, _Prepared):  # parsed by a worker, or copied
         cur = con.execute(
             "INSERT INTO articles(slot, id, file, title, source, section, authors, author_note,"
             " published, url, language, n_passages) VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -233,8 +231,11 @@ def _insert_article(con, rel: str, article: Article, stage: _Stage | None
             "INSERT INTO stage.rows(rowid, idx, pid, kind, sectors, actors, reviewed, text, tags,"
             " cjk) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(first + i, *r) for i, r in enumerate(article.rows)])
+        # the surface words are counted now, while worker processes parse the next files
+        con.executemany("INSERT INTO stage.surface(rowid, text) VALUES (?, ?)",
+                        [(first + i, r[6]) for i, r in enumerate(article.rows)])
         return cur.lastrowid, first, stage.next - 1
-    slot = None if stage is not None else _free_slot(con, article)
+    slot = _free_slot(con, article)
     cur = con.execute(
         "INSERT INTO articles(slot, id, file, title, source, section, authors, author_note,"
         " published, url, language, n_passages) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -242,17 +243,6 @@ def _insert_article(con, rel: str, article: Article, stage: _Stage | None
          json.dumps(list(article.authors), ensure_ascii=False), article.author_note,
          article.published.isoformat(), article.url, article.language, len(article.passages)))
     article_rowid = cur.lastrowid
-    if stage is not None:
-        first = stage.next
-        stage.next += len(article.passages)
-        con.executemany(
-            "INSERT INTO stage.rows(rowid, idx, pid, kind, sectors, actors, reviewed, text, tags,"
-            " cjk) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(first + i, p.index, p.id, p.kind, _tags(p.sectors), _tags(p.actors),
-              int(p.reviewed), index_text(p.text), _tag_text(p.kind, p.sectors, p.actors),
-              char_text(p.text))
-             for i, p in enumerate(article.passages)])
-        return article_rowid, first, stage.next - 1
     base = slot << PASSAGE_BITS
     _changed(con, *slot_range(slot), [index_text(p.text) for p in article.passages], 1)
     con.executemany(
