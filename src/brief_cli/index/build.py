@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -59,37 +60,76 @@ def _staged(con: sqlite3.Connection, path: str) -> Iterator[_Stage]:
     """Stage passages in a side database, then write them in corpus order: ascending rowids
     make the B-tree and FTS inserts appends."""
     con.execute("ATTACH DATABASE ? AS stage", (path,))
+    beside = path != ":memory:"  # the surface words are counted beside the final inserts
     try:
         con.execute("PRAGMA stage.journal_mode = OFF")
         con.execute("PRAGMA stage.synchronous = OFF")
         con.execute("CREATE TABLE stage.rows(rowid INTEGER PRIMARY KEY, idx INTEGER, pid TEXT, "
                     "kind TEXT, sectors TEXT, actors TEXT, reviewed INTEGER, text TEXT, "
                     "tags TEXT, cjk TEXT)")
-        # The surface words (folded, not stemmed) for typo suggestions, counted by SQLite's
-        # own tokenizer: much cheaper than counting them in Python.
-        con.execute("CREATE VIRTUAL TABLE stage.surface USING fts5(text, content='', "
-                    "detail='none', columnsize=0, tokenize='unicode61 remove_diacritics 2')")
-        con.execute("CREATE VIRTUAL TABLE stage.surface_vocab USING "
-                    "fts5vocab(surface, 'row')")
         stage = _Stage(con)
         con.execute("BEGIN")
         # No merging of FTS5 segments while the rows go in: the build ends with one
         # 'optimize' that merges them all (a quarter less work for the same index).
         con.execute("INSERT INTO fts(fts, rank) VALUES ('automerge', 0)")
-        con.execute("INSERT INTO stage.surface(surface, rank) VALUES ('automerge', 0)")
         yield stage
+        counted: dict = {}
+        if beside:
+            # Committed (the file is still a temporary one), the stage can be read by a
+            # second connection, on a thread: SQLite's work runs on the other core while this
+            # one writes the passages in corpus order.
+            con.execute("COMMIT")
+            thread = threading.Thread(target=_count_surface, args=(path, counted), daemon=True)
+            thread.start()
+            con.execute("BEGIN")
         _place_all(con, stage)
         # back to the default: its row goes, so the index is as one built without the setting
         con.execute("DELETE FROM fts_config WHERE k = 'automerge'")
-        con.execute("INSERT INTO words(len, word, n) SELECT length(term), term, doc "
-                    "FROM stage.surface_vocab WHERE true "
-                    "ON CONFLICT(len, word) DO UPDATE SET n = n + excluded.n")
+        if beside:
+            thread.join()
+            if "error" in counted:
+                raise counted["error"]
+            con.executemany("INSERT INTO words(len, word, n) VALUES (?, ?, ?) "
+                            "ON CONFLICT(len, word) DO UPDATE SET n = n + excluded.n",
+                            [(len(term), term, n) for term, n in counted["words"]])
+        else:
+            _surface_tables(con, "stage")
+            con.execute("INSERT INTO stage.surface(rowid, text) SELECT rowid, text FROM stage.rows")
+            con.execute("INSERT INTO words(len, word, n) SELECT length(term), term, doc "
+                        "FROM stage.surface_vocab WHERE true "
+                        "ON CONFLICT(len, word) DO UPDATE SET n = n + excluded.n")
         _word_lists(con)
         con.execute("COMMIT")
     finally:
         if con.in_transaction:
             con.execute("ROLLBACK")
         con.execute("DETACH DATABASE stage")
+
+
+def _surface_tables(con: sqlite3.Connection, schema: str) -> None:
+    """The surface words (folded, not stemmed) for typo suggestions, counted by SQLite's own
+    tokenizer: much cheaper than counting them in Python."""
+    con.execute(f"CREATE VIRTUAL TABLE {schema}.surface USING fts5(text, content='', "
+                "detail='none', columnsize=0, tokenize='unicode61 remove_diacritics 2')")
+    target = "temp, surface" if schema == "temp" else "surface"  # (fts5vocab's syntax)
+    con.execute(f"CREATE VIRTUAL TABLE {schema}.surface_vocab USING "
+                f"fts5vocab({target}, 'row')")
+    con.execute(f"INSERT INTO {schema}.surface(surface, rank) VALUES ('automerge', 0)")
+
+
+def _count_surface(path: str, out: dict) -> None:
+    """The surface words of the staged passages and their passage counts, into out['words']
+    (or the error into out['error']), on a connection of its own."""
+    try:
+        con = sqlite3.connect(path, check_same_thread=False)
+        try:
+            _surface_tables(con, "temp")
+            con.execute("INSERT INTO temp.surface(rowid, text) SELECT rowid, text FROM main.rows")
+            out["words"] = con.execute("SELECT term, doc FROM temp.surface_vocab").fetchall()
+        finally:
+            con.close()
+    except BaseException as exc:  # handed to the building thread
+        out["error"] = exc
 
 
 def _place_all(con: sqlite3.Connection, stage: _Stage) -> None:

@@ -231,9 +231,6 @@ def _insert_article(con, rel: str, article: Article, stage: _Stage | None
             "INSERT INTO stage.rows(rowid, idx, pid, kind, sectors, actors, reviewed, text, tags,"
             " cjk) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(first + i, *r) for i, r in enumerate(article.rows)])
-        # the surface words are counted now, while worker processes parse the next files
-        con.executemany("INSERT INTO stage.surface(rowid, text) VALUES (?, ?)",
-                        [(first + i, r[6]) for i, r in enumerate(article.rows)])
         return cur.lastrowid, first, stage.next - 1
     slot = _free_slot(con, article)
     cur = con.execute(
