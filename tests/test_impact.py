@@ -297,3 +297,20 @@ def test_prefixes_and_phrases_follow_edits(tmp_path, taxonomy, isolated_env, cla
         assert first.article_id == "art-7"
         used = assert_clauses_same(ix, taxonomy)
     assert {"rail*", "invest*", '"the railway"'} <= used, used
+def test_a_prefix_finds_every_word_it_starts_not_only_its_own_stem(tmp_path, taxonomy,
+                                                                   isolated_env, small_lists):
+    """"invest*" where "investment" (stem "invest") has a list: the passages of "investors"
+    (stem "investor") are found too, and counted."""
+    root = corpus(tmp_path)
+    (root / "z-investors.yaml").write_text(article_yaml("z-investors", [
+        {"text": "Investors from abroad."}, {"text": "The investor waited."}],
+        published="2030-01-01"), encoding="utf-8")
+    with opened(root, taxonomy) as ix:
+        assert impact.stem_count(ix.con, "invest")  # the stem of the prefix has its list
+        texts = [t for (t,) in ix.con.execute("SELECT text FROM fts")]
+        expected = sum(1 for t in texts if "invest" in t.lower())
+        for limit in (None, 5, 200):
+            result = search_mod.search(ix, "invest*", taxonomy=taxonomy, limit=limit)
+            assert result.total == expected, limit
+        found = search_mod.search(ix, "invest*", taxonomy=taxonomy, limit=200)
+        assert {"z-investors#p01", "z-investors#p02"} <= {h.uid for h in found.hits}

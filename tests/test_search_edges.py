@@ -313,3 +313,97 @@ def test_excluded_words_with_and_without_tag_filters(tmp_path, taxonomy):
         found, result = _search(root, taxonomy, query)
         assert [h.uid for h in result.hits] == expected, query
         assert result.total == len(expected)
+
+
+def test_dates_and_articles_filter_together_and_before_every_article(tmp_path, taxonomy):
+    root = write_corpus(tmp_path / "c", DATED)
+    found, _ = _search(root, taxonomy, since=date(2023, 6, 1), articles=("a-early", "c-late"))
+    assert found == ["c-late"]
+    found, _ = _search(root, taxonomy, "", until=date(2023, 6, 1), articles=("b-mid", "c-late"))
+    assert found == ["b-mid", "b-mid"]
+    # a day before every article leaves nothing, with or without words to search
+    for query in ("", "wind", "solar OR wind"):
+        found, result = _search(root, taxonomy, query, until=date(2022, 12, 31))
+        assert found == [] and result.total == 0, query
+
+
+def test_a_query_prepared_for_some_articles_resolves_patterns_among_them(tmp_path, taxonomy):
+    """A caller that loaded only some of the articles (``article_ids``) has article patterns
+    matched among those, not among every article of the index."""
+    from brief_cli.search import prepare
+
+    root = write_corpus(tmp_path / "c", DATED)
+    with open_index(root, taxonomy.path, lambda: taxonomy) as ix:
+        prep = prepare(ix, "solar", Filters(articles=("*-*",)), taxonomy=taxonomy,
+                       article_ids=["a-early", "c-late"])
+        assert prep.filters.articles == ("a-early", "c-late")
+        assert prepare(ix, "solar", Filters(articles=("*-*",)),
+                       taxonomy=taxonomy).filters.articles == ("a-early", "b-mid", "c-late")
+
+
+def test_every_match_by_rowid_with_tag_filters_named_as_the_user_names_them(tmp_path, taxonomy):
+    """The review queue passes sector and actor names as typed: they are resolved through the
+    taxonomy it is given, as search resolves them."""
+    from brief_cli.search import matching_rowids, passages_by_rowid
+
+    root = write_corpus(tmp_path / "c", {"t-note": dict(published="2024-01-01", passages=[
+        {"text": "Oil.", "sectors": ["energy"], "actors": ["kazakhstan"]},
+        {"text": "Gas.", "sectors": ["trade"]}, {"text": "Coal.", "sectors": ["energy"]}])})
+    with open_index(root, taxonomy.path, lambda: taxonomy) as ix:
+        for filters, expected in (({"sectors": ("Energy",)}, ["t-note#p01", "t-note#p03"]),
+                                  ({"actors": ("Kazakhstan",)}, ["t-note#p01"])):
+            rowids = matching_rowids(ix, "", Filters(**filters), taxonomy=lambda: taxonomy)
+            assert [h.uid for h in passages_by_rowid(ix, rowids)] == expected
+            assert all(h.reviewed for h in passages_by_rowid(ix, rowids))
+
+
+def test_a_short_unknown_word_still_gets_suggestions(tmp_path, taxonomy):
+    """Three letters are too few to correct a typo in, but not to suggest words for."""
+    root = write_corpus(tmp_path / "c", {"g-note": dict(published="2024-01-01", passages=[
+        {"text": "Gas prices rose."}])})
+    _, result = _search(root, taxonomy, "gaz")
+    assert result.total == 0 and result.corrections == {}
+    assert "gas" in result.suggestions
+    _, result = _search(root, taxonomy, "gs")  # two letters: nothing to go on
+    assert result.total == 0 and result.suggestions == ()
+
+
+def test_counts_of_excluded_words_alone_search_no_words(tmp_path, taxonomy):
+    from brief_cli.search import count
+
+    root = write_corpus(tmp_path / "c", DATED)
+    with open_index(root, taxonomy.path, lambda: taxonomy) as ix:
+        counts = count(ix, "-solar", taxonomy=taxonomy)
+        assert (counts.total, counts.searched) == (3, "")
+        assert counts.searched == search(ix, "-solar", taxonomy=taxonomy).searched
+        assert count(ix, "wind -solar", taxonomy=taxonomy).searched == "wind -solar"
+
+
+def _near_corpus(words: list[str]) -> dict:
+    return {"w-note": dict(published="2024-01-01", passages=[
+        {"text": " ".join(words[i:i + 10]) + "."} for i in range(0, len(words), 10)])}
+
+
+def test_a_typo_is_corrected_to_the_nearest_word_among_many_within_reach(tmp_path, taxonomy):
+    """More than fifty words within two letters of a long typo, and the one a single letter
+    away sorts after them all: the correction is still the nearest word."""
+    typo = "corridorz"  # nine letters: two typos allowed
+    far = [f"c{a}{b}ridorz" for a in "abcdefgh" for b in "pqstuvw"]  # two letters away
+    near = "zorridorz"  # one letter away, last in alphabetical order
+    root = write_corpus(tmp_path / "c", _near_corpus(far + [near]))
+    _, result = _search(root, taxonomy, typo)
+    assert result.corrections == {typo: (near,)}
+    assert [h.text.count(near) for h in result.hits] == [1]
+
+
+def test_a_typo_is_corrected_to_the_commonest_of_many_words_one_letter_away(tmp_path, taxonomy):
+    """Eight words one letter from the typo: the three most common are searched, wherever
+    they sort."""
+    typo = "marke"
+    words = [f"{c}arke" for c in "bcdfghjk"]  # each one letter from "marke", its own stem
+    common = ["harke", "jarke", "karke"]  # in more passages than the others
+    root = write_corpus(tmp_path / "c", {"w-note": dict(published="2024-01-01", passages=[
+        {"text": " ".join(words) + "."}, *({"text": f"{w} again."} for w in common),
+        *({"text": f"{w} once more."} for w in common)])})
+    _, result = _search(root, taxonomy, typo)
+    assert set(result.corrections[typo]) == set(common)
