@@ -423,3 +423,54 @@ def test_every_file_is_looked_at_again_when_the_recheck_is_due(tmp_path, taxonom
     assert look() == []
     monkeypatch.setenv("BRIEF_INDEX_RECHECK", "0")
     assert look() == [""] and look() == [""]
+
+
+def test_every_tag_of_a_passage_is_kept_on_a_build_and_on_a_refresh(tmp_path, taxonomy,
+                                                                    monkeypatch):
+    """Kind, sectors, actors and review state as the file has them: after a full build, and for
+    an article added by an incremental refresh; and found by their filters."""
+    monkeypatch.setenv("BRIEF_INDEX_RECHECK", "0")
+    root = tmp_path / "c"
+    root.mkdir()
+    passages = [{"text": "Rail freight to the port.", "kind": "challenge",
+                 "sectors": ["trade", "energy"], "actors": ["kazakhstan", "china"]},
+                {"text": "Rail tourism grows.", "kind": "opportunity", "sectors": ["tourism"],
+                 "actors": ["uzbekistan"], "reviewed": False}]
+    (root / "a.yaml").write_text(article_yaml("a-note", passages, published="2023-01-01"),
+                                 encoding="utf-8")
+
+    def tags():
+        with open_index(root, taxonomy.path, lambda: taxonomy) as ix:
+            hits = search(ix, "rail", Filters(), taxonomy=taxonomy, limit=None).hits
+            by_actor = search(ix, "", Filters(actors=("china",)), taxonomy=taxonomy,
+                              limit=None).hits
+            return (sorted((h.uid, h.kind, h.sectors, h.actors, h.reviewed) for h in hits),
+                    [h.uid for h in by_actor], ix.refresh.rebuilt)
+
+    expected = [("a-note#p01", "challenge", ("trade", "energy"), ("kazakhstan", "china"), True),
+                ("a-note#p02", "opportunity", ("tourism",), ("uzbekistan",), False)]
+    assert tags() == (expected, ["a-note#p01"], True)
+    (root / "b.yaml").write_text(article_yaml("b-note", passages, published="2024-01-01"),
+                                 encoding="utf-8")
+    found, by_actor, rebuilt = tags()
+    assert not rebuilt  # the new file was added to the index in place
+    assert found == expected + [("b" + u[1:], *rest) for u, *rest in expected]
+    assert by_actor == ["a-note#p01", "b-note#p01"]
+
+
+def test_a_command_that_wrote_a_file_refreshes_an_index_only_where_one_was_built(
+        tmp_path, taxonomy):
+    from brief_cli.index import index_base, refresh_if_built
+
+    root = tmp_path / "c"
+    _write(root, "a", "Alpha.")
+    base = index_base(root)
+    assert refresh_if_built(root, taxonomy.path, lambda: taxonomy) is False
+    assert not list(base.parent.glob(base.name + "*"))  # no index was built
+    assert _found(root, taxonomy, "alpha") == ["a#p01"]
+    _write(root, "b", "Alpha again.")
+    assert refresh_if_built(root, taxonomy.path, lambda: taxonomy) is True
+    with open_index(root, taxonomy.path, lambda: taxonomy) as ix:
+        assert (ix.refresh.parsed, ix.refresh.rebuilt) == (0, False)  # nothing left to do
+        assert [h.uid for h in search(ix, "alpha", Filters(), taxonomy=taxonomy,
+                                      limit=None).hits] == ["a#p01", "b#p01"]
