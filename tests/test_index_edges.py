@@ -474,3 +474,29 @@ def test_a_command_that_wrote_a_file_refreshes_an_index_only_where_one_was_built
         assert (ix.refresh.parsed, ix.refresh.rebuilt) == (0, False)  # nothing left to do
         assert [h.uid for h in search(ix, "alpha", Filters(), taxonomy=taxonomy,
                                       limit=None).hits] == ["a#p01", "b#p01"]
+
+
+def test_the_problems_of_broken_files_read_back_the_same_on_every_open(tmp_path, taxonomy,
+                                                                       monkeypatch):
+    """A broken file's problem, as the build stored it: its path in the corpus, line, message
+    and hint, the same when the index is read again without a write (no lock taken), after a
+    refresh, and beside the build's own figures."""
+    monkeypatch.setenv("BRIEF_INDEX_RECHECK", "0")
+    root = tmp_path / "c"
+    _write(root, "a", "Alpha.")
+    (root / "sub").mkdir()
+    (root / "sub" / "bad.yaml").write_text("id: x\ntitle: [broken\n", encoding="utf-8")
+
+    def read():
+        with open_index(root, taxonomy.path, lambda: taxonomy) as ix:
+            stats = ix.stats()
+            return ([(p.path, p.line, p.message, p.hint, p.severity) for p in ix.problems()],
+                    stats.build_seconds, stats.built_at, ix.refresh.rebuilt)
+
+    first, seconds, built_at, rebuilt = read()
+    assert rebuilt and seconds > 0 and built_at
+    ((path, line, message, _hint, severity),) = first
+    assert (path, line, severity) == (root / "sub" / "bad.yaml", 3, "error") and message
+    assert read() == (first, seconds, built_at, False)  # read back, no lock, nothing parsed
+    _write(root, "b", "Beta.")  # a refresh under the writer's lock
+    assert read() == (first, seconds, built_at, False)
