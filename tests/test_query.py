@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from brief_cli.errors import BriefError, UsageError
+from brief_cli.filters import Filters
 from brief_cli.query import MAX_TERMS, Term, parse
 
 
@@ -222,3 +223,89 @@ def test_lexer_edges_that_mutants_survived():
     assert (prefix.text, prefix.prefix) == ("invest", True)
     quoted = parse('"energy"').clauses[0][0]
     assert quoted.quoted and not quoted.is_word  # a quoted word gets no typo tolerance
+
+
+def test_an_empty_query_is_empty_and_keeps_its_text():
+    for text in ("", None):
+        q = parse(text)
+        assert (q.text, q.clauses, q.excluded, q.to_fts()) == ("", (), (), "")
+    q = parse("gas")
+    assert q.text == "gas" and q.filters == Filters()  # no filter is an empty filter
+    assert not q.filters.since and q.filters.since is None and q.filters.until is None
+
+
+def test_a_quoted_phrase_may_be_excluded_or_a_prefix_and_ends_at_its_quote():
+    q = parse('-"silk road" pipeline')
+    assert [str(t) for t in q.excluded] == ['"silk road"'] and words(q) == [["pipeline"]]
+    q = parse('"silk road"* solar')
+    (phrase,), (solar,) = q.clauses
+    assert (phrase.tokens, phrase.quoted, phrase.prefix) == (("silk", "road"), True, True)
+    assert str(phrase) == '"silk road"*' and str(solar) == "solar"
+    assert q.to_fts() == '"silk road"* AND "solar"'
+    assert words(parse('"silk road"solar')) == [['"silk road"'], ["solar"]]
+    assert words(parse('"silk road" solar "belt road"')) == [
+        ['"silk road"'], ["solar"], ['"belt road"']]
+    assert words(parse('"" solar')) == [["solar"]]  # empty quotes are nothing
+    assert words(parse('""solar')) == [["solar"]]
+
+
+def test_a_quoted_phrase_after_or_is_checked_like_a_word():
+    assert words(parse('solar OR "silk road"')) == [["solar", '"silk road"']]
+    with pytest.raises(UsageError, match="OR cannot join 'sector:energy' and 'silk road'"):
+        parse('sector:energy OR "silk road"')
+
+
+def test_a_quoted_filter_value_ends_at_its_quote():
+    q = parse('actor:"south africa"gas "silk road"')
+    assert q.filters.actors == ("south africa",)
+    assert words(q) == [["gas"], ['"silk road"']]
+    q = parse('actor:"south africa" "silk road" actor:"cote d\'ivoire"')
+    assert q.filters.actors == ("south africa", "cote d'ivoire") and words(q) == [['"silk road"']]
+    q = parse('kind:challenge"silk road"')  # a value already given: the quotes are a phrase
+    assert q.filters.kinds == ("challenge",) and words(q) == [['"silk road"']]
+    q = parse('actor:"" gas')  # an empty value is no filter
+    assert q.filters.actors == () and words(q) == [["actor"], ["gas"]]
+    assert parse("article:ns:id-1").filters.articles == ("ns:id-1",)  # a value keeps its colons
+    assert parse("lang:zh gas").filters.languages == ("zh",)
+
+
+def test_words_after_and_and_after_punctuation_are_kept():
+    assert words(parse("solar AND wind")) == [["solar"], ["wind"]]
+    assert words(parse("solar ; wind - coal")) == [["solar"], ["wind"], ["coal"]]
+
+
+def test_the_term_limit_counts_excluded_terms_and_allows_exactly_the_limit():
+    assert len(parse(" ".join(f"w{i}" for i in range(MAX_TERMS))).terms()) == MAX_TERMS
+    with pytest.raises(UsageError, match=f"the query has {MAX_TERMS + 1} terms"):
+        parse("solar " + " ".join(f"-w{i}" for i in range(MAX_TERMS)))
+
+
+def test_the_messages_of_refused_queries_in_full():
+    with pytest.raises(UsageError) as info:
+        parse("sector:energy OR kind:challenge")
+    assert str(info.value) == (
+        "OR cannot join 'sector:energy' and 'kind:challenge' (OR joins words, or two values of "
+        "one filter (sector:energy OR sector:trade); other filters always narrow the search)")
+    with pytest.raises(UsageError) as info:
+        parse("NOT article:a-b")
+    assert str(info.value).startswith("cannot exclude a filter (article:a-b)")
+    for text, option in (("since:yesterday", "--since"), ("until:soon", "--until")):
+        with pytest.raises(UsageError) as info:
+            parse(text)
+        assert str(info.value).startswith(f"{option} takes a date like"), str(info.value)
+
+
+def test_a_chinese_term_searches_its_words_and_its_characters():
+    from brief_cli.lang.segment import query_words
+
+    text = "哈萨克斯坦能源合作"
+    cut = query_words(text)
+    assert len(cut) > 1  # the segmenter makes words of it
+    (term,) = parse(text).terms()
+    chars = " ".join(text)
+    assert term.fts() == f'(text : "{" ".join(cut)}" OR cjk : "{chars}")'
+    (prefix,) = parse("中国*").terms()
+    assert prefix.fts() == '(text : "中国"* OR cjk : "中 国")'  # only words can be prefixes
+    (mixed,) = parse("5G网络").terms()  # letters beside characters: words only
+    assert mixed.fts() == 'text : "' + " ".join(query_words("5G网络")) + '"'
+    assert parse("一带一路 OR 丝路").to_fts().count(" OR cjk : ") == 2
