@@ -303,17 +303,19 @@ def test_a_new_file_earlier_in_order_takes_an_id_over_and_gives_it_back(tmp_path
                                                 limit=None).hits]
                      for q in ("zeppelin", "airship")}
             return found, [(p.path.relative_to(root).as_posix(), p.message, p.hint)
-                           for p in ix.problems()], ix.stats()
+                           for p in ix.problems()], ix.stats(), (ix.refresh.rebuilt, ix.warnings)
 
     assert state()[0] == {"zeppelin": ["Zeppelin over the steppe."], "airship": []}
     _write(root / "a", "x", "Airship over the steppe.")
-    found, problems, stats = state()
+    found, problems, stats, how = state()
+    assert how == (False, [])  # done in place: no rebuild, nothing to warn about
     assert found == {"zeppelin": [], "airship": ["Airship over the steppe."]}
     assert problems == [("b/x.yaml", "duplicate article id 'x'",
                          f"already used by {root / 'a' / 'x.yaml'}; give this article another id")]
     assert (stats.articles, stats.files, stats.broken) == (2, 3, 1)
     (root / "a" / "x.yaml").unlink()
-    found, problems, stats = state()
+    found, problems, stats, how = state()
+    assert how == (False, [])
     assert found == {"zeppelin": ["Zeppelin over the steppe."], "airship": []}
     assert problems == [] and (stats.articles, stats.files, stats.broken) == (2, 2, 0)
 
