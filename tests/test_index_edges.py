@@ -342,7 +342,7 @@ def test_an_index_that_cannot_be_written_is_built_in_memory_with_its_problems(
     calls = []
     with open_index(root, taxonomy.path, lambda: taxonomy,
                     progress=lambda done, total: calls.append((done, total))) as ix:
-        assert ix.path is None and ix.refresh.rebuilt
+        assert (ix.path, ix.refresh.rebuilt, ix.refresh.reason) == (None, True, "in memory")
         assert ix.warnings[0].startswith("cannot write the search index in ")
         assert _answers(ix, taxonomy) == expected and _problems(ix) == problems
         assert ix.stats().articles == 3 and ix.refresh.seconds > 0
@@ -447,15 +447,15 @@ def test_every_tag_of_a_passage_is_kept_on_a_build_and_on_a_refresh(tmp_path, ta
             by_actor = search(ix, "", Filters(actors=("china",)), taxonomy=taxonomy,
                               limit=None).hits
             return (sorted((h.uid, h.kind, h.sectors, h.actors, h.reviewed) for h in hits),
-                    [h.uid for h in by_actor], ix.refresh.rebuilt)
+                    [h.uid for h in by_actor], (ix.refresh.rebuilt, ix.refresh.parsed))
 
     expected = [("a-note#p01", "challenge", ("trade", "energy"), ("kazakhstan", "china"), True),
                 ("a-note#p02", "opportunity", ("tourism",), ("uzbekistan",), False)]
-    assert tags() == (expected, ["a-note#p01"], True)
+    assert tags() == (expected, ["a-note#p01"], (True, 1))
     (root / "b.yaml").write_text(article_yaml("b-note", passages, published="2024-01-01"),
                                  encoding="utf-8")
-    found, by_actor, rebuilt = tags()
-    assert not rebuilt  # the new file was added to the index in place
+    found, by_actor, how = tags()
+    assert how == (False, 1)  # the new file alone was read, and added to the index in place
     assert found == expected + [("b" + u[1:], *rest) for u, *rest in expected]
     assert by_actor == ["a-note#p01", "b-note#p01"]
 
@@ -502,3 +502,58 @@ def test_the_problems_of_broken_files_read_back_the_same_on_every_open(tmp_path,
     assert read() == (first, seconds, built_at, False)  # read back, no lock, nothing parsed
     _write(root, "b", "Beta.")  # a refresh under the writer's lock
     assert read() == (first, seconds, built_at, False)
+
+
+def test_the_first_file_in_path_order_wins_an_id_in_memory_too(tmp_path, taxonomy, monkeypatch):
+    """Path order is by folder then name ("a/x.yaml" before "a-z.yaml", though "-" sorts
+    before "/"): an index built in memory lets the same file win as the one on disk."""
+    from brief_cli.index import memory_index_of
+
+    root = tmp_path / "c"
+    _write(root / "a", "x", "Zeppelin in a folder.")
+    _write(root, "x", "Airship beside it.", name="a-z")
+
+    def winner():
+        hits = search(ix, "zeppelin OR airship", Filters(), taxonomy=taxonomy, limit=None).hits
+        return [h.text for h in hits], sorted((str(p.path), p.message) for p in ix.problems())
+
+    with open_index(root, taxonomy.path, lambda: taxonomy) as ix:
+        on_disk = winner()
+    assert on_disk[0] == ["Zeppelin in a folder."]
+    assert {path for path, _message in on_disk[1]} == {str(root / "a-z.yaml")}
+    real_access = os.access
+    monkeypatch.setattr(os, "access",
+                        lambda path, mode: False if mode == os.W_OK else real_access(path, mode))
+    with open_index(root, taxonomy.path, lambda: taxonomy) as ix:
+        assert ix.path is None and winner() == on_disk
+    from brief_cli.corpus import load_corpus
+
+    with memory_index_of(list(load_corpus(root, taxonomy).corpus.articles)) as ix:
+        assert ix.refresh.reason == "in memory" and ix.refresh.rebuilt
+
+
+def test_an_article_takes_the_last_free_slot_before_the_first_then_a_rebuild_comes(
+        tmp_path, taxonomy, monkeypatch):
+    """Articles added before the first one take the free slots below it, down to the last
+    one; when none is left the index is built again, in the same order."""
+    from brief_cli.index import build
+
+    root = tmp_path / "c"
+    (root).mkdir()
+    (root / "d.yaml").write_text(article_yaml("d", [{"text": "Delta port."}],
+                                              published="2024-04-01"), encoding="utf-8")
+    with monkeypatch.context() as m:
+        m.setattr(build, "SLOT_LIMIT", 4)  # one article: slot 2, slots 0 and 1 below it
+        open_index(root, taxonomy.path, lambda: taxonomy).close()
+    rebuilt = []
+    for name, day in (("c", "2024-03-01"), ("b", "2024-02-01")):
+        (root / f"{name}.yaml").write_text(article_yaml(name, [{"text": f"{name} port."}],
+                                                        published=day), encoding="utf-8")
+        with open_index(root, taxonomy.path, lambda: taxonomy) as ix:
+            rebuilt.append(ix.refresh.rebuilt)
+            listed = [h.article_id for h in search(ix, "port", Filters(), taxonomy=taxonomy,
+                                                   limit=None, exact=True).hits]
+            ordered = [h.article_id for h in search(ix, "", Filters(kinds=("context",)),
+                                                    taxonomy=taxonomy, limit=None).hits]
+        assert sorted(listed) == sorted(ordered) == ordered
+    assert rebuilt == [False, True]  # slot 1 was free; below it, only slot 0: no room
