@@ -557,3 +557,29 @@ def test_an_article_takes_the_last_free_slot_before_the_first_then_a_rebuild_com
                                                     taxonomy=taxonomy, limit=None).hits]
         assert sorted(listed) == sorted(ordered) == ordered
     assert rebuilt == [False, True]  # slot 1 was free; below it, only slot 0: no room
+
+
+def test_a_refresh_reads_what_changed_until_more_than_half_the_files_did(tmp_path, taxonomy,
+                                                                         monkeypatch):
+    """In a corpus of 112 files: one new file is read alone, in place; 56 edited files (more
+    than 50, and half, not more) are still read in place; 60 (more than half) mean a rebuild.
+    The answers are the files' own either way."""
+    monkeypatch.setenv("BRIEF_INDEX_RECHECK", "0")
+    root = tmp_path / "c"
+    for i in range(111):
+        _write(root, f"n{i:03d}", f"Note {i} on rail.")
+
+    def refresh(query):
+        with open_index(root, taxonomy.path, lambda: taxonomy) as ix:
+            found = len(search(ix, query, Filters(), taxonomy=taxonomy, limit=None).hits)
+            return ix.refresh.rebuilt, ix.refresh.parsed, found
+
+    assert refresh("rail") == (True, 111, 111)
+    _write(root, "extra", "An extra note on ports.")
+    assert refresh("ports") == (False, 1, 1)
+    for i in range(0, 112, 2):  # 56 files, each between two unchanged ones
+        _write(root, f"n{i:03d}", f"Note {i} on roads, edited.")
+    assert refresh("roads") == (False, 56, 56)
+    for i in range(60):
+        _write(root, f"n{i:03d}", f"Note {i} on canals, edited again.")
+    assert refresh("canals")[::2] == (True, 60)
