@@ -204,3 +204,14 @@ def test_a_folder_replaced_by_a_link_drops_what_it_held(large, taxonomy, tmp_pat
     assert uids(large, taxonomy, "zeppelin") == []
     assert uids(large, taxonomy, "pipelines") == []
     assert uids(large, taxonomy, "harbours") == ["gamma#p01"]
+
+
+def test_an_entry_skipped_after_the_build_is_reported_again_without_a_rescan(large, taxonomy):
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no FIFOs on this platform")
+    assert uids(large, taxonomy, "pipelines") == ["alpha#p01"]  # built, nothing skipped
+    os.mkfifo(large / "b" / "pipe.yaml")
+    for _ in range(3):  # seen in the changed folder, then read from the note stored for it
+        with opened(large, taxonomy) as ix:
+            assert [w for w in ix.warnings if "pipe.yaml" in w] == [
+                f"skipped {large / 'b' / 'pipe.yaml'}: not a regular file"], ix.warnings
