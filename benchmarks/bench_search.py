@@ -13,6 +13,12 @@ step edits one article file and puts its bytes and mtime back. ``--reuse`` keeps
 by an earlier run (its build figures are carried over when that run saved them), e.g. to
 measure queries again after a quiet moment; ``--work DIR`` puts caches and JSON elsewhere.
 
+Query latency of two versions of the code, side by side on an index built by an earlier run
+(this checkout against another checkout's ``src``, each in its own worker process, each query
+sent to one then the other, several rounds)::
+
+    python benchmarks/bench_search.py --corpora CORPORA --size 1M --against OTHER/src
+
 For each size it measures, with its own cache folder (WORK/cache-SIZE):
 
 - cold index build (``brief index --rebuild`` in a subprocess): seconds, passages/s, CPU, peak RSS;
@@ -383,6 +389,85 @@ def bench_startup(runs: int) -> dict:
     return result
 
 
+def query_worker(src: str, cache: str, root: str) -> int:
+    """``--against``: one side, importing brief from ``src``; answers queries read on stdin."""
+    sys.path.insert(0, src)
+    os.environ["BRIEF_CACHE_DIR"] = cache
+    from brief_cli import search as search_mod
+
+    assert search_mod.__file__.startswith(str(Path(src).resolve())), search_mod.__file__
+    from brief_cli.config import bundled_taxonomy_path
+    from brief_cli.index import open_index
+    from brief_cli.taxonomy import load_taxonomy
+
+    taxonomy = load_taxonomy(bundled_taxonomy_path())
+    index = open_index(Path(root), taxonomy.path, lambda: taxonomy)
+    snapshot = index.taxonomy() or taxonomy
+    print("ready", flush=True)
+    for line in sys.stdin:
+        query, runs = json.loads(line)
+        times = []
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            r = search_mod.search(index, query, taxonomy=snapshot, limit=10)
+            times.append(time.perf_counter() - t0)
+        print(json.dumps({"times": times, "total": r.total,
+                          "page": [(h.uid, h.score, list(map(list, h.spans))) for h in r.hits]}),
+              flush=True)
+    return 0
+
+
+def side_by_side(size: str, corpora: Path, other: Path, repeat: int, rounds: int) -> None:
+    """Query latency of this checkout and of ``other`` (a src folder), in two worker processes
+    on the same index: each query goes to one side then the other, ``repeat`` runs each,
+    ``rounds`` times (after one warm-up each), so both see the same machine. Prints the p50 and
+    p95 of each side and a Markdown row per query (medians, ratio, same page and total)."""
+    cache = WORK / f"cache-{size}"
+    if not any(cache.rglob("*.db")):
+        raise SystemExit(f"no index in {cache}: run this size once without --against first")
+    sides = {"before": str(other.resolve()), "after": str(HERE.parent / "src")}
+    procs = {k: subprocess.Popen([sys.executable, __file__, "--worker", src, str(cache),
+                                  str(corpora / size)], stdin=subprocess.PIPE,
+                                 stdout=subprocess.PIPE, text=True) for k, src in sides.items()}
+    for proc in procs.values():
+        assert proc.stdout.readline().strip() == "ready"
+
+    def ask(side: str, query: str, runs: int) -> dict:
+        procs[side].stdin.write(json.dumps([query, runs]) + "\n")
+        procs[side].stdin.flush()
+        return json.loads(procs[side].stdout.readline())
+
+    load = os.getloadavg()[0]
+    found: dict[str, dict] = {k: {} for k in sides}
+    for kind, queries in QUERIES.items():
+        for query in queries:
+            for side in sides:
+                ask(side, query, 1)
+            for _ in range(rounds):
+                for side in sides:
+                    r = ask(side, query, repeat)
+                    entry = found[side].setdefault(query, {"kind": kind, "times": [],
+                                                           "total": r["total"],
+                                                           "page": r["page"]})
+                    entry["times"] += r["times"]
+    for proc in procs.values():
+        proc.stdin.close()
+        proc.wait()
+    print(f"[{size}] side by side, load average {load:.1f} -> {os.getloadavg()[0]:.1f}")
+    for side in sides:
+        times = [t for v in found[side].values() for t in v["times"]]
+        print(f"{side} ({sides[side]}): p50 {pct(times, 0.5) * 1000:.1f} ms, "
+              f"p95 {pct(times, 0.95) * 1000:.1f} ms")
+    print("| query | type | hits | before | after | after ÷ before | same page and total |")
+    print("|---|---|---:|---:|---:|---:|:---:|")
+    for query, b in found["before"].items():
+        a = found["after"][query]
+        mb, ma = statistics.median(b["times"]) * 1000, statistics.median(a["times"]) * 1000
+        same = b["total"] == a["total"] and b["page"] == a["page"]
+        print(f"| `{query}` | {b['kind']} | {b['total']:,} | {mb:.1f} | {ma:.1f} | "
+              f"{ma / mb:.2f} | {'yes' if same else '**no**'} |", flush=True)
+
+
 def report() -> str:
     """The Markdown block for RESULTS.md from the saved JSON files."""
     sizes = []
@@ -536,13 +621,22 @@ def main() -> int:
                     help="with --size: only measure the one-changed-file refresh again")
     ap.add_argument("--work", type=Path, default=None,
                     help="folder for caches and JSON results (default benchmarks/.work)")
+    ap.add_argument("--against", type=Path, default=None, metavar="OTHER/src",
+                    help="with --size: only the query latency of this checkout and of another "
+                         "one's src folder, side by side on the index built earlier")
+    ap.add_argument("--rounds", type=int, default=3, help="rounds of --against")
+    ap.add_argument("--worker", nargs=3, help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.worker:
+        return query_worker(*args.worker)
     if args.work is not None:
         global WORK
         WORK = args.work.resolve()
     WORK.mkdir(parents=True, exist_ok=True)
     for size in args.size:
-        if args.reindex_only:
+        if args.against:
+            side_by_side(size, args.corpora, args.against, args.repeat, args.rounds)
+        elif args.reindex_only:
             reindex_only(size, args.corpora)
         else:
             bench_size(size, args.repeat, args.e2e_runs, args.generate, args.corpora,

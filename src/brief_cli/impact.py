@@ -510,6 +510,8 @@ def top_clause(con: sqlite3.Connection, terms: list[tuple[str, tuple[str, ...], 
                     rare.append(term)
                 else:
                     return None
+            if not listed_stems:
+                return None  # nothing to prune with: FTS5 ranks its (rare) stems' passages
             if rare and any(stems(con, rare, TOKENIZER).get(t) != t for t in rare):
                 return None  # a stem a query would not find as itself
             bound = (K1 + 1.0) * total_r / (1.0 + total_r)
