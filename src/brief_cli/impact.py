@@ -493,13 +493,14 @@ def top_clause(con: sqlite3.Connection, terms: list[tuple[str, tuple[str, ...], 
             if start is None:
                 return None
             total_r, covered, rare, listed_stems, top_theta = 0.0, 0, [], [], 0.0
+            covering[raw] = []
             for term, docs in con.execute(
                     "SELECT term, doc FROM fts_vocab WHERE col = 'text' AND term >= ? AND term < ?",
                     (start, start + "\U0010ffff")):
                 if not term.startswith(start):
                     break
                 covered += docs
-                covering.setdefault(raw, []).append(term)
+                covering[raw].append(term)
                 listed = _list_of(con, term, dirty)
                 if listed is not None:
                     cands.update(listed[2])
@@ -510,8 +511,8 @@ def top_clause(con: sqlite3.Connection, terms: list[tuple[str, tuple[str, ...], 
                     rare.append(term)
                 else:
                     return None
-            if not listed_stems:
-                return None  # nothing to prune with: FTS5 ranks its (rare) stems' passages
+            if rare and not listed_stems and len(terms) == 1:
+                return None  # nothing to prune with: FTS5 ranks its rare stems' passages
             if rare and any(stems(con, rare, TOKENIZER).get(t) != t for t in rare):
                 return None  # a stem a query would not find as itself
             bound = (K1 + 1.0) * total_r / (1.0 + total_r)

@@ -524,13 +524,15 @@ def _clause_page(index: Index, prep: _Prepared, limit: int, offset: int
         return total, None
     prep.marked = how.get("marked", {})
     stems = how.get("stems", {})
-    if stems and all(0 < len(s) <= 32 for s in stems.values()):
+    if stems and all(len(s) <= 32 for s in stems.values()):
         # The page's highlights: a prefix marks the words of the stems it covers; asking for
-        # them by name lets FTS5 look each passage up instead of merging the prefix's postings.
+        # them by name lets FTS5 look each passage up instead of merging the prefix's postings
+        # (a prefix that covers nothing costs nothing to look up: it stays).
         hl = prep.match
         for fts, covered in stems.items():
-            hl = hl.replace(fts, "(" + " OR ".join(
-                '"' + s.replace('"', '""') + '"' for s in covered) + ")")
+            if covered:
+                hl = hl.replace(fts, "(" + " OR ".join(
+                    '"' + s.replace('"', '""') + '"' for s in covered) + ")")
         prep.hl_match = hl
     return total, [(rowid, score, 0) for rowid, score in page[offset:offset + limit]]
 
