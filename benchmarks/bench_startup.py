@@ -7,7 +7,8 @@ application (what every other command, help and completion use).
     python benchmarks/bench_startup.py --label before --python OTHER_VENV/bin/python
 
 Each --python is an interpreter with a `brief` installed; the hello app runs under the same
-interpreter, so each ratio compares brief with the same Typer/Rich it was installed with. Prints a
+interpreter, so each ratio compares brief with the same Typer/Rich it was installed with. Every
+build's commands run in the same rounds, in turn, so a change of load falls on all alike. Prints a
 Markdown table row per interpreter and the top imports of `brief search` (python -X importtime).
 """
 
@@ -44,27 +45,34 @@ def script(python: str) -> str:
     return str(path)
 
 
-def measure(python: str, runs: int, cache: str) -> dict:
-    """Each variant and the hello app in turn, ``runs`` rounds: wall medians, CPU bests."""
-    env = dict(os.environ, BRIEF_CACHE_DIR=cache, NO_COLOR="1", BRIEF_PAGER="")
-    env.pop("BRIEF_CORPUS", None)
-    term = dict(env, BRIEF_FORCE_TERMINAL="1", COLUMNS="100")
-    variants = {
-        "hello": ([python, str(HERE / "hello_app.py")], env),
-        "brief": ([python, script(python), "search", "energy"], env),
-        "brief (terminal)": ([python, script(python), "search", "energy"], term),
-        "brief (full CLI)": ([python, "-c", FULL_PATH, "search", "energy"], env),
-    }
+def measure(pythons: dict[str, str], runs: int, caches: dict[str, str]) -> dict:
+    """Each build's variants and its hello app, every build in the same round, ``runs`` rounds
+    (so that a change of load falls on all of them alike): {label: {variant: (wall median, CPU
+    best)}}."""
+    variants = {}
+    for label, python in pythons.items():
+        env = dict(os.environ, BRIEF_CACHE_DIR=caches[label], NO_COLOR="1", BRIEF_PAGER="")
+        env.pop("BRIEF_CORPUS", None)
+        term = dict(env, BRIEF_FORCE_TERMINAL="1", COLUMNS="100")
+        variants.update({
+            (label, "hello"): ([python, str(HERE / "hello_app.py")], env),
+            (label, "brief"): ([python, script(python), "search", "energy"], env),
+            (label, "brief (terminal)"): ([python, script(python), "search", "energy"], term),
+            (label, "brief (full CLI)"): ([python, "-c", FULL_PATH, "search", "energy"], env),
+        })
     for cmd, e in variants.values():
         _cpu(cmd, e)  # warm: index built, bytecode written
     wall = {k: [] for k in variants}
     cpu = {k: [] for k in variants}
     for _ in range(runs):
-        for name, (cmd, e) in variants.items():
+        for key, (cmd, e) in variants.items():
             w, c = _cpu(cmd, e)
-            wall[name].append(w)
-            cpu[name].append(c)
-    return {k: (statistics.median(wall[k]), min(cpu[k])) for k in variants}
+            wall[key].append(w)
+            cpu[key].append(c)
+    out: dict = {label: {} for label in pythons}
+    for (label, name) in variants:
+        out[label][name] = (statistics.median(wall[label, name]), min(cpu[label, name]))
+    return out
 
 
 def top_imports(python: str, cache: str, n: int = 8, full: bool = False) -> list[tuple[int, str]]:
@@ -93,16 +101,19 @@ def main() -> int:
     print("| build | command | wall (median) | hello app | ratio | CPU (best) | hello CPU | "
           "CPU ratio |")
     print("|---|---|---|---|---|---|---|---|")
-    for label, python in zip(labels, pythons):
-        with tempfile.TemporaryDirectory() as cache:
-            r = measure(python, args.runs, cache)
+    with tempfile.TemporaryDirectory() as tmp:
+        caches = {label: str(Path(tmp) / str(i)) for i, label in enumerate(labels)}
+        builds = dict(zip(labels, pythons))
+        results = measure(builds, args.runs, caches)
+        for label, r in results.items():
             hello_wall, hello_cpu = r.pop("hello")
             for name, (wall, cpu) in r.items():
                 print(f"| {label} | `{name}` | {wall:.3f} s | {hello_wall:.3f} s | "
                       f"{wall / hello_wall:.2f}× | {cpu:.3f} s | {hello_cpu:.3f} s | "
                       f"{cpu / hello_cpu:.2f}× |", flush=True)
+        for label, python in builds.items():
             for full in (False, True):
-                imports = top_imports(python, cache, full=full)
+                imports = top_imports(python, caches[label], full=full)
                 print(f"\ntop imports ({label}{', full CLI' if full else ''}, cumulative µs): "
                       + ", ".join(f"{name} {us:,}" for us, name in imports) + "\n", flush=True)
     print(f"load average after: {os.getloadavg()[0]:.2f}")
