@@ -92,7 +92,8 @@ def test_terminal_search_builds_no_taxonomy_model_or_table(tmp_path, monkeypatch
     assert "brief_cli.search" in modules
     assert not {"brief_cli.taxonomy", "brief_cli.model"} & modules, sorted(modules)
     # nor Rich's table (hits as blocks), nor what only --count and listings need
-    assert not {"rich.table", "brief_cli.search_counts", "brief_cli.render.columns"} & modules
+    assert not {"rich.table", "brief_cli.search_counts", "brief_cli.render.columns",
+                "brief_cli.problem", "brief_cli.index.stats"} & modules
     counted = _modules_after(tmp_path, "search", "energy", "--count")
     assert {"brief_cli.search_counts", "brief_cli.render.columns"} <= counted
     filtered = _modules_after(tmp_path, "search", "energy", "--sector", "energy")

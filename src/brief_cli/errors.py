@@ -7,8 +7,10 @@ The core raises these; the CLI turns each into one line on stderr and an exit co
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
-from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from brief_cli.problem import Problem  # noqa: F401
 
 
 class ExitCode(enum.IntEnum):
@@ -77,30 +79,11 @@ class NothingFound(BriefError):
     exit_code = ExitCode.NOTHING
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One problem found in a corpus or taxonomy file."""
+def __getattr__(name: str):
+    # ``Problem`` (a record, not an exception) lives in ``brief_cli.problem``: every command
+    # imports this module, and a dataclass costs start-up time to create.
+    if name == "Problem":
+        from brief_cli.problem import Problem
 
-    path: Path | None
-    message: str
-    line: int | None = None
-    column: int | None = None
-    hint: str | None = None
-    severity: str = "error"  # "error" skips the article; "warning" only matters under --strict
-
-    @property
-    def location(self) -> str:
-        if self.path is None:
-            return "<input>"
-        where = str(self.path)
-        if self.line is not None:
-            where += f":{self.line}"
-            if self.column is not None:
-                where += f":{self.column}"
-        return where
-
-    def __str__(self) -> str:
-        text = f"{self.location}: {self.message}"
-        if self.hint:
-            text += f" ({self.hint})"
-        return text
+        return Problem
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -39,7 +39,7 @@ run needs, under which lock).
 from brief_cli.index.freshness import ENV_RECHECK, Scan, Sig, recheck_seconds, scan
 from brief_cli.index.opening import open_index, refresh_if_built
 from brief_cli.index.schema import (  # noqa: F401  (_current: tests)
-    MAX_PASSAGES, PASSAGE_BITS, SCHEMA_VERSION, SLOT_LIMIT, TOKENIZER, Index, IndexStats,
+    MAX_PASSAGES, PASSAGE_BITS, SCHEMA_VERSION, SLOT_LIMIT, TOKENIZER, Index,
     ProgressFn, RefreshStats, _current, index_base, is_busy, slot_range, tag_token,
     taxonomy_fingerprint)
 
@@ -50,7 +50,8 @@ __all__ = [
     "slot_range", "tag_token", "taxonomy_fingerprint"]
 
 # Imported when first asked for: what only a build needs stays off a search's start-up.
-_LAZY = {"memory_index_of": "build", "_Previous": "parsing", "_ReuseFailed": "parsing"}
+_LAZY = {"memory_index_of": "build", "_Previous": "parsing", "_ReuseFailed": "parsing",
+         "IndexStats": "stats"}
 
 
 def __getattr__(name: str):

@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from brief_cli.errors import Problem
 from brief_cli.lang.segment import index_version
 
 if TYPE_CHECKING:
+    from brief_cli.index.stats import IndexStats
+    from brief_cli.problem import Problem
     from brief_cli.taxonomy import Taxonomy
 
 SCHEMA_VERSION = "7"
@@ -116,20 +117,6 @@ class RefreshStats:
     reason: str = ""
 
 
-@dataclass(frozen=True)
-class IndexStats:
-    path: Path
-    articles: int
-    passages: int
-    terms: int
-    words: int
-    files: int
-    broken: int
-    bytes: int
-    built_at: str
-    build_seconds: float
-
-
 @dataclass
 class Index:
     """An open, fresh index. ``warnings`` lists what the caller should tell the user."""
@@ -155,6 +142,8 @@ class Index:
         rows = self.con.execute(
             "SELECT path, problems FROM files WHERE problems != '[]' "
             "ORDER BY status = 'ok', path").fetchall()
+        if rows:
+            from brief_cli.problem import Problem  # (apart: most searches find none)
         for rel, data in rows:
             for p in json.loads(data):
                 path = (self.root / rel) if self.root is not None else Path(rel)
@@ -182,6 +171,8 @@ class Index:
         return [r[0] for r in self.con.execute("SELECT id FROM articles ORDER BY published, id")]
 
     def stats(self) -> IndexStats:
+        from brief_cli.index.stats import IndexStats  # (apart: a search never asks for it)
+
         c = self.con
         one = lambda sql: c.execute(sql).fetchone()[0]  # noqa: E731
         meta = dict(c.execute("SELECT key, value FROM meta"))
