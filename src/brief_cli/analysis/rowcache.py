@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from brief_cli.index import Index
 
 VERSION = 1
+MAX_WORDS = 1_000_000  # passages whose words are kept (about 0.5 GB), as ``analysis.terms``
 _CHUNK = 900  # row numbers per IN (...) query
 _INT = "q"  # 64-bit row numbers and codes
 
@@ -232,7 +233,9 @@ class RowCache:
         try:
             con.execute("BEGIN IMMEDIATE")
             try:
-                if self._still_current(con):
+                full = con.execute("SELECT count(*) >= ? FROM words",
+                                   (MAX_WORDS,)).fetchone()[0]
+                if self._still_current(con) and not full:
                     con.executemany("INSERT OR IGNORE INTO words VALUES (?, ?, ?)",
                                     [(r, r in han, p) for r, p in made.items()])
                 con.execute("COMMIT")

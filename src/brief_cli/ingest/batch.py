@@ -215,12 +215,19 @@ class Ingester:
         except (OSError, ValueError):  # no processes to be had: do the work here
             yield 1
             return
+        import gc
+
+        # What exists now (the tagger, the taxonomy, modules) lives as long as the batch:
+        # set aside from the garbage collector, whose passes then neither walk it nor, in the
+        # forked workers, copy the pages it sits on.
+        gc.freeze()
         self._pool, self._pool_jobs = pool, jobs
         try:
             yield jobs
         finally:
             self._pool, self._pool_jobs = None, 1
             pool.shutdown(wait=True, cancel_futures=True)
+            gc.unfreeze()
 
     def run(self, sources: Iterable[InputSource],
             progress: Callable[[InputSource], None] | None = None) -> list[Outcome]:
