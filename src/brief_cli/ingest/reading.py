@@ -67,8 +67,9 @@ def collect_inputs(paths: Sequence[str], pattern: str | None = None) -> list[Inp
                 raise FileProblem(f"no files {what} in folder {str(path)!r}",
                                   hint="use --glob to choose other files" if not pattern else None)
             for p in found:
-                if p.resolve() not in seen:
-                    seen.add(p.resolve())
+                resolved = p.resolve()  # (a walk of the path's folders: once a file)
+                if resolved not in seen:
+                    seen.add(resolved)
                     sources.append(InputSource(str(p), p))
         else:
             resolved = path.resolve() if path.exists() else path
