@@ -12,12 +12,14 @@ analysis itself costs) and end to end (the installed ``brief`` in a subprocess: 
 index freshness check included). Medians are reported; ``--write`` replaces the analysis section
 of benchmarks/RESULTS.md.
 
-``compare`` keeps each passage's content words in the cache folder (``analysis.terms``): that
-cache is emptied first, so the warm-up call of the first ``compare`` case is a cold one (the
-CPU time of each warm-up is printed as "first call"); the timed runs read the words back, as
-every compare after the first does. To compare two versions of the code side by side, run the
-script once per version in turn (``PYTHONPATH=OTHER/src python benchmarks/bench_analysis.py
-...``) with the same ``--cache`` folder, on a quiet machine::
+``compare`` keeps each passage's content words in the cache folder (``analysis.terms``) and,
+by row, the tags and words of the passages of each index (``analysis.rowcache``): both are
+emptied first, so the warm-up call of the first ``compare`` case is a cold one (the CPU time of
+each warm-up is printed as "first call"); the timed runs read them back, as every compare after
+the first does. To compare two versions of the code side by side, run the script once per
+version in turn (``PYTHONPATH=OTHER/src python benchmarks/bench_analysis.py ...``), each with
+its own ``--cache`` folder (versions keep different files there; copy the ``index`` folder
+from one to the other to skip a build), on a quiet machine::
 
     python benchmarks/generate_corpus.py --passages 100k --out benchmarks/corpora/100k
     python -m compileall -q src
