@@ -407,3 +407,64 @@ def test_a_typo_is_corrected_to_the_commonest_of_many_words_one_letter_away(tmp_
         *({"text": f"{w} once more."} for w in common)])})
     _, result = _search(root, taxonomy, typo)
     assert set(result.corrections[typo]) == set(common)
+
+
+def test_counts_are_found_where_search_names_them_and_sectors_go_commonest_first(tmp_path,
+                                                                                 taxonomy):
+    from brief_cli import search as search_module
+    from brief_cli.search import count
+
+    root = write_corpus(tmp_path / "c", {"s-note": dict(published="2024-01-01", passages=[
+        {"text": "Rail one.", "sectors": ["trade"]}, {"text": "Rail two.", "sectors": ["trade"]},
+        {"text": "Rail three.", "sectors": ["energy", "trade"]}])})
+    with open_index(root, taxonomy.path, lambda: taxonomy) as ix:
+        counts = count(ix, "rail", taxonomy=taxonomy)
+    assert isinstance(counts, search_module.Counts)
+    assert counts.sectors == (("trade", 3), ("energy", 1))  # the commonest first, not by name
+    with pytest.raises(AttributeError):
+        search_module.NoSuchThing  # noqa: B018
+
+
+def test_a_prepared_query_resolves_sector_names_through_its_taxonomy(tmp_path, taxonomy):
+    from brief_cli.search import prepare
+
+    root = write_corpus(tmp_path / "c", DATED)
+    with open_index(root, taxonomy.path, lambda: taxonomy) as ix:
+        prep = prepare(ix, "solar", Filters(sectors=("Energy",)), taxonomy=lambda: taxonomy)
+        assert prep.filters.sectors == ("energy",)
+
+
+NEAR = {"n-note": dict(published="2024-01-01", passages=[
+    {"text": "Solar and polar and sonar."}, {"text": "Polar again, sonar again."},
+    {"text": "Trade, trade and trades."}, {"text": "Gas."}]),
+    "m-note": dict(published="2024-01-02", passages=[{"text": "Nothing near here."}])}
+
+
+def test_suggestions_for_a_word_found_elsewhere_are_the_other_near_words(tmp_path, taxonomy):
+    root = write_corpus(tmp_path / "c", NEAR)
+    _, result = _search(root, taxonomy, "solar", articles=("m-note",))
+    assert result.total == 0 and result.suggestions == ("polar", "sonar")
+
+
+def test_suggestions_for_every_word_past_chinese_and_short_ones(tmp_path, taxonomy):
+    root = write_corpus(tmp_path / "c", NEAR)
+    for query in ("中文 gaz", "gs gaz", "gaz", '"gs gaz"'):
+        _, result = _search(root, taxonomy, query)
+        assert result.total == 0 and "gas" in result.suggestions, query
+
+
+def test_at_most_three_suggestions_for_a_word_the_commonest_first(tmp_path, taxonomy):
+    words = [f"{c}arke" for c in "bcdfghjk"]  # each one letter from "marke"
+    root = write_corpus(tmp_path / "c", {"w-note": dict(published="2024-01-01", passages=[
+        {"text": " ".join(words) + "."}, {"text": "harke jarke karke."},
+        {"text": "harke jarke."}, {"text": "harke."}])})
+    with open_index(root, taxonomy.path, lambda: taxonomy) as ix:
+        result = search(ix, "marke", Filters(), taxonomy=taxonomy, exact=True)
+    assert result.total == 0 and result.suggestions == ("harke", "jarke", "karke")
+
+
+def test_a_typo_is_corrected_to_one_word_of_each_stem(tmp_path, taxonomy):
+    root = write_corpus(tmp_path / "c", NEAR)
+    _, result = _search(root, taxonomy, "tradse")  # one typo from "trade" and from "trades"
+    assert result.corrections == {"tradse": ("trade",)}  # the commoner; both find the same
+    assert len(result.hits) == 1
