@@ -131,3 +131,32 @@ def test_the_kept_rows_belong_to_one_state_of_the_index(corpus):
         index.con.execute("INSERT INTO meta VALUES ('test-write', '1')")  # any write to it
         index.con.commit()
         assert RowCache(index).state != state
+
+
+def test_rows_kept_for_another_state_of_the_index_are_not_read(corpus, small_sample):
+    """Another run, on a newer state of the index, may empty and refill the file while this
+    one holds the older state open: what it kept is not this run's."""
+    import sqlite3
+
+    from brief_cli.analysis.rowcache import words_of
+    from brief_cli.analysis.terms import ContentWords
+
+    index, taxonomy = _open(corpus)
+    with index:
+        reference = _compare_all(index, taxonomy, cache=False)
+        _compare_all(index, taxonomy, cache=True)  # kept for this state
+        rows = RowCache(index)
+        assert rows.tags() is not None
+        con = sqlite3.connect(default_path(index), isolation_level=None)
+        con.execute("UPDATE state SET value = 'another state' WHERE key = 'index'")
+        con.execute("UPDATE words SET pairs = 'planted/plant'")
+        con.execute("UPDATE blobs SET data = X''")  # arrays of no passage at all
+        con.close()
+        ids = [r for (r,) in index.con.execute("SELECT rowid FROM passages LIMIT 5")]
+        pairs, _ = rows.words(ids, ContentWords(use_cache=False))
+        assert pairs == words_of(index, ids, ContentWords(use_cache=False))[0]
+        assert "planted/plant" not in pairs.values()
+        passages = index.con.execute("SELECT count(*) FROM passages").fetchone()[0]
+        assert len(rows.tags().rowids) == passages
+        rows.close()
+        assert _compare_all(index, taxonomy, cache=True) == reference

@@ -150,7 +150,14 @@ class RowCache:
         if con is None:
             return None
         try:
-            stored = dict(con.execute("SELECT name, data FROM blobs"))
+            # One read transaction: the rows read are those of the state checked (another run
+            # may have emptied the file for a newer state of the index meanwhile).
+            con.execute("BEGIN")
+            try:
+                stored = dict(con.execute("SELECT name, data FROM blobs")) \
+                    if self._still_current(con) else {}
+            finally:
+                con.execute("COMMIT")
         except sqlite3.Error:
             self.close()
             return None
@@ -207,15 +214,20 @@ class RowCache:
         if con is not None:
             ids = list(rowids)
             try:
-                for i in range(0, len(ids), _CHUNK):
-                    chunk = ids[i:i + _CHUNK]
-                    marks = ",".join("?" * len(chunk))
-                    for rowid, is_han, words in con.execute(
-                            f"SELECT rowid, han, pairs FROM words WHERE rowid IN ({marks})",
-                            chunk):
-                        pairs[rowid] = words
-                        if is_han:
-                            han.add(rowid)
+                con.execute("BEGIN")  # (one snapshot, of the state checked: see ``tags``)
+                try:
+                    current = self._still_current(con)
+                    for i in range(0, len(ids) if current else 0, _CHUNK):
+                        chunk = ids[i:i + _CHUNK]
+                        marks = ",".join("?" * len(chunk))
+                        for rowid, is_han, words in con.execute(
+                                f"SELECT rowid, han, pairs FROM words WHERE rowid IN ({marks})",
+                                chunk):
+                            pairs[rowid] = words
+                            if is_han:
+                                han.add(rowid)
+                finally:
+                    con.execute("COMMIT")
             except sqlite3.Error:
                 self.close()
                 con = None
