@@ -309,3 +309,10 @@ def test_a_chinese_term_searches_its_words_and_its_characters():
     (mixed,) = parse("5G网络").terms()  # letters beside characters: words only
     assert mixed.fts() == 'text : "' + " ".join(query_words("5G网络")) + '"'
     assert parse("一带一路 OR 丝路").to_fts().count(" OR cjk : ") == 2
+
+
+def test_words_ending_in_capital_letters_keep_them():
+    q = parse("TAX XBOX* -IMAX")
+    assert [t.tokens for t in q.terms()] == [("TAX",), ("XBOX",)]
+    assert [str(t) for t in q.excluded] == ["IMAX"]
+    assert q.to_fts() == '("TAX" AND "XBOX"*) NOT ("IMAX")'
