@@ -314,3 +314,35 @@ def test_a_prefix_finds_every_word_it_starts_not_only_its_own_stem(tmp_path, tax
             assert result.total == expected, limit
         found = search_mod.search(ix, "invest*", taxonomy=taxonomy, limit=200)
         assert {"z-investors#p01", "z-investors#p02"} <= {h.uid for h in found.hits}
+
+
+def test_random_clause_queries_rank_exactly_as_fts5(tmp_path, taxonomy, isolated_env,
+                                                   clause_lists):
+    """Prefixes of every length, phrases of two and three words and OR groups drawn at random
+    from the corpus's words: each page is FTS5's, whether or not the lists answered it."""
+    root = clause_corpus(tmp_path)
+    rng = random.Random(29)
+    words = STEMS_WORDS + FILLER
+    queries = set()
+    while len(queries) < 60:
+        shape = rng.randrange(4)
+        if shape == 0:
+            w = rng.choice(STEMS_WORDS)
+            queries.add(w[:rng.randint(1, len(w))] + "*")
+        elif shape == 1:
+            queries.add('"' + " ".join(rng.choice(words) for _ in range(rng.randint(2, 3))) + '"')
+        elif shape == 2:
+            queries.add(" OR ".join(rng.sample(STEMS_WORDS, rng.randint(2, 3))))
+        else:
+            w = rng.choice(STEMS_WORDS)
+            queries.add(f"{w[:rng.randint(2, len(w))]}* OR {rng.choice(STEMS_WORDS)}")
+    used = 0
+    with opened(root, taxonomy) as ix:
+        for query in sorted(queries):
+            for limit, offset in ((10, 0), (7, 3)):
+                a, b, u = both(ix, taxonomy, query, limit, offset)
+                assert a.total == b.total, query
+                assert [(h.uid, h.score, h.spans) for h in a.hits] == \
+                    [(h.uid, h.score, h.spans) for h in b.hits], (query, limit, offset)
+                used += u
+    assert used >= 30  # the lists did answer many of them
