@@ -30,7 +30,8 @@ _ESCAPE = re.compile(r"\\(.)")
 _ESCAPES = {"0": "\x00", "a": "\x07", "b": "\x08", "t": "\t", "n": "\n", "v": "\x0b",
             "f": "\x0c", "r": "\r", "e": "\x1b", " ": " ", '"': '"', "\\": "\\", "/": "/",
             "N": "\x85", "_": "\xa0", "L": "\u2028", "P": "\u2029"}
-_FLOW_ITEM = re.compile(r' *(?:"([^"\\]*(?:\\.[^"\\]*)*)"|\'([^\']*(?:\'\'[^\']*)*)\'|([^,\[\]{}"\'#]*?)) *(,|\])')
+_FLOW_ITEM = re.compile(  # one item of a flow list: double-quoted, single-quoted or plain
+    r' *(?:"([^"\\]*(?:\\.[^"\\]*)*)"|\'([^\']*(?:\'\'[^\']*)*)\'|([^,\[\]{}"\'#]*?)) *(,|\])')
 MAX_VALUES = 100_000  # beyond this the full loader's own limit and errors apply
 
 _STR = "tag:yaml.org,2002:str"
