@@ -1,7 +1,8 @@
 """Start-up of `brief search energy` on the bundled corpus against a minimal Typer+Rich hello
 app (benchmarks/hello_app.py), run in turn in one run, each with its own interpreter: piped (the
 lean path), on a terminal (BRIEF_FORCE_TERMINAL=1: Rich's layout), and through the full Typer
-application (what every other command, help and completion use).
+application (what every other command, help and completion use). Each run gets a user's
+environment (no BRIEF_* settings), so finding the cache folder costs what it costs a user.
 
     python benchmarks/bench_startup.py                       # this checkout
     python benchmarks/bench_startup.py --label before --python OTHER_VENV/bin/python
@@ -45,14 +46,21 @@ def script(python: str) -> str:
     return str(path)
 
 
+def user_env(cache: str) -> dict[str, str]:
+    """A user's environment: no BRIEF_* settings, so the cache folder is found the way a user's
+    is (the platform's cache folder, here pointed at ``cache`` through XDG_CACHE_HOME)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BRIEF_")}
+    env.update(XDG_CACHE_HOME=cache, NO_COLOR="1", BRIEF_PAGER="")
+    return env
+
+
 def measure(pythons: dict[str, str], runs: int, caches: dict[str, str]) -> dict:
     """Each build's variants and its hello app, every build in the same round, ``runs`` rounds
     (so that a change of load falls on all of them alike): {label: {variant: (wall median, CPU
     best)}}."""
     variants = {}
     for label, python in pythons.items():
-        env = dict(os.environ, BRIEF_CACHE_DIR=caches[label], NO_COLOR="1", BRIEF_PAGER="")
-        env.pop("BRIEF_CORPUS", None)
+        env = user_env(caches[label])
         term = dict(env, BRIEF_FORCE_TERMINAL="1", COLUMNS="100")
         variants.update({
             (label, "hello"): ([python, str(HERE / "hello_app.py")], env),
@@ -76,7 +84,7 @@ def measure(pythons: dict[str, str], runs: int, caches: dict[str, str]) -> dict:
 
 
 def top_imports(python: str, cache: str, n: int = 8, full: bool = False) -> list[tuple[int, str]]:
-    env = dict(os.environ, BRIEF_CACHE_DIR=cache, NO_COLOR="1", BRIEF_PAGER="")
+    env = user_env(cache)
     how = ["-c", FULL_PATH] if full else [script(python)]
     err = subprocess.run([python, "-X", "importtime", *how, "search", "energy"],
                          env=env, capture_output=True, text=True).stderr

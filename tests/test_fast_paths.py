@@ -90,3 +90,38 @@ def test_yaml_tags_are_resolved_as_pyyaml_does(value):
         assert loader.resolve(yaml.ScalarNode, value, implicit) == want
         assert dumper.resolve(yaml.ScalarNode, value, implicit) == want
     loader.dispose()
+
+
+CACHE_ENVS = [
+    {"XDG_CACHE_HOME": "/x/cache", "HOME": "/home/u"},
+    {"XDG_CACHE_HOME": "", "HOME": "/home/u"},
+    {"HOME": "/home/u"},
+    {"HOME": "/home/u/"},
+    {"XDG_CACHE_HOME": "/x/cache/", "HOME": "relative"},
+    {"XDG_CACHE_HOME": "relative/cache", "HOME": "/home/u"},
+    {"XDG_CACHE_HOME": "  ", "HOME": "/home/u"},
+    {"HOME": "relative"},
+]
+
+
+@pytest.mark.parametrize("env", CACHE_ENVS)
+def test_the_cache_folder_is_platformdirs_answer(monkeypatch, env):
+    """The Linux short cut, when it answers, says what platformdirs says."""
+    import sys
+    from pathlib import Path
+
+    from platformdirs import user_cache_dir
+
+    from brief_cli import config
+
+    monkeypatch.setattr(sys, "platform", "linux")
+    for name in ("XDG_CACHE_HOME", "HOME", "ANDROID_DATA", "BRIEF_CACHE_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    quick = config._linux_cache_dir()
+    if quick is not None:
+        assert quick == Path(user_cache_dir("brief", appauthor=False))
+    assert env.get("XDG_CACHE_HOME", "").startswith("/") or env["HOME"].startswith("/") or (
+        quick is None)
+    assert config.cache_dir() == (quick or Path(user_cache_dir("brief", appauthor=False)))

@@ -44,6 +44,23 @@ def test_search_imports_only_what_it_needs(tmp_path):
     assert not loaded, f"'brief search' imported {sorted(loaded)}"
 
 
+def test_a_users_search_finds_the_cache_folder_without_platformdirs(tmp_path):
+    """No BRIEF_CACHE_DIR, as for most users: the cache lands in the platform's folder (under
+    HOME here), found without importing platformdirs on Linux."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("BRIEF_", "XDG_"))}
+    env["HOME"] = str(tmp_path / "home")
+    for _ in range(2):  # the second run finds the index built by the first
+        result = subprocess.run([sys.executable, "-c", PROBE, "search", "energy"],
+                                capture_output=True, text=True, env=env, cwd=tmp_path,
+                                timeout=120)
+    modules = set(json.loads([x for x in result.stderr.splitlines()
+                              if x.startswith("MODULES ")][-1][len("MODULES "):]))
+    assert "brief_cli.search" in modules
+    assert (tmp_path / "home" / ".cache" / "brief").is_dir()
+    if sys.platform == "linux":
+        assert not {m for m in modules if m.split(".")[0] in ("platformdirs", "tempfile")}
+
+
 def test_help_lists_every_registered_command(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("BRIEF_")}
     env["COLUMNS"] = "120"

@@ -96,6 +96,27 @@ def cache_dir() -> Path:
     chosen = _from_env(ENV_CACHE)
     if chosen is not None:
         return chosen
+    common = _linux_cache_dir()
+    if common is not None:
+        return common
     from platformdirs import user_cache_dir
 
     return Path(user_cache_dir("brief", appauthor=False))
+
+
+def _linux_cache_dir() -> Path | None:
+    """The common Linux case of platformdirs' user cache folder, without importing it (it pulls
+    in tempfile, shutil and the compression modules: about 8% of a search's start-up).
+
+    Only when the answer is plain: an absolute ``XDG_CACHE_HOME``, or none and an absolute
+    ``HOME``; anything else (other systems, Android, relative values) is left to platformdirs,
+    and a test checks that both agree on every case taken here."""
+    import sys
+
+    if sys.platform != "linux" or "ANDROID_DATA" in os.environ:
+        return None
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    if xdg:
+        return Path(xdg, "brief") if os.path.isabs(xdg) else None
+    home = os.environ.get("HOME", "")
+    return Path(home, ".cache", "brief") if os.path.isabs(home) else None
