@@ -362,7 +362,9 @@ def bench_size(size: str, repeat: int, e2e_runs: int, generate: bool,
 def bench_startup(runs: int) -> dict:
     cache = WORK / "cache-bundled"
     cache.mkdir(parents=True, exist_ok=True)
-    env = child_env(cache)
+    # A user's environment: the cache folder found as a user's is, not named by BRIEF_CACHE_DIR.
+    env = {k: v for k, v in child_env(cache).items() if not k.startswith("BRIEF_")}
+    env["XDG_CACHE_HOME"] = str(cache)
     compile_package()
     search_cmd = brief_cmd() + ["search", "pipeline"]
     hello_cmd = [sys.executable, str(HERE / "hello_app.py")]
