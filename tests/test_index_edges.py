@@ -343,7 +343,13 @@ def test_an_index_that_cannot_be_written_is_built_in_memory_with_its_problems(
     with open_index(root, taxonomy.path, lambda: taxonomy,
                     progress=lambda done, total: calls.append((done, total))) as ix:
         assert (ix.path, ix.refresh.rebuilt, ix.refresh.reason) == (None, True, "in memory")
-        assert ix.warnings[0].startswith("cannot write the search index in ")
+        from brief_cli.index import index_base
+
+        assert ix.warnings[0] == (f"cannot write the search index in "
+                                  f"{str(index_base(root).parent)!r}; building a temporary one "
+                                  "in memory")
+        stats = ix.stats()  # built now, in this process: no build time or date stored
+        assert (stats.built_at, stats.build_seconds) == ("", 0.0)
         assert _answers(ix, taxonomy) == expected and _problems(ix) == problems
         assert ix.stats().articles == 3 and ix.refresh.seconds > 0
     assert calls[-1] == (5, 5)
@@ -583,3 +589,14 @@ def test_a_refresh_reads_what_changed_until_more_than_half_the_files_did(tmp_pat
     for i in range(60):
         _write(root, f"n{i:03d}", f"Note {i} on canals, edited again.")
     assert refresh("canals")[::2] == (True, 60)
+
+
+def test_an_open_says_how_long_it_took(tmp_path, taxonomy):
+    import time
+
+    root = _corpus_of_five(tmp_path / "c")
+    for _ in range(2):  # a build, then a read of the index as it is
+        t0 = time.perf_counter()
+        with open_index(root, taxonomy.path, lambda: taxonomy) as ix:
+            elapsed = time.perf_counter() - t0
+            assert 0 < ix.refresh.seconds <= elapsed
