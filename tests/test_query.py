@@ -243,6 +243,7 @@ def test_a_quoted_phrase_may_be_excluded_or_a_prefix_and_ends_at_its_quote():
     assert str(phrase) == '"silk road"*' and str(solar) == "solar"
     assert q.to_fts() == '"silk road"* AND "solar"'
     assert words(parse('"silk road"solar')) == [['"silk road"'], ["solar"]]
+    assert words(parse('"silk road"*solar')) == [['"silk road"*'], ["solar"]]
     assert words(parse('"silk road" solar "belt road"')) == [
         ['"silk road"'], ["solar"], ['"belt road"']]
     assert words(parse('"" solar')) == [["solar"]]  # empty quotes are nothing
