@@ -600,3 +600,32 @@ def test_an_open_says_how_long_it_took(tmp_path, taxonomy):
         with open_index(root, taxonomy.path, lambda: taxonomy) as ix:
             elapsed = time.perf_counter() - t0
             assert 0 < ix.refresh.seconds <= elapsed
+
+
+def test_a_refresh_with_a_touched_file_still_reads_the_edited_ones(tmp_path, taxonomy,
+                                                                   monkeypatch):
+    """A file touched (same bytes, new time) beside files edited, one with accented words:
+    one refresh in place reads the edited ones and only them."""
+    monkeypatch.setenv("BRIEF_INDEX_RECHECK", "0")
+    root = tmp_path / "c"
+    for name in "abcd":
+        _write(root, name, f"Plain note {name}.")
+    assert _found(root, taxonomy, "note") == ["a#p01", "b#p01", "c#p01", "d#p01"]
+    os.utime(root / "a.yaml", ns=(10**18, 10**18))  # touched: same content, another time
+    _write(root, "b", "Côte d’Ivoire exports cocoa.")
+    _write(root, "d", "Zürich banks lend.")
+    with open_index(root, taxonomy.path, lambda: taxonomy) as ix:
+        assert (ix.refresh.rebuilt, ix.refresh.parsed, ix.warnings) == (False, 2, [])
+        for query, uid in (("cote", "b#p01"), ("zurich", "d#p01"), ("zurcih", "d#p01")):
+            assert [h.uid for h in search(ix, query, Filters(), taxonomy=taxonomy,
+                                          limit=None).hits] == [uid], query
+
+
+def test_an_index_is_kept_on_disk_in_a_cache_folder_not_made_yet(tmp_path, taxonomy,
+                                                                monkeypatch):
+    cache = tmp_path / "not" / "made" / "yet"
+    monkeypatch.setenv("BRIEF_CACHE_DIR", str(cache))
+    root = tmp_path / "c"
+    _write(root, "a", "Alpha.")
+    with open_index(root, taxonomy.path, lambda: taxonomy) as ix:
+        assert ix.warnings == [] and ix.path is not None and ix.path.is_relative_to(cache)
