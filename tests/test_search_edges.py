@@ -468,3 +468,12 @@ def test_a_typo_is_corrected_to_one_word_of_each_stem(tmp_path, taxonomy):
     _, result = _search(root, taxonomy, "tradse")  # one typo from "trade" and from "trades"
     assert result.corrections == {"tradse": ("trade",)}  # the commoner; both find the same
     assert len(result.hits) == 1
+
+
+def test_a_prefix_after_a_plain_word_finds_words_whose_stem_is_shorter(tmp_path, taxonomy):
+    """"investi*" finds "investing" (stem "invest"), also after another word."""
+    root = write_corpus(tmp_path / "c", {"p-note": dict(published="2024-01-01", passages=[
+        {"text": "Pipeline investing grows."}, {"text": "Pipeline maintenance."}])})
+    for query in ("investi*", "pipeline investi*", '"pipeline" investi*'):
+        found, _ = _search(root, taxonomy, query)
+        assert found == ["p-note"], query
