@@ -282,7 +282,7 @@ def bench_size(size: str, repeat: int, e2e_runs: int, generate: bool,
     # In-process query latency.
     index = open_index(root, taxonomy.path, lambda: taxonomy)
     snapshot = index.taxonomy() or taxonomy
-    from brief_cli import search as search_mod
+    from brief_cli.search import running as search_mod  # its _impact_page is switched off below
 
     per_kind: dict[str, list[float]] = {}
     per_query: dict[str, dict] = {}

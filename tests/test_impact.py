@@ -8,7 +8,8 @@ import random
 
 import pytest
 
-from brief_cli import config, impact, search as search_mod
+from brief_cli import config, impact
+from brief_cli.search import running as search_mod
 from brief_cli.filters import Filters
 from brief_cli.index import open_index
 from brief_cli.taxonomy import load_taxonomy
