@@ -164,6 +164,16 @@ def test_typo_matches_rank_below_exact_ones(index, taxonomy):
     assert [h.typo for h in r.hits] == [False, True, True]
 
 
+def test_a_hit_that_needs_a_corrected_word_is_a_typo_match(index, taxonomy):
+    """Beside another word, as alone: no passage has "pipelnie", so every hit of
+    "pipelnie water" (both words needed) was found through the correction."""
+    r = find(index, taxonomy, "pipelnie water")
+    assert ids(r) == ["water-brief#p01"] and r.corrections == {"pipelnie": ("pipeline",)}
+    assert [h.typo for h in r.hits] == [True]
+    both = find(index, taxonomy, "pipelnie OR water")  # here "water" matches as typed
+    assert [(h.uid, h.typo) for h in both.hits][0] == ("water-brief#p01", False)
+
+
 def test_nothing_found_suggests_nearest_terms(index, taxonomy):
     r = find(index, taxonomy, "pipzzzne")
     assert r.total == 0 and "pipeline" in r.suggestions

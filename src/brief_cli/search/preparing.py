@@ -91,7 +91,11 @@ def _prepare(index: Index, text: str, filters: Filters, taxonomy: TaxonomySource
             _correct(index, parsed, prep)
         _expand_prefixes(index, parsed, prep)
         prep.text_expr = parsed.to_fts({**prep.expand, **prep.replace})
-        if prep.replace:
+        # The hits that match as typed rank above those found through a correction. A clause
+        # of corrected words alone matches nothing as typed: then every hit is a typo match
+        # (exact_expr stays "", as for a single corrected word).
+        if prep.replace and all(any(t not in prep.replace for t in clause)
+                                for clause in parsed.clauses):
             prep.exact_expr = parsed.to_fts({**prep.expand, **{t: () for t in prep.replace}})
     elif parsed.excluded:
         prep.excluded_expr = parsed.excluded_fts()
