@@ -195,8 +195,9 @@ def _size(result) -> str:
 
 def report(rows, passages, word, word_docs, build, runs, load) -> str:
     lines = [BEGIN, "## Analysis: trends, compare, kwic", "",
-             f"Machine: {describe()}; load average {load:.1f} when measured (other jobs shared "
-             "the machine). Corpus: " f"{passages:,} generated passages "
+             f"Machine: {describe()}; load average {load:.1f} when measured"
+             + (" (other jobs shared the machine)" if load > (os.cpu_count() or 1) else "")
+             + ". Corpus: " f"{passages:,} generated passages "
              "(`generate_corpus.py`, seed 42); index built beforehand in "
              f"{build:.0f} s (not counted).", "",
              "| command | result | in process, median | best | CPU | end to end, median | CPU |",
@@ -206,8 +207,9 @@ def report(rows, passages, word, word_docs, build, runs, load) -> str:
                      f"| {wall:.3f} s | {wall_cpu:.3f} s |")
     lines += ["", f"In process: the core call with the index open, median of {runs} runs after "
               "a warm-up. End to end: the `brief` command in a subprocess, output to /dev/null, "
-              f"median of {runs} runs after a warm-up: Python and Typer start-up (about 0.4 s "
-              "here) and the index freshness check are included. The kwic word is the stem "
+              f"median of {runs} runs after a warm-up: Python start-up, the command's imports "
+              "and the index freshness check are included (the difference between the two "
+              "columns). The kwic word is the stem "
               f"with the number of passages nearest 10k: `{word}` ({word_docs:,} passages).",
               "", "Reproduce: `python benchmarks/bench_analysis.py CORPUS_DIR --write`.", END]
     return "\n".join(lines)

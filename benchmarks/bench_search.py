@@ -482,8 +482,9 @@ def report() -> str:
     lines = [BEGIN, "## Search", ""]
     m = (sizes[0] if sizes else startup or {}).get("machine", {})
     lines += [f"Machine: {m.get('nproc')} cores ({m.get('cpu')}), Python {m.get('python')}, "
-              f"SQLite {m.get('sqlite')}, {m.get('rg')}. Shared with other jobs while measured: "
-              "the load average is given per run; compare ratios, not absolute times.", ""]
+              f"SQLite {m.get('sqlite')}, {m.get('rg')}. The load average is given per run (it "
+              "counts the benchmark's own build workers); where it is above the number of "
+              "cores, other jobs shared the machine: compare ratios, not absolute times.", ""]
     if sizes:
         lines += ["| corpus | passages | files | cold build | passages/s | build CPU | build peak RSS "
                   "| index size | one changed file | unchanged check | query p50 | query p95 "
