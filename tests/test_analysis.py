@@ -102,6 +102,33 @@ def check_width(text, columns):
 
 # Statistics ---------------------------------------------------------------------------------
 
+def test_fisher_exact_by_hand():
+    assert stats.fisher_exact(3, 4, 1, 4) == pytest.approx(0.4857, abs=1e-4)  # the tea tasting
+    assert stats.fisher_exact(10, 10, 0, 10) == pytest.approx(2 / math.comb(20, 10))
+    assert stats.fisher_exact(1, 23, 0, 183) == pytest.approx(23 / 206)
+    assert stats.fisher_exact(2, 4, 2, 4) == pytest.approx(1.0)
+    assert stats.fisher_exact(0, 0, 1, 3) == 1.0
+
+
+def test_small_counts_choose_the_exact_test():
+    assert stats.small_counts(1, 6, 4, 5)  # every cell expects fewer than 5
+    assert stats.small_counts(1, 23, 0, 183)  # 1 in all: 23 / 206 expected on side A
+    assert not stats.small_counts(50, 100, 30, 100)  # smallest cell expects 40
+    assert stats.small_counts(2, 100, 2, 100) and not stats.small_counts(5, 100, 5, 100)
+
+
+def test_a_large_selection_keeps_the_z_test():
+    from collections import Counter
+
+    from brief_cli.analysis.compare import _diffs
+
+    (big,) = _diffs(Counter(x=50), Counter(x=30), 100, 100, str)
+    z, p = stats.two_proportion_z(50, 100, 30, 100)
+    assert (big.test, big.p, big.z) == ("z", p, z)
+    (small,) = _diffs(Counter(x=1), Counter(x=4), 6, 5, str)
+    assert (small.test, small.p) == ("fisher", pytest.approx(37 / 462))
+
+
 def test_two_proportion_z_by_hand():
     z, p = stats.two_proportion_z(1, 6, 4, 5)
     # pooled 5/11; se = sqrt(5/11 * 6/11 * (1/6 + 1/5)) = 0.30151
@@ -325,7 +352,10 @@ def test_compare_actors_known_numbers(run, corpus_dir):
     assert (infra["a_count"], infra["b_count"]) == (1, 4)
     assert infra["difference"] == pytest.approx(1 / 6 - 4 / 5)
     assert infra["z"] == pytest.approx(-2.1004, abs=1e-3)
-    assert infra["p"] == pytest.approx(0.0357, abs=5e-4)
+    # 1 of 6 against 4 of 5: cells expect fewer than 5 passages, so Fisher's exact test: of the
+    # tables with these margins (C(5,a)C(6,6-a) of 462), those no likelier than a=1 (30) are
+    # a=0 (1), a=1 (30) and a=5 (6)
+    assert infra["test"] == "fisher" and infra["p"] == pytest.approx(37 / 462)
     assert data["sectors"][0]["key"] == "infrastructure"  # the biggest difference first
     kinds = {d["key"]: (d["a_count"], d["b_count"]) for d in data["kinds"]}
     assert kinds == {"challenge": (3, 1), "opportunity": (3, 2), "context": (0, 2)}

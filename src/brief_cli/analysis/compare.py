@@ -2,8 +2,10 @@
 distinctive terms, what only one side has, and passages that show the biggest differences.
 
 - Shares: a side's passages carrying a sector (or of a kind) over its passages. Each
-  difference is tested with a two-proportion z-test (pooled); with many sectors tested at
-  once, p-values are Holm-adjusted and a difference counts as significant below 0.05.
+  difference is tested with a two-proportion z-test (pooled), or with Fisher's exact test
+  when a cell of the 2x2 table expects fewer than 5 passages (small sides: the normal
+  approximation fails there); with many sectors tested at once, p-values are Holm-adjusted and
+  a difference counts as significant below 0.05.
 - Terms: content-word stems (stop words left out), counted on each side. A term is
   distinctive for a side when it is relatively more frequent there, with Dunning's
   log-likelihood G2 >= 3.84 (p < 0.05); the effect size is Hardie's Log Ratio (1 = twice as
@@ -73,6 +75,7 @@ class ShareDiff:
     z: float
     p: float
     p_adjusted: float
+    test: str = "z"  # "z" (two-proportion z-test) or "fisher" (Fisher's exact: small counts)
 
     @property
     def diff(self) -> float:
@@ -309,12 +312,19 @@ def build(index: Index, ca: Chosen, cb: Chosen, name_a: str, name_b: str, *,
 
 def _diffs(ca: Counter, cb: Counter, na: int, nb: int, label, keys=None) -> list[ShareDiff]:
     keys = keys if keys is not None else sorted(set(ca) | set(cb))
-    tested = [stats.two_proportion_z(ca.get(k, 0), na, cb.get(k, 0), nb) for k in keys]
-    adjusted = stats.holm([p for _, p in tested])
+    tested = []
+    for k in keys:
+        x1, x2 = ca.get(k, 0), cb.get(k, 0)
+        z, p = stats.two_proportion_z(x1, na, x2, nb)
+        if stats.small_counts(x1, na, x2, nb):
+            tested.append((z, stats.fisher_exact(x1, na, x2, nb), "fisher"))
+        else:
+            tested.append((z, p, "z"))
+    adjusted = stats.holm([p for _, p, _ in tested])
     return [ShareDiff(k, label(k), ca.get(k, 0), cb.get(k, 0),
                       ca.get(k, 0) / na if na else 0.0, cb.get(k, 0) / nb if nb else 0.0,
-                      z, p, pa)
-            for k, (z, p), pa in zip(keys, tested, adjusted)]
+                      z, p, pa, test)
+            for k, (z, p, test), pa in zip(keys, tested, adjusted)]
 
 
 def _sample(rows: Sequence, size: int) -> Sequence:

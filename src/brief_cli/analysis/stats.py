@@ -1,5 +1,6 @@
-"""The statistics behind ``compare``: two-proportion z-tests with Holm's correction, and
-Dunning's log-likelihood with Hardie's Log Ratio for distinctive terms.
+"""The statistics behind ``compare``: two-proportion z-tests (Fisher's exact test where the
+counts are too small for the normal approximation) with Holm's correction, and Dunning's
+log-likelihood with Hardie's Log Ratio for distinctive terms.
 
 Pure functions of counts, with the standard library only.
 """
@@ -25,6 +26,43 @@ def two_proportion_z(x1: int, n1: int, x2: int, n2: int) -> tuple[float, float]:
         return 0.0, 1.0
     z = (x1 / n1 - x2 / n2) / se
     return z, math.erfc(abs(z) / math.sqrt(2))
+
+
+MIN_EXPECTED = 5  # below this expected count in any cell the z-test's approximation is poor
+
+
+def small_counts(x1: int, n1: int, x2: int, n2: int) -> bool:
+    """Whether a cell of the 2x2 table (in or not in, on each side) expects fewer than
+    MIN_EXPECTED passages: then the z-test's normal approximation is not to be trusted."""
+    n = n1 + n2
+    if n1 <= 0 or n2 <= 0:
+        return False
+    k = x1 + x2
+    return min(n1, n2) * min(k, n - k) / n < MIN_EXPECTED
+
+
+def fisher_exact(x1: int, n1: int, x2: int, n2: int) -> float:
+    """Two-sided p of Fisher's exact test for x1 of n1 against x2 of n2: the probability,
+    given the margins, of every table no more likely than the one observed (the usual
+    definition, as in R's fisher.test and SciPy's fisher_exact)."""
+    if n1 <= 0 or n2 <= 0:
+        return 1.0
+    n, k = n1 + n2, x1 + x2
+
+    def log_p(a: int) -> float:  # hypergeometric: a of the k on the first side
+        return (_log_comb(k, a) + _log_comb(n - k, n1 - a)) - _log_comb(n, n1)
+
+    observed = log_p(x1)
+    total = 0.0
+    for a in range(max(0, n1 - (n - k)), min(k, n1) + 1):
+        lp = log_p(a)
+        if lp <= observed + 1e-7:  # ties up to rounding count as "no more likely"
+            total += math.exp(lp)
+    return min(1.0, total)
+
+
+def _log_comb(n: int, k: int) -> float:
+    return math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1)
 
 
 def holm(p_values: list[float]) -> list[float]:

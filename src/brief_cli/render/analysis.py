@@ -250,10 +250,16 @@ def _p(p: float) -> str:
     return "<0.001" if p < 0.001 else f"{p:.3f}"
 
 
+def _p_test(d: ShareDiff) -> str:
+    """The adjusted p, marked † when it comes from Fisher's exact test."""
+    return _p(d.p_adjusted) + ("†" if d.test == "fisher" else "")
+
+
 def _diff_record(section: str, d: ShareDiff) -> dict:
     return {"section": section, "key": d.key, "label": d.label, "a_count": d.a_count,
             "b_count": d.b_count, "a_value": round(d.a_share, 4), "b_value": round(d.b_share, 4),
-            "difference": round(d.diff, 4), "test": "z", "statistic": round(d.z, 3),
+            "difference": round(d.diff, 4), "test": d.test,
+            "statistic": round(d.z, 3) if d.test == "z" else None,
             "p": round(d.p, 6), "p_adjusted": round(d.p_adjusted, 6)}
 
 
@@ -305,7 +311,9 @@ def compare_json(c: Comparison) -> dict:
         "a": side(c.a), "b": side(c.b), "overlap": c.overlap,
         "shared_filters": c.filters.describe(),
         "method": {
-            "shares": "two-proportion z-test (pooled), Holm-adjusted; significant below 0.05",
+            "shares": "two-proportion z-test (pooled), or Fisher's exact test (test: fisher) "
+                      "where a cell of the 2x2 table expects fewer than 5 passages; "
+                      "Holm-adjusted; significant below 0.05",
             "terms": "log-likelihood G2 >= 3.84 (p < 0.05); effect size Log Ratio (log2)",
         },
         "kinds": [diff(d) for d in c.kinds],
@@ -395,11 +403,12 @@ def _compare_terminal(c: Comparison, console, actor_name=None) -> None:
     for d in c.sectors:
         table.add_row(Text(literal(d.label)), _pct(d.a_share), diverging(d.a_share, d.b_share,
                                                                          top, half),
-                      _pct(d.b_share), f"{d.diff * 100:+.1f}", _p(d.p_adjusted),
+                      _pct(d.b_share), f"{d.diff * 100:+.1f}", _p_test(d),
                       Text(_sig(d), style="bold"))
     console.print(table)
-    console.print(Text("A−B in percentage points; p: two-proportion z-test, Holm-adjusted over "
-                       "the sectors (* p<0.05, ** p<0.01, *** p<0.001).", style="dim"))
+    console.print(Text("A−B in percentage points; p: two-proportion z-test (†: Fisher's exact "
+                       "test, where a count expected is below 5), Holm-adjusted over the sectors "
+                       "(* p<0.05, ** p<0.01, *** p<0.001).", style="dim"))
 
     console.print()
     kinds = Table(title="Kinds", title_justify="left", title_style="bold", box=None,
@@ -409,7 +418,7 @@ def _compare_terminal(c: Comparison, console, actor_name=None) -> None:
         kinds.add_column(name, justify=just, no_wrap=True)
     for d in c.kinds:
         kinds.add_row(d.label, f"{d.a_count:,}", _pct(d.a_share), f"{d.b_count:,}",
-                      _pct(d.b_share), f"{d.diff * 100:+.1f}", _p(d.p_adjusted),
+                      _pct(d.b_share), f"{d.diff * 100:+.1f}", _p_test(d),
                       Text(_sig(d), style="bold"))
     console.print(kinds)
 
@@ -467,17 +476,18 @@ def compare_markdown(c: Comparison, actor_name=None) -> str:
         lines.append(f"- both sides: {esc(shared)}")
     lines += ["", "## Sector shares", "",
               "Share of each side's passages; difference in percentage points; p from a "
-              "two-proportion z-test, Holm-adjusted over the sectors.", "",
+              "two-proportion z-test (†: Fisher's exact test, where a count expected is below "
+              "5; no z), Holm-adjusted over the sectors.", "",
               "| sector | A | B | A−B (pp) | z | p (adj.) |", "|---|---:|---:|---:|---:|---:|"]
     for d in c.sectors:
         lines.append(f"| {esc(d.label)} | {d.a_count} ({_pct(d.a_share)}) | {d.b_count} "
-                     f"({_pct(d.b_share)}) | {d.diff * 100:+.1f} | {d.z:.2f} | "
-                     f"{_p(d.p_adjusted)}{_sig(d)} |")
+                     f"({_pct(d.b_share)}) | {d.diff * 100:+.1f} | "
+                     f"{f'{d.z:.2f}' if d.test == 'z' else '—'} | {_p_test(d)}{_sig(d)} |")
     lines += ["", "## Kinds", "", "| kind | A | B | A−B (pp) | p (adj.) |",
               "|---|---:|---:|---:|---:|"]
     for d in c.kinds:
         lines.append(f"| {d.label} | {d.a_count} ({_pct(d.a_share)}) | {d.b_count} "
-                     f"({_pct(d.b_share)}) | {d.diff * 100:+.1f} | {_p(d.p_adjusted)}{_sig(d)} |")
+                     f"({_pct(d.b_share)}) | {d.diff * 100:+.1f} | {_p_test(d)}{_sig(d)} |")
     for key, terms in (("A", c.terms_a), ("B", c.terms_b)):
         lines += ["", f"## Terms distinctive of {key}", ""]
         if not terms:
