@@ -9,7 +9,7 @@ and reports the plain tagger against the learned one on the same held-out passag
 Usage::
 
     python benchmarks/bench_learning.py --gold ../shared/gold/dev_passages.yaml \\
-        --out /tmp/learning-corpus [--folds 5] [--seeds 3] [--sizes 50,100,200]
+        --out SCRATCH/learning-corpus [--folds 5] [--seeds 3] [--sizes 50,100,200]
 
 Each (size, seed) is a different sample of passages and a different split into folds (at the
 full size, only the split differs). Two tables: folds by passage (what ``brief eval

@@ -10,9 +10,9 @@ queue run in the background and are not waited for (the screen says "working it 
 
 Usage::
 
-    python benchmarks/generate_corpus.py --passages 10k --out /tmp/c10k
-    brief index --corpus /tmp/c10k                      # warm the index
-    python benchmarks/bench_review.py --corpus /tmp/c10k [--runs 5]
+    python benchmarks/generate_corpus.py --passages 10k --out SCRATCH/c10k
+    brief index --corpus SCRATCH/c10k                      # warm the index
+    python benchmarks/bench_review.py --corpus SCRATCH/c10k [--runs 5]
 """
 
 from __future__ import annotations
