@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Iterable
 
+from brief_cli.analysis.stats import log_likelihood as _g2  # Dunning's G2, shared with compare
 from brief_cli.summary.words import content_words
 
 METHOD_LL = "log-likelihood"
@@ -27,18 +28,6 @@ class Terms:
     method: str  # METHOD_LL or METHOD_TFIDF
     terms: tuple[Term, ...]
     note: str  # what the terms were measured against, in words
-
-
-def _g2(a: int, b: int, c: int, d: int) -> float:
-    """Dunning's log-likelihood for a term seen a times in c tokens and b times in d tokens."""
-    e1 = c * (a + b) / (c + d)
-    e2 = d * (a + b) / (c + d)
-    g = 0.0
-    if a:
-        g += a * math.log(a / e1)
-    if b:
-        g += b * math.log(b / e2)
-    return 2.0 * g
 
 
 def _spelling(forms: Counter[str]) -> str:
