@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from contextlib import contextmanager
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator
 
 from brief_cli.filters import Filters
 from brief_cli.index import Index
@@ -102,7 +103,6 @@ def _impact_page(index: Index, prep: _Prepared, limit: int, offset: int
     from brief_cli.index import TOKENIZER
 
     con = index.con
-    own = not con.in_transaction
     try:
         if impact.built_avgdl(con) is None:
             return None
@@ -110,32 +110,42 @@ def _impact_page(index: Index, prep: _Prepared, limit: int, offset: int
         stem = impact.stems(con, [word], TOKENIZER).get(word)
         if stem is None:
             return None
-        if own:  # one read transaction: a refresh committing meanwhile is seen whole or not
-            con.execute("BEGIN")
-        hits = impact.stem_count(con, stem)
-        if hits is None:
-            return None
-        filtered = bool(prep.tag_expr) or prep.cond != "1"
-        total = hits
-        if filtered:
-            sql, params = prep.rowids()
-            total = con.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0]
-        found = None
-        # A narrow filter: the list would hold few passages that pass it (it cannot prove the
-        # page), while FTS5 ranks the few matches cheaply.
-        expected = min(impact.K, hits) * total / hits if hits else 0
-        if total > offset and (not filtered or expected >= 3 * (offset + limit)):
-            found = impact.top(con, stem, prep.match, min(offset + limit, total),
-                               _filter_check(index, prep) if filtered else None, hits=hits)
+        with _one_read(con):
+            hits = impact.stem_count(con, stem)
+            if hits is None:
+                return None
+            filtered = bool(prep.tag_expr) or prep.cond != "1"
+            total = hits
+            if filtered:
+                sql, params = prep.rowids()
+                total = con.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0]
+            found = None
+            # A narrow filter: the list would hold few passages that pass it (it cannot prove
+            # the page), while FTS5 ranks the few matches cheaply.
+            expected = min(impact.K, hits) * total / hits if hits else 0
+            if total > offset and (not filtered or expected >= 3 * (offset + limit)):
+                found = impact.top(con, stem, prep.match, min(offset + limit, total),
+                                   _filter_check(index, prep) if filtered else None, hits=hits)
     except sqlite3.OperationalError:
         return None  # an index built before the lists existed
-    finally:
-        if own and con.in_transaction:
-            con.execute("COMMIT")
     if found is None:
         return total, None
     tier = 1 if prep.replace else 0
     return total, [(rowid, score, tier) for rowid, score in found[offset:offset + limit]]
+
+
+@contextmanager
+def _one_read(con: sqlite3.Connection) -> Iterator[None]:
+    """One read transaction, unless the caller already holds one: a refresh committing
+    meanwhile is seen whole or not at all."""
+    own = not con.in_transaction
+    if own:
+        con.execute("BEGIN")
+    try:
+        yield
+    finally:
+        if own and con.in_transaction:
+            con.execute("COMMIT")
 
 
 def _clause_page(index: Index, prep: _Prepared, limit: int, offset: int
@@ -157,18 +167,13 @@ def _clause_page(index: Index, prep: _Prepared, limit: int, offset: int
     from brief_cli import impact
 
     con = index.con
-    own = not con.in_transaction
     filtered = bool(prep.tag_expr) or prep.cond != "1"
     try:
-        if own:  # one read transaction: a refresh committing meanwhile is seen whole or not
-            con.execute("BEGIN")
-        found = impact.top_clause(con, terms, prep.match, prep.cond, prep.cond_params,
-                                  offset + limit, filtered, f"1.0, 0.0, {CJK_WEIGHT}")
+        with _one_read(con):
+            found = impact.top_clause(con, terms, prep.match, prep.cond, prep.cond_params,
+                                      offset + limit, filtered, f"1.0, 0.0, {CJK_WEIGHT}")
     except sqlite3.OperationalError:
         return None  # an index built before the lists existed
-    finally:
-        if own and con.in_transaction:
-            con.execute("COMMIT")
     if found is None:
         return None
     total, page, how = found
