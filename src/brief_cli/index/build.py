@@ -4,6 +4,8 @@ corpus order), switched in atomically; and in-memory indexes."""
 from __future__ import annotations
 
 import os
+import queue
+import re
 import sqlite3
 import threading
 import time
@@ -13,11 +15,11 @@ from typing import TYPE_CHECKING, Iterator
 
 from brief_cli.checkpoint import reached
 from brief_cli.index.freshness import _full_scan, _mark_checked, _order, _record_dirs, scan
-from brief_cli.index.parsing import _Previous, _ReuseFailed, _workers
+from brief_cli.index.parsing import _Previous, _ReuseFailed, _workers, _yield_to_writer
 from brief_cli.index.schema import (
     PASSAGE_BITS, SLOT_LIMIT, TOKENIZER, Index, RefreshStats, _connect, _create, _current,
     _expect, _snapshot)
-from brief_cli.index.updates import _apply, _insert_article, _word_lists
+from brief_cli.index.updates import _apply, _insert_article, _NoRoom, _Plan, _word_lists
 
 if TYPE_CHECKING:
     from brief_cli.model import Article
@@ -157,6 +159,133 @@ def _place_all(con: sqlite3.Connection, stage: _Stage) -> None:
             "WHERE rowid BETWEEN ? AND ?", (base, first, last))
 
 
+# Planned builds ---------------------------------------------------------------------------
+#
+# A full build writes passages in corpus order (published, id): ascending rowids make the B-tree
+# and FTS5 inserts appends, and FTS5 writes a new segment whenever a rowid goes down. That
+# order is only known once every file is parsed, so a build used to stage every passage in a
+# side file and copy them over in order at the end. A *planned* build reads the order ahead
+# from each file's first lines (``id:`` and ``published:`` as plain values), has the files
+# parsed in that order, and writes each article to its slot as it comes: no stage, and the
+# index is written while the other processes parse. The plan is only a guess checked against
+# each parsed article: one it did not foresee waits and is given a free slot between its
+# neighbours at the end (a refresh's way); should those run out, the build starts again
+# staged. Files whose first lines do not give their order are parsed last and wait too; when
+# they are many, the build is staged.
+
+_HEAD_BYTES = 8192
+_ID_LINE = re.compile(rb"^id:[ \t]*([\"']?)([A-Za-z0-9][A-Za-z0-9._-]*)\1[ \t]*\r?$", re.M)
+_DATE_LINE = re.compile(rb"^published:[ \t]*([\"']?)(\d{4}-\d{2}-\d{2})\1[ \t]*\r?$", re.M)
+
+
+def _read_ahead(root: Path, rels: list[str]) -> tuple[list[str], dict] | None:
+    """(files in their foreseen corpus order, {file: (slot, (published, id))}), or None when
+    too many files do not say where they go in their first lines (a broken file, say). Those
+    come last in the order, without a slot: their articles, if any, wait."""
+    from datetime import date
+
+    keys: list[tuple[str, str, tuple[str, ...], str]] = []
+    unplanned: list[str] = []
+    for rel in rels:
+        try:
+            with open(root / rel, "rb") as handle:
+                head = handle.read(_HEAD_BYTES)
+        except OSError:
+            head = b""
+        found_id = _ID_LINE.search(head)
+        found_date = _DATE_LINE.search(head)
+        try:
+            published = date.fromisoformat(found_date.group(2).decode("ascii")).isoformat() \
+                if found_date else None
+        except ValueError:
+            published = None
+        if found_id is None or published is None:
+            unplanned.append(rel)
+            if len(unplanned) > max(MAX_UNPLANNED, len(rels) // 20):
+                return None
+            continue
+        keys.append((published, found_id.group(2).decode("ascii"), _order(rel), rel))
+    keys.sort()
+    gap = max(1, SLOT_LIMIT // (len(keys) + 1))
+    slots = {rel: ((i + 1) * gap, (published, article_id))
+             for i, (published, article_id, _o, rel) in enumerate(keys)}
+    return [k[3] for k in keys] + unplanned, slots
+
+
+MAX_UNPLANNED = 64  # files without a plan (or 5% of them): more, and the build is staged
+
+
+class _Surface:
+    """Counts the surface words of the passages it is given, on a thread with a database of
+    its own (SQLite's tokenizer does the work, outside the interpreter's lock), while the
+    build goes on."""
+
+    def __init__(self):
+        self.queue: queue.Queue = queue.Queue()
+        self.out: dict = {}
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def add(self, texts: list[str]) -> None:
+        self.queue.put(texts)
+
+    def _run(self) -> None:
+        con = None
+        _yield_to_writer(thread=True)
+        try:
+            con = sqlite3.connect("", check_same_thread=False, isolation_level=None)  # a temp file
+            _surface_tables(con, "main")
+            con.execute("BEGIN")
+            rowid = 0
+            for texts in iter(self.queue.get, None):
+                con.executemany("INSERT INTO surface(rowid, text) VALUES (?, ?)",
+                                [(rowid + i, t) for i, t in enumerate(texts, 1)])
+                rowid += len(texts)
+            self.out["words"] = con.execute("SELECT term, doc FROM surface_vocab").fetchall()
+        except BaseException as exc:  # handed to the building thread
+            self.out["error"] = exc
+            for _texts in iter(self.queue.get, None):
+                pass  # keep taking what comes, so the builder never waits on a dead thread
+        finally:
+            if con is not None:
+                con.close()
+
+    def finish(self) -> list[tuple[str, int]]:
+        """The (word, passages) counts; raises what went wrong on the thread."""
+        self.queue.put(None)
+        self.thread.join()
+        if "error" in self.out:
+            raise self.out["error"]
+        return self.out["words"]
+
+    def stop(self) -> None:
+        self.queue.put(None)
+        self.thread.join()
+
+
+def _planned(con: sqlite3.Connection, root: Path, taxonomy, files, order: list[str],
+             slots: dict, progress, stats: RefreshStats, previous) -> None:
+    """Write every article of a planned build (see above) in one transaction."""
+    surface = _Surface()
+    try:
+        con.execute("BEGIN")
+        con.execute("INSERT INTO fts(fts, rank) VALUES ('automerge', 0)")
+        con.execute(f"INSERT INTO fts(fts, rank) VALUES ('hashsize', {FTS_HASH_BYTES})")
+        _apply(con, root, taxonomy, files, order, [], progress, stats,
+               plan=_Plan(slots, surface, previous))
+        con.execute("DELETE FROM fts_config WHERE k IN ('automerge', 'hashsize')")
+        _word_lists(con)
+        con.execute("COMMIT")
+    finally:
+        if surface.thread.is_alive():
+            surface.stop()
+        if con.in_transaction:
+            con.execute("ROLLBACK")
+
+
+PLANNED = True  # planned builds when the files allow (tests switch it off to test the other)
+
+
 def _full_build(base: Path, root: Path, taxonomy, expect, progress, *, reuse: bool = False
                 ) -> tuple[Path, RefreshStats]:
     """Build a new generation into a temporary file and switch the pointer to it.
@@ -164,17 +293,25 @@ def _full_build(base: Path, root: Path, taxonomy, expect, progress, *, reuse: bo
     With ``reuse``, a file whose content hash is the one the current generation indexed (built
     with the same settings) is not parsed again: its rows are copied from that generation.
     """
+    try:
+        return _full_build_with(base, root, taxonomy, expect, progress, reuse, PLANNED)
+    except _NoRoom:  # the plan missed too often between two articles: stage instead
+        return _full_build_with(base, root, taxonomy, expect, progress, reuse, False)
+
+
+def _full_build_with(base: Path, root: Path, taxonomy, expect, progress, reuse: bool,
+                     planned: bool) -> tuple[Path, RefreshStats]:
     if reuse:
         try:
             return _full_build_from(base, root, taxonomy, expect, progress,
-                                    _Previous.open(_current(base), expect))
+                                    _Previous.open(_current(base), expect), planned)
         except _ReuseFailed:
             pass  # the previous generation could not be read after all: parse everything
-    return _full_build_from(base, root, taxonomy, expect, progress, None)
+    return _full_build_from(base, root, taxonomy, expect, progress, None, planned)
 
 
-def _full_build_from(base: Path, root: Path, taxonomy, expect, progress, previous
-                     ) -> tuple[Path, RefreshStats]:
+def _full_build_from(base: Path, root: Path, taxonomy, expect, progress, previous,
+                     planned: bool = False) -> tuple[Path, RefreshStats]:
     t0 = time.perf_counter()
     started_ns = time.time_ns()
     folder = base.parent
@@ -200,17 +337,21 @@ def _full_build_from(base: Path, root: Path, taxonomy, expect, progress, previou
         found = _full_scan(root)
         files = found.files
         _record_dirs(con, found)
-        stage_path = Path(f"{base}.{gen}.stage.{os.getpid()}.tmp")
-        try:
-            with _staged(con, str(stage_path)) as stage:
-                stage.previous = previous
-                _apply(con, root, taxonomy, files, sorted(files, key=_order), [], progress,
-                       stats, stage=stage)
-        finally:
+        rels = sorted(files, key=_order)
+        ahead = _read_ahead(root, rels) if planned else None
+        if ahead is not None:
+            _planned(con, root, taxonomy, files, *ahead, progress, stats, previous)
+        else:
+            stage_path = Path(f"{base}.{gen}.stage.{os.getpid()}.tmp")
             try:
-                stage_path.unlink()
-            except OSError:
-                pass
+                with _staged(con, str(stage_path)) as stage:
+                    stage.previous = previous
+                    _apply(con, root, taxonomy, files, rels, [], progress, stats, stage=stage)
+            finally:
+                try:
+                    stage_path.unlink()
+                except OSError:
+                    pass
         con.execute("INSERT INTO fts(fts) VALUES ('optimize')")
         from brief_cli import impact
         from brief_cli.lang import has_han

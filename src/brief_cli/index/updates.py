@@ -90,14 +90,17 @@ def _problem_json(problems: list[Problem], root: Path) -> str:
 
 def _apply(con, root: Path, taxonomy, on_disk: dict[str, Sig], parse_rels: list[str],
            removed: list[str], progress: ProgressFn | None, stats: RefreshStats,
-           stage: _Stage | None = None) -> None:
+           stage: _Stage | None = None, plan: _Plan | None = None) -> None:
     """Remove deleted files, (re)parse changed ones, and settle article id clashes.
 
     With ``stage`` (a full build into an empty index) passages are staged and placed at the end.
+    With ``plan`` (a full build whose corpus order was read ahead) ``parse_rels`` come in that
+    order and each article goes straight to its planned slot; an article whose order was not
+    foreseen waits, and is given a free slot between its neighbours at the end.
     """
     words: Counter[str] = Counter()
     freed: set[str] = set()  # article ids whose file went away: a waiting duplicate may win
-    if stage is None:
+    if stage is None and plan is None:
         for rel in removed + parse_rels:
             freed |= _remove_file(con, rel, words)
     for rel in removed:
@@ -106,9 +109,18 @@ def _apply(con, root: Path, taxonomy, on_disk: dict[str, Sig], parse_rels: list[
 
     total = len(parse_rels)
     done = 0
-    previous = stage.previous if stage is not None else None
-    for rel, digest, article, problems, file_words in _parsed(root, parse_rels, taxonomy,
-                                                              stage is None, previous):
+    previous = stage.previous if stage is not None else plan.previous if plan else None
+    full = stage is not None or plan is not None
+    waiting: list[tuple] = []  # (planned builds) articles whose place was not foreseen
+    parsed = _parsed(root, parse_rels, taxonomy, not full, previous)
+    for item in _then(parsed, waiting):
+        rel, digest, article, problems, file_words = item
+        slot = None
+        if plan is not None and article is not None and item[-1] is not _WAITED:
+            slot = plan.slot_of(rel, article)
+            if slot is None:
+                waiting.append((*item[:4], _WAITED))
+                continue
         sig = on_disk.get(rel) or _stat_sig(root / rel)
         status = "broken"
         article_id = None
@@ -129,13 +141,16 @@ def _apply(con, root: Path, taxonomy, on_disk: dict[str, Sig], parse_rels: list[
             else:
                 if holder is not None:  # this file comes first: it takes the id over
                     _demote(con, root, holder[0], rel, words)
-                placed = _insert_article(con, rel, article, stage)
+                placed = _insert_article(con, rel, article, stage, slot, full)
                 if isinstance(article, _Copied):
                     stats.copied += 1
                 if stage is not None:
                     stage.ranges[placed[0]] = (placed[1], placed[2])
+                if plan is not None:
+                    plan.surface.add([r[6] for r in article.rows])
                 status = "ok"
-                words.update(file_words)
+                if file_words is not _WAITED:
+                    words.update(file_words)
         con.execute("INSERT OR REPLACE INTO files(path, folder, size, mtime_ns, ctime_ns, ino,"
                     " hash, status, article_id, problems) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (rel, _folder(rel), *sig, digest, status, article_id,
@@ -156,7 +171,45 @@ def _apply(con, root: Path, taxonomy, on_disk: dict[str, Sig], parse_rels: list[
             first = min(waiting, key=_order)
             con.execute("DELETE FROM files WHERE path = ?", (first,))
             _apply(con, root, taxonomy, on_disk, [first], [], None, RefreshStats())
+    if plan is not None:
+        # before the counts of articles that lost their id to another are taken off
+        plan.count_words(con)
     _add_words(con, words)
+
+
+_WAITED = Counter()  # stands for the word counts of an article that waited (it has none)
+
+
+def _then(first, waiting: list):
+    """The items of ``first``, then those put in ``waiting`` meanwhile."""
+    yield from first
+    while waiting:
+        yield waiting.pop(0)
+
+
+class _Plan:
+    """A full build's corpus order, read ahead of parsing (see ``build._read_ahead``): the slot of
+    each file whose article order was foreseen, the surface-word counter the passages go to,
+    and the generation to copy unchanged files from."""
+
+    def __init__(self, slots: dict[str, tuple[int, tuple[str, str]]], surface, previous=None):
+        self.slots = slots  # rel -> (slot, (published, id) foreseen)
+        self.surface = surface
+        self.previous = previous
+
+    def count_words(self, con) -> None:
+        """Add the surface words of every passage given to the counter to the index."""
+        con.executemany("INSERT INTO words(len, word, n) VALUES (?, ?, ?) "
+                        "ON CONFLICT(len, word) DO UPDATE SET n = n + excluded.n",
+                        [(len(term), term, n) for term, n in self.surface.finish()])
+
+    def slot_of(self, rel: str, article) -> int | None:
+        """The planned slot, if the article is the one foreseen there."""
+        planned = self.slots.get(rel)
+        if planned is None or not isinstance(article, _Prepared):
+            return None
+        slot, key = planned
+        return slot if key == (article.row[7], article.row[0]) else None
 
 
 def _demote(con, root: Path, rel: str, winner: str, words: Counter[str]) -> None:
@@ -197,9 +250,10 @@ def _changed(con, lo: int, hi: int, texts: list[str], sign: int) -> None:
         impact.changed(con, lo, hi, texts, sign)
 
 
-def _free_slot(con, article: Article) -> int:
+def _free_slot(con, article: Article | _Prepared) -> int:
     """A slot between the article's neighbours in corpus order."""
-    key = (article.published.isoformat(), article.id)
+    key = (article.row[7], article.row[0]) if isinstance(article, _Prepared) \
+        else (article.published.isoformat(), article.id)
     before = con.execute(
         "SELECT slot FROM articles WHERE (published, id) < (?, ?) AND slot IS NOT NULL "
         "ORDER BY published DESC, id DESC LIMIT 1", key).fetchone()
@@ -213,13 +267,31 @@ def _free_slot(con, article: Article) -> int:
     return (lo + hi) // 2
 
 
-def _insert_article(con, rel: str, article: Article, stage: _Stage | None
-                    ) -> tuple[int, int, int]:
-    """Insert an article; its passages go to the stage (full build) or straight in.
+def _insert_article(con, rel: str, article: Article, stage: _Stage | None,
+                    slot: int | None = None, full: bool = False) -> tuple[int, int, int]:
+    """Insert an article; its passages go to the stage (staged full build), to ``slot`` (a
+    planned full build) or straight in, at a free slot.
 
     Returns (article rowid, first and last stage rowid) when staged."""
     if stage is not None and not isinstance(article, _Prepared):
         article = _Prepared.of(rel, article)
+    if isinstance(article, _Prepared) and stage is None:
+        if slot is None:
+            slot = _free_slot(con, article)
+        cur = con.execute(
+            "INSERT INTO articles(slot, id, file, title, source, section, authors, author_note,"
+            " published, url, language, n_passages) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (slot, article.id, rel, *article.row[2:]))
+        base = slot << PASSAGE_BITS
+        if not full:
+            _changed(con, *slot_range(slot), [r[6] for r in article.rows], 1)
+        con.executemany(
+            "INSERT INTO passages(rowid, article, idx, pid, kind, sectors, actors, reviewed) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [(base + r[0], cur.lastrowid, *r[:6]) for r in article.rows])
+        con.executemany("INSERT INTO fts(rowid, text, tags, cjk) VALUES (?, ?, ?, ?)",
+                        [(base + r[0], r[6], r[7], r[8]) for r in article.rows])
+        return cur.lastrowid, 0, 0
     if isinstance(article, _Prepared):  # parsed by a worker, or copied
         cur = con.execute(
             "INSERT INTO articles(slot, id, file, title, source, section, authors, author_note,"
