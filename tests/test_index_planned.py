@@ -94,6 +94,8 @@ def test_a_planned_build_is_the_staged_one_to_the_rowid(tmp_path, taxonomy, isol
     staged_calls = spy(monkeypatch, build, "_staged")
     assert built(root, taxonomy, monkeypatch, True, rowids=True) == staged
     assert len(planned_calls) == 1 and not staged_calls
+    # nothing left beside the index: no temporary file of the build, no word-count database
+    assert not list(index_base(root).parent.glob("*.tmp"))
 
 
 def test_broken_files_and_id_clashes_come_out_as_in_a_staged_build(tmp_path, taxonomy,

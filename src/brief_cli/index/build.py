@@ -220,7 +220,8 @@ class _Surface:
     its own (SQLite's tokenizer does the work, outside the interpreter's lock), while the
     build goes on."""
 
-    def __init__(self):
+    def __init__(self, path: Path):
+        self.path = path  # its database: a temporary file beside the index being built
         self.queue: queue.Queue = queue.Queue()
         self.out: dict = {}
         self.thread = threading.Thread(target=self._run, daemon=True)
@@ -233,7 +234,9 @@ class _Surface:
         con = None
         _yield_to_writer(thread=True)
         try:
-            con = sqlite3.connect("", check_same_thread=False, isolation_level=None)  # a temp file
+            con = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+            con.execute("PRAGMA journal_mode = OFF")
+            con.execute("PRAGMA synchronous = OFF")
             _surface_tables(con, "main")
             con.execute("BEGIN")
             rowid = 0
@@ -249,6 +252,10 @@ class _Surface:
         finally:
             if con is not None:
                 con.close()
+            try:
+                self.path.unlink()
+            except OSError:
+                pass
 
     def finish(self) -> list[tuple[str, int]]:
         """The (word, passages) counts; raises what went wrong on the thread."""
@@ -264,9 +271,9 @@ class _Surface:
 
 
 def _planned(con: sqlite3.Connection, root: Path, taxonomy, files, order: list[str],
-             slots: dict, progress, stats: RefreshStats, previous) -> None:
+             slots: dict, progress, stats: RefreshStats, previous, words_path: Path) -> None:
     """Write every article of a planned build (see above) in one transaction."""
-    surface = _Surface()
+    surface = _Surface(words_path)
     try:
         con.execute("BEGIN")
         con.execute("INSERT INTO fts(fts, rank) VALUES ('automerge', 0)")
@@ -340,7 +347,8 @@ def _full_build_from(base: Path, root: Path, taxonomy, expect, progress, previou
         rels = sorted(files, key=_order)
         ahead = _read_ahead(root, rels) if planned else None
         if ahead is not None:
-            _planned(con, root, taxonomy, files, *ahead, progress, stats, previous)
+            _planned(con, root, taxonomy, files, *ahead, progress, stats, previous,
+                     Path(f"{base}.{gen}.words.{os.getpid()}.tmp"))
         else:
             stage_path = Path(f"{base}.{gen}.stage.{os.getpid()}.tmp")
             try:
