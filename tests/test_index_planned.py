@@ -217,3 +217,74 @@ def test_what_is_read_ahead_is_what_the_parse_finds_or_nothing(tmp_path_factory,
             c.isascii() and (c.isalnum() or c in "._-") for c in article_id) \
             and article_id[0].isalnum():
         assert ahead is not None  # a plain id and a date: always read ahead
+
+
+# Refreshes: several new or edited articles share the gap they fall in ---------------------
+
+def small_article(i: int, day: str, words: str = "") -> str:
+    return article_yaml(f"s-{i:03d}", [{"text": f"Speech {i} on water and grain. {words}"}],
+                        published=day)
+
+
+def in_corpus_order(ix) -> bool:
+    con = ix.con
+    by_slot = con.execute("SELECT id FROM articles ORDER BY slot").fetchall()
+    by_key = con.execute("SELECT id FROM articles ORDER BY published, id").fetchall()
+    return by_slot == by_key
+
+
+def test_a_batch_of_new_articles_dated_alike_is_a_refresh_not_a_rebuild(tmp_path, taxonomy,
+                                                                        isolated_env):
+    """A new session of speeches: 80 articles after every other one, all on one date. Halving
+    the room left for each would run out after some 30 and rebuild everything."""
+    root = tmp_path / "corpus"
+    root.mkdir()
+    for i in range(200):
+        (root / f"s{i:03d}.yaml").write_text(small_article(i, f"2014-{1 + i % 12:02d}-01"),
+                                             encoding="utf-8")
+    opened(root, taxonomy).close()
+    for i in range(200, 280):
+        (root / f"s{i:03d}.yaml").write_text(small_article(i, "2015-01-01"), encoding="utf-8")
+    with opened(root, taxonomy) as ix:
+        assert not ix.refresh.rebuilt and ix.refresh.parsed == 80
+        assert ix.con.execute("SELECT count(*) FROM articles").fetchone()[0] == 280
+        assert in_corpus_order(ix)
+
+
+def test_editing_many_articles_in_a_row_is_a_refresh_not_a_rebuild(tmp_path, taxonomy,
+                                                                   isolated_env):
+    root = tmp_path / "corpus"
+    root.mkdir()
+    for i in range(200):
+        (root / f"s{i:03d}.yaml").write_text(small_article(i, "2014-01-01"), encoding="utf-8")
+    opened(root, taxonomy).close()
+    for i in range(50, 130):  # neighbours in corpus order, all edited
+        (root / f"s{i:03d}.yaml").write_text(small_article(i, "2014-01-01", "Edited."),
+                                             encoding="utf-8")
+    with opened(root, taxonomy) as ix:
+        assert not ix.refresh.rebuilt and ix.refresh.parsed == 80
+        assert in_corpus_order(ix)
+        assert ix.con.execute("SELECT count(*) FROM fts WHERE fts MATCH 'edited'"
+                              ).fetchone()[0] == 80
+
+
+def test_a_refresh_whose_guess_is_wrong_still_keeps_corpus_order(tmp_path, taxonomy,
+                                                                 isolated_env, monkeypatch):
+    """The spacing follows the files' first lines; an article that is not where they said
+    takes the middle of its real gap."""
+    root = tmp_path / "corpus"
+    root.mkdir()
+    for i in range(60):
+        (root / f"s{i:03d}.yaml").write_text(small_article(i, f"2014-{1 + i % 12:02d}-01"),
+                                             encoding="utf-8")
+    opened(root, taxonomy).close()
+    for i in range(60, 70):
+        (root / f"s{i:03d}.yaml").write_text(small_article(i, f"2013-0{1 + i % 9}-02"),
+                                             encoding="utf-8")
+    real = updates._head_key
+    monkeypatch.setattr(updates, "_head_key",
+                        lambda path: ("2099-01-01", "zz") if path.name == "s063.yaml"
+                        else real(path))
+    with opened(root, taxonomy) as ix:
+        assert not ix.refresh.rebuilt and ix.refresh.parsed == 10
+        assert in_corpus_order(ix)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import queue
-import re
 import sqlite3
 import threading
 import time
@@ -15,7 +14,8 @@ from typing import TYPE_CHECKING, Iterator
 
 from brief_cli.checkpoint import reached
 from brief_cli.index.freshness import _full_scan, _mark_checked, _order, _record_dirs, scan
-from brief_cli.index.parsing import _Previous, _ReuseFailed, _workers, _yield_to_writer
+from brief_cli.index.parsing import (_head_key, _Previous, _ReuseFailed, _workers,
+                                     _yield_to_writer)
 from brief_cli.index.schema import (
     PASSAGE_BITS, SLOT_LIMIT, TOKENIZER, Index, RefreshStats, _connect, _create, _current,
     _expect, _snapshot)
@@ -173,38 +173,20 @@ def _place_all(con: sqlite3.Connection, stage: _Stage) -> None:
 # staged. Files whose first lines do not give their order are parsed last and wait too; when
 # they are many, the build is staged.
 
-_HEAD_BYTES = 8192
-_ID_LINE = re.compile(rb"^id:[ \t]*([\"']?)([A-Za-z0-9][A-Za-z0-9._-]*)\1[ \t]*\r?$", re.M)
-_DATE_LINE = re.compile(rb"^published:[ \t]*([\"']?)(\d{4}-\d{2}-\d{2})\1[ \t]*\r?$", re.M)
-
-
 def _read_ahead(root: Path, rels: list[str]) -> tuple[list[str], dict] | None:
     """(files in their foreseen corpus order, {file: (slot, (published, id))}), or None when
     too many files do not say where they go in their first lines (a broken file, say). Those
     come last in the order, without a slot: their articles, if any, wait."""
-    from datetime import date
-
     keys: list[tuple[str, str, tuple[str, ...], str]] = []
     unplanned: list[str] = []
     for rel in rels:
-        try:
-            with open(root / rel, "rb") as handle:
-                head = handle.read(_HEAD_BYTES)
-        except OSError:
-            head = b""
-        found_id = _ID_LINE.search(head)
-        found_date = _DATE_LINE.search(head)
-        try:
-            published = date.fromisoformat(found_date.group(2).decode("ascii")).isoformat() \
-                if found_date else None
-        except ValueError:
-            published = None
-        if found_id is None or published is None:
+        key = _head_key(root / rel)
+        if key is None:
             unplanned.append(rel)
             if len(unplanned) > max(MAX_UNPLANNED, len(rels) // 20):
                 return None
             continue
-        keys.append((published, found_id.group(2).decode("ascii"), _order(rel), rel))
+        keys.append((*key, _order(rel), rel))
     keys.sort()
     gap = max(1, SLOT_LIMIT // (len(keys) + 1))
     slots = {rel: ((i + 1) * gap, (published, article_id))

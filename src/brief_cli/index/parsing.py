@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 from collections import Counter
 from pathlib import Path
@@ -16,6 +17,33 @@ from brief_cli.index.schema import WORD_RE, _check, _Stale, _tag_text, _tags, sl
 from brief_cli.lang.segment import char_text, index_text
 
 PARALLEL_MIN_FILES = 400
+
+# An article's place in corpus order, as its file's first lines give it: `id:` and `published:`
+# at the margin, as plain (or simply quoted) values. A guess, to plan ahead: the parse decides.
+_HEAD_BYTES = 8192
+_ID_LINE = re.compile(rb"^id:[ \t]*([\"']?)([A-Za-z0-9][A-Za-z0-9._-]*)\1[ \t]*\r?$", re.M)
+_DATE_LINE = re.compile(rb"^published:[ \t]*([\"']?)(\d{4}-\d{2}-\d{2})\1[ \t]*\r?$", re.M)
+
+
+def _head_key(path: Path) -> tuple[str, str] | None:
+    """(published as ISO text, id) read from the file's first lines; None when they do not
+    give both plainly (or the file cannot be read)."""
+    from datetime import date
+
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(_HEAD_BYTES)
+    except OSError:
+        return None
+    found_id = _ID_LINE.search(head)
+    found_date = _DATE_LINE.search(head)
+    if found_id is None or found_date is None:
+        return None
+    try:
+        published = date.fromisoformat(found_date.group(2).decode("ascii")).isoformat()
+    except ValueError:
+        return None
+    return published, found_id.group(2).decode("ascii")
 
 
 def _parse(task):

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from brief_cli.checkpoint import reached
 from brief_cli.errors import Problem
 from brief_cli.index.freshness import Sig, _folder, _hash_file, _order, _stat_sig, _View
-from brief_cli.index.parsing import _Copied, _parsed, _Prepared
+from brief_cli.index.parsing import _Copied, _head_key, _parsed, _Prepared
 from brief_cli.index.schema import (
     MAX_PASSAGES, PASSAGE_BITS, SLOT_LIMIT, WORD_RE, ProgressFn, RefreshStats, _tag_text, _tags,
     slot_range)
@@ -107,6 +107,9 @@ def _apply(con, root: Path, taxonomy, on_disk: dict[str, Sig], parse_rels: list[
         con.execute("DELETE FROM files WHERE path = ?", (rel,))
     stats.removed = len(removed)
 
+    # A refresh inserting several articles: their slots spread over the gaps they fall in.
+    spaced = _spaced_slots(con, root, parse_rels) \
+        if stage is None and plan is None and len(parse_rels) > 1 else {}
     total = len(parse_rels)
     done = 0
     previous = stage.previous if stage is not None else plan.previous if plan else None
@@ -141,7 +144,8 @@ def _apply(con, root: Path, taxonomy, on_disk: dict[str, Sig], parse_rels: list[
             else:
                 if holder is not None:  # this file comes first: it takes the id over
                     _demote(con, root, holder[0], rel, words)
-                placed = _insert_article(con, rel, article, stage, slot, full)
+                placed = _insert_article(con, rel, article, stage, slot, full,
+                                         spaced.get(rel))
                 if isinstance(article, _Copied):
                     stats.copied += 1
                 if stage is not None:
@@ -250,27 +254,55 @@ def _changed(con, lo: int, hi: int, texts: list[str], sign: int) -> None:
         impact.changed(con, lo, hi, texts, sign)
 
 
-def _free_slot(con, article: Article | _Prepared) -> int:
-    """A slot between the article's neighbours in corpus order."""
-    key = (article.row[7], article.row[0]) if isinstance(article, _Prepared) \
-        else (article.published.isoformat(), article.id)
+def _spaced_slots(con, root: Path, rels: list[str]) -> dict[str, int]:
+    """Slots for the articles a refresh is about to insert, as their files' first lines place
+    them (see ``parsing._head_key``): the articles that fall between the same two neighbours
+    share the gap evenly. Taking the middle of what is left for each one in turn would halve
+    the room every time, and some 30 new articles in a row (a new session of speeches, all
+    dated alike) would use it up and force a full rebuild."""
+    keyed = sorted((key, _order(rel), rel) for rel in rels
+                   if (key := _head_key(root / rel)) is not None)
+    gaps: dict[tuple[int, int], list[str]] = {}
+    for key, _o, rel in keyed:
+        gaps.setdefault(_neighbours(con, key), []).append(rel)
+    out: dict[str, int] = {}
+    for (lo, hi), members in gaps.items():
+        if hi - lo > len(members):
+            for j, rel in enumerate(members, 1):
+                out[rel] = lo + (hi - lo) * j // (len(members) + 1)
+    return out
+
+
+def _neighbours(con, key: tuple[str, str]) -> tuple[int, int]:
+    """The slots of the articles just before and just after ``key`` (published, id) in corpus
+    order (0 and SLOT_LIMIT at the ends)."""
     before = con.execute(
         "SELECT slot FROM articles WHERE (published, id) < (?, ?) AND slot IS NOT NULL "
         "ORDER BY published DESC, id DESC LIMIT 1", key).fetchone()
     after = con.execute(
         "SELECT slot FROM articles WHERE (published, id) > (?, ?) AND slot IS NOT NULL "
         "ORDER BY published, id LIMIT 1", key).fetchone()
-    lo = before[0] if before else 0
-    hi = after[0] if after else SLOT_LIMIT
+    return (before[0] if before else 0), (after[0] if after else SLOT_LIMIT)
+
+
+def _free_slot(con, article: Article | _Prepared, wanted: int | None = None) -> int:
+    """A slot between the article's neighbours in corpus order: ``wanted`` if it still is
+    one, else the middle of the gap."""
+    key = (article.row[7], article.row[0]) if isinstance(article, _Prepared) \
+        else (article.published.isoformat(), article.id)
+    lo, hi = _neighbours(con, key)
+    if wanted is not None and lo < wanted < hi:
+        return wanted
     if hi - lo < 2:
         raise _NoRoom()
     return (lo + hi) // 2
 
 
 def _insert_article(con, rel: str, article: Article, stage: _Stage | None,
-                    slot: int | None = None, full: bool = False) -> tuple[int, int, int]:
+                    slot: int | None = None, full: bool = False, wanted: int | None = None
+                    ) -> tuple[int, int, int]:
     """Insert an article; its passages go to the stage (staged full build), to ``slot`` (a
-    planned full build) or straight in, at a free slot.
+    planned full build) or straight in, at a free slot (``wanted`` if it is one).
 
     Returns (article rowid, first and last stage rowid) when staged."""
     if stage is not None and not isinstance(article, _Prepared):
@@ -304,7 +336,7 @@ def _insert_article(con, rel: str, article: Article, stage: _Stage | None,
             " cjk) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(first + i, *r) for i, r in enumerate(article.rows)])
         return cur.lastrowid, first, stage.next - 1
-    slot = _free_slot(con, article)
+    slot = _free_slot(con, article, wanted)
     cur = con.execute(
         "INSERT INTO articles(slot, id, file, title, source, section, authors, author_note,"
         " published, url, language, n_passages) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
