@@ -14,8 +14,7 @@ from typing import TYPE_CHECKING, Iterator
 
 from brief_cli.checkpoint import reached
 from brief_cli.index.freshness import _full_scan, _mark_checked, _order, _record_dirs, scan
-from brief_cli.index.parsing import (_head_key, _Previous, _ReuseFailed, _workers,
-                                     _yield_to_writer)
+from brief_cli.index.parsing import _head_key, _Previous, _ReuseFailed, _workers
 from brief_cli.index.schema import (
     PASSAGE_BITS, SLOT_LIMIT, TOKENIZER, Index, RefreshStats, _connect, _create, _current,
     _expect, _snapshot)
@@ -204,7 +203,9 @@ class _Surface:
 
     def __init__(self, path: Path):
         self.path = path  # its database: a temporary file beside the index being built
-        self.queue: queue.Queue = queue.Queue()
+        # bounded: should the counting fall behind, the writer waits rather than the texts
+        # piling up in memory
+        self.queue: queue.Queue = queue.Queue(maxsize=256)
         self.out: dict = {}
         self.thread = threading.Thread(target=self._run, daemon=True)
         self.thread.start()
@@ -214,7 +215,6 @@ class _Surface:
 
     def _run(self) -> None:
         con = None
-        _yield_to_writer(thread=True)
         try:
             con = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
             con.execute("PRAGMA journal_mode = OFF")

@@ -7,6 +7,7 @@ import json
 import os
 import re
 import sqlite3
+import threading
 from collections import Counter
 from pathlib import Path
 from typing import Iterator
@@ -17,6 +18,7 @@ from brief_cli.index.schema import WORD_RE, _check, _Stale, _tag_text, _tags, sl
 from brief_cli.lang.segment import char_text, index_text
 
 PARALLEL_MIN_FILES = 400
+MAX_AHEAD = 256  # files parsed ahead of the writer, at most
 
 # An article's place in corpus order, as its file's first lines give it: `id:` and `published:`
 # at the margin, as plain (or simply quoted) values. A guess, to plan ahead: the parse decides.
@@ -73,20 +75,12 @@ def _init_worker(taxonomy) -> None:
     _yield_to_writer()
 
 
-def _yield_to_writer(thread: bool = False) -> None:
-    """Lower this worker process's (or, on Linux, this thread's) priority a little: the build's
-    writer, which does its part alone, then gets a whole core while the parsers share what is
-    left. Without it the writer, the longest task, waits its turn behind them."""
-    import sys
-
+def _yield_to_writer() -> None:
+    """Lower this worker process's priority a little: the build's writer, which does its part
+    alone, then gets a whole core while the parsers share what is left. Without it the writer,
+    the longest task, waits its turn behind them."""
     try:
-        if sys.platform.startswith("linux"):
-            import threading
-
-            # Linux gives each thread its own niceness, set through its thread id
-            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), WORKER_NICENESS)
-        elif not thread:
-            os.nice(WORKER_NICENESS)
+        os.nice(WORKER_NICENESS)
     except (AttributeError, OSError):
         pass  # not allowed here: the build is only slower
 
@@ -123,9 +117,25 @@ def _parse_all(root: Path, rels: list[str], taxonomy, count: bool) -> Iterator[t
         methods = multiprocessing.get_all_start_methods()
         ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
         tax = taxonomy()
+        # At most MAX_AHEAD files parsed and not yet taken: a writer slower than the parsers
+        # would otherwise find the whole corpus's rows waiting in its memory.
+        ahead = threading.Semaphore(MAX_AHEAD)
+        stop = threading.Event()
+
+        def tasks():  # iterated by the pool's own thread, which waits here
+            for rel in rels:
+                while not ahead.acquire(timeout=0.05):
+                    if stop.is_set():
+                        return
+                yield str(root), rel, count
+
         with ctx.Pool(workers, initializer=_init_worker, initargs=(tax,)) as pool:
-            yield from pool.imap(_parse_in_worker, [(str(root), r, count) for r in rels],
-                                 chunksize=16)
+            try:
+                for item in pool.imap(_parse_in_worker, tasks(), chunksize=16):
+                    ahead.release()
+                    yield item
+            finally:
+                stop.set()  # so that the pool's thread ends and the pool can be closed
     else:
         for rel in rels:
             yield _parse((root, rel, taxonomy(), count))
