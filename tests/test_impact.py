@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import os
 import random
+from array import array
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from brief_cli import config, impact
 from brief_cli.search import running as search_mod
@@ -347,3 +350,12 @@ def test_random_clause_queries_rank_exactly_as_fts5(tmp_path, taxonomy, isolated
                     [(h.uid, h.score, h.spans) for h in b.hits], (query, limit, offset)
                 used += u
     assert used >= 30  # the lists did answer many of them
+
+
+@settings(max_examples=200, deadline=None)
+@given(rowids=st.lists(st.integers(0, 200), max_size=60, unique=True),
+       ranges=st.lists(st.tuples(st.integers(0, 200), st.integers(0, 30)), max_size=6))
+def test_rowids_in_dirty_ranges_are_found_exactly(rowids, ranges):
+    ranges = sorted((lo, lo + width) for lo, width in ranges)
+    expected = {r for r in rowids if any(lo <= r <= hi for lo, hi in ranges)}
+    assert impact._in_ranges(array("q", rowids), ranges) == expected

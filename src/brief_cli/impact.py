@@ -337,11 +337,19 @@ def top(con: sqlite3.Connection, term: str, match: str, want: int, check=None,
     if not len(rowids) == len(freqs) == len(sizes):
         return None
 
-    def inside(rowid: int) -> bool:
-        return any(lo <= rowid <= hi for lo, hi in dirty)
-
-    scored = [(weight * _length_part(f, s, avgdl), r) for r, f, s in zip(rowids, freqs, sizes)
-              if not dirty or not inside(r)]
+    excluded = _in_ranges(rowids, dirty) if dirty else frozenset()
+    # (-score, rowid): sorted, best first and ties in rowid order. A list holds few distinct
+    # (frequency, length) pairs: each is scored once.
+    scored: list[tuple[float, int]] = []
+    memo: dict[int, float] = {}
+    for r, f, s in zip(rowids, freqs, sizes):
+        if r in excluded:
+            continue
+        key = f << 32 | s
+        value = memo.get(key)
+        if value is None:
+            value = memo[key] = weight * _length_part(f, s, avgdl)
+        scored.append((-value, r))
     # Passages written since the build: scored from the index as it is now.
     for lo, hi in dirty:
         found = con.execute(
@@ -352,8 +360,8 @@ def top(con: sqlite3.Connection, term: str, match: str, want: int, check=None,
             # (a marker character that the text itself holds is not a match)
             freq = marked.count(_OPEN) - text.count(_OPEN)
             if freq:
-                scored.append((weight * _length_part(freq, lengths[rowid], avgdl), rowid))
-    scored.sort(key=lambda x: (-x[0], x[1]))
+                scored.append((-(weight * _length_part(freq, lengths[rowid], avgdl)), rowid))
+    scored.sort()
     # (1 + 1e-9): room for the rounding of the scale factor
     bound = weight * theta * max(1.0, avgdl / avgdl0) * (1 + 1e-9) if theta else -1.0
     out: list[tuple[int, float]] = []
@@ -361,16 +369,30 @@ def top(con: sqlite3.Connection, term: str, match: str, want: int, check=None,
     while len(out) < want and at < len(scored):
         batch = scored[at:at + max(64, 2 * (want - len(out)))]
         at += len(batch)
-        if batch[0][0] <= bound:
+        if -batch[0][0] <= bound:
             break
         keep = check([r for _s, r in batch]) if check is not None else None
-        for score, rowid in batch:
-            if score <= bound or len(out) >= want:
+        for negative, rowid in batch:
+            if -negative <= bound or len(out) >= want:
                 break
             if keep is None or rowid in keep:
-                out.append((rowid, score))
+                out.append((rowid, -negative))
     if len(out) < want:
         return None
+    return out
+
+
+def _in_ranges(rowids, ranges: list[tuple[int, int]]) -> set[int]:
+    """The rowids that fall in any of the (lo, hi) ranges."""
+    from bisect import bisect_left
+
+    ordered = sorted(rowids)
+    out: set[int] = set()
+    for lo, hi in ranges:
+        i = bisect_left(ordered, lo)
+        while i < len(ordered) and ordered[i] <= hi:
+            out.add(ordered[i])
+            i += 1
     return out
 
 
