@@ -85,14 +85,17 @@ def _scan_folders(root: Path, starts: list[str], known: set[str] | frozenset = f
         except OSError as exc:
             skipped[folder] = f"cannot read folder: {exc.strerror or exc}"
             entries = []
-        for entry in entries:
+        files = out.files
+        for entry in entries:  # (the loop of a full check: kept lean, it runs for every file)
             name = entry.name
-            if name.startswith("."):
+            if name[:1] == ".":
                 continue
             try:
-                if name.lower().endswith(SUFFIXES):
+                if name.endswith(SUFFIXES) or name.lower().endswith(SUFFIXES):
                     if entry.is_file():
-                        out.files[prefix + name] = _file_sig(entry.stat())
+                        st = entry.stat()
+                        files[prefix + name] = (st.st_size, st.st_mtime_ns, st.st_ctime_ns,
+                                                st.st_ino)
                     elif not entry.is_dir():
                         skipped[entry.path] = "not a regular file"
                 elif entry.is_dir(follow_symlinks=False):
@@ -204,7 +207,7 @@ def _look(con: sqlite3.Connection, root: Path, full: bool) -> _View:
     _SKIPPED.clear()
     if full or not stored:
         found = _scan_folders(root, [""], now_ns=started)
-        known = {r[0]: (r[1], r[2], r[3], r[4]) for r in con.execute(
+        known = {r[0]: r[1:] for r in con.execute(
             "SELECT path, size, mtime_ns, ctime_ns, ino FROM files")}
         gone = [d for d in stored if d not in found.dirs]
         rescanned = found.dirs
