@@ -264,8 +264,8 @@ def clause_lists(monkeypatch):
     monkeypatch.setattr(impact, "K", 60)
     monkeypatch.setattr(impact, "MIN_DF", 15)
     # (in a corpus this small FTS5 would rank these cheaper: answer them anyway)
-    monkeypatch.setattr(impact, "RATIO", 0)
-    monkeypatch.setattr(impact, "PHRASE_RATIO", 0)
+    monkeypatch.setattr(impact.answers, "RATIO", 0)
+    monkeypatch.setattr(impact.answers, "PHRASE_RATIO", 0)
 
 
 def test_prefixes_phrases_and_or_groups_rank_exactly_as_fts5(tmp_path, taxonomy,
@@ -358,4 +358,4 @@ def test_random_clause_queries_rank_exactly_as_fts5(tmp_path, taxonomy, isolated
 def test_rowids_in_dirty_ranges_are_found_exactly(rowids, ranges):
     ranges = sorted((lo, lo + width) for lo, width in ranges)
     expected = {r for r in rowids if any(lo <= r <= hi for lo, hi in ranges)}
-    assert impact._in_ranges(array("q", rowids), ranges) == expected
+    assert impact.answers._in_ranges(array("q", rowids), ranges) == expected
