@@ -54,3 +54,24 @@ def test_never_pages_when_piped(run, tmp_path, monkeypatch):
     monkeypatch.setenv("BRIEF_PAGER", f"cat > '{paged}'")
     r = run("show", "kazakhstan-bri-partner")
     assert r.exit_code == 0 and not paged.exists() and "#p01" in r.stdout
+
+
+def test_the_index_progress_bar_is_not_held_back_with_the_pagers_stderr(tty, monkeypatch,
+                                                                        capsys):
+    """A paged command holds back what goes to stderr until its output is shown. The index's
+    progress bar is a live display (a thread of its own redraws it): held back, its start and
+    its erasing came after the output, and its last frame stayed on screen before it."""
+    from brief_cli.cli.searching import _Progress
+
+    monkeypatch.setenv("BRIEF_PAGER", "less -FRX")
+    common.reset_consoles()
+    with common.paged():
+        bar = _Progress.on_terminal()
+        assert bar is not None
+        bar.update(250, 250)
+        bar.stop()
+        shown = capsys.readouterr().err
+        assert "\x1b[?25l" in shown and "250/250" in shown  # drawn at once ...
+        assert shown.rstrip().endswith("\x1b[2K")  # ... and erased before the output
+        common.out().print("the output")
+    assert "the output" in capsys.readouterr().out

@@ -166,7 +166,7 @@ def _open(corpus: Optional[Path], taxonomy: Optional[Path], strict: bool, rebuil
 
     from brief_cli.config import resolve_corpus_dir, resolve_taxonomy_path
     from brief_cli.index import open_index
-    from brief_cli.render.common import err, warn
+    from brief_cli.render.common import warn
 
     root = resolve_corpus_dir(corpus)
     tax_path = resolve_taxonomy_path(taxonomy)
@@ -179,7 +179,7 @@ def _open(corpus: Optional[Path], taxonomy: Optional[Path], strict: bool, rebuil
             loaded["t"] = load_taxonomy(tax_path)
         return loaded["t"]
 
-    progress = _Progress(err()) if err().is_terminal else None
+    progress = _Progress.on_terminal()
     started = time.perf_counter()
     try:
         index = open_index(root, tax_path, get_taxonomy, rebuild=rebuild, verify=verify,
@@ -225,6 +225,16 @@ class _Progress:
         self.console = console
         self.bar = None
         self.task = None
+
+    @classmethod
+    def on_terminal(cls) -> _Progress | None:
+        """A bar with a console of its own, when stderr is a terminal: a paged command holds
+        back what goes to the shared stderr console until its output is shown, and a live
+        display held back would be drawn after the output (its frames, drawn by another thread,
+        before it, never erased)."""
+        from brief_cli.render.common import err, make_console
+
+        return cls(make_console(stderr=True)) if err().is_terminal else None
 
     def update(self, done: int, total: int) -> None:
         if total < self.MIN_FILES:
