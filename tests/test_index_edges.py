@@ -234,6 +234,24 @@ def test_a_build_reports_its_progress_file_by_file(tmp_path, taxonomy):
         assert calls and calls[-1] == (5, 5), reuse
 
 
+def test_a_build_names_the_stages_that_read_no_files(tmp_path, taxonomy):
+    """After the last file, a build merges the index and ranks the impact lists (about 40 s at
+    a million passages): a display that can show stages is told, one that cannot is not."""
+    root = _corpus_of_five(tmp_path / "c")
+    seen = []
+
+    class Display:
+        def __call__(self, done, total):
+            seen.append((done, total))
+
+        def stage(self, name):
+            seen.append(name)
+
+    with open_index(root, taxonomy.path, lambda: taxonomy, progress=Display()) as ix:
+        assert ix.refresh.rebuilt
+    assert seen == [(i, 5) for i in range(1, 6)] + ["merging", "ranking"]
+
+
 def test_a_rebuild_that_copies_unchanged_files_keeps_their_problems_and_answers(tmp_path,
                                                                                taxonomy):
     root = _corpus_of_five(tmp_path / "c")

@@ -68,7 +68,7 @@ def test_the_index_progress_bar_is_not_held_back_with_the_pagers_stderr(tty, mon
     with common.paged():
         bar = _Progress.on_terminal()
         assert bar is not None
-        bar.update(250, 250)
+        bar(250, 250)
         bar.stop()
         shown = capsys.readouterr().err
         assert "\x1b[?25l" in shown and "250/250" in shown  # drawn at once ...

@@ -183,7 +183,7 @@ def _open(corpus: Optional[Path], taxonomy: Optional[Path], strict: bool, rebuil
     started = time.perf_counter()
     try:
         index = open_index(root, tax_path, get_taxonomy, rebuild=rebuild, verify=verify,
-                           reuse=reuse, progress=progress.update if progress else None)
+                           reuse=reuse, progress=progress)
     finally:
         if progress:
             progress.stop()
@@ -236,18 +236,26 @@ class _Progress:
 
         return cls(make_console(stderr=True)) if err().is_terminal else None
 
-    def update(self, done: int, total: int) -> None:
+    def __call__(self, done: int, total: int) -> None:
         if total < self.MIN_FILES:
             return
         if self.bar is None:
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+            from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-            self.bar = Progress("indexing", BarColumn(), MofNCompleteColumn(),
-                                TimeElapsedColumn(), console=self.console, transient=True)
+            self.bar = Progress(TextColumn("{task.description:<8}"), BarColumn(),
+                                TextColumn("{task.fields[files]}"), TimeElapsedColumn(),
+                                console=self.console, transient=True)
             self.bar.start()
-            self.task = self.bar.add_task("files", total=total)
+            self.task = self.bar.add_task("indexing", total=total, files="")
         if done % 50 == 0 or done == total:
-            self.bar.update(self.task, completed=done)
+            self.bar.update(self.task, completed=done, files=f"{done:,}/{total:,} files",
+                            refresh=done == total)  # the last count is seen before a stage
+
+    def stage(self, name: str) -> None:
+        """The build went on to a stage that reads no files (merging, ranking): the bar pulses
+        and its clock counts that stage, so that a long one does not look stuck."""
+        if self.bar is not None:
+            self.bar.reset(self.task, total=None, description=name, files="")
 
     def stop(self) -> None:
         if self.bar is not None:

@@ -272,6 +272,14 @@ def _planned(con: sqlite3.Connection, root: Path, taxonomy, files, order: list[s
             con.execute("ROLLBACK")
 
 
+def _stage(progress, name: str) -> None:
+    """Tell a progress display that a build has gone on to a stage that reads no files (a
+    display with a ``stage`` method shows it; a plain (done, total) function is left alone)."""
+    show = getattr(progress, "stage", None)
+    if show is not None:
+        show(name)
+
+
 PLANNED = True  # planned builds when the files allow (tests switch it off to test the other)
 
 
@@ -342,10 +350,12 @@ def _full_build_from(base: Path, root: Path, taxonomy, expect, progress, previou
                     stage_path.unlink()
                 except OSError:
                     pass
+        _stage(progress, "merging")
         con.execute("INSERT INTO fts(fts) VALUES ('optimize')")
         from brief_cli import impact
         from brief_cli.lang import has_han
 
+        _stage(progress, "ranking")
         impact.build(con, TOKENIZER, han=has_han, workers=_workers())
         seconds = time.perf_counter() - t0
         con.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", [
