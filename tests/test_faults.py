@@ -83,7 +83,7 @@ def zeppelins(root, taxonomy) -> int:
         return search(ix, "zeppelin", Filters(), taxonomy=taxonomy, limit=None).total
 
 
-@pytest.mark.parametrize("point", ["index-build", "index-switch"])
+@pytest.mark.parametrize("point", ["index-write", "index-build", "index-switch"])
 def test_a_build_killed_at_a_known_point_leaves_the_next_run_correct(tmp_path, taxonomy,
                                                                      isolated_env, point):
     root = corpus(tmp_path / "c")

@@ -6,8 +6,9 @@ and then pauses there (at most ``BRIEF_CHECKPOINT_WAIT`` seconds, 60 by default)
 kill it, or to start a second run that must cope with this one holding its lock; the pause ends
 early once the file named by ``BRIEF_CHECKPOINT_RELEASE`` exists.
 
-Points: ``index-build`` (a full build's data written to its temporary file, not yet switched
-to), ``index-switch`` (the new generation in place, the pointer not yet moved),
+Points: ``index-write`` (a full build's first article written to its temporary file, the
+parsers still at work), ``index-build`` (a full build's data written to its temporary file, not
+yet switched to), ``index-switch`` (the new generation in place, the pointer not yet moved),
 ``index-refresh`` (an incremental update inside its transaction, the write lock held),
 ``write-temp`` (half of a file written to its temporary file: export, ingest, retag),
 ``retag-write`` (retag about to replace an article file).

@@ -161,6 +161,8 @@ def _apply(con, root: Path, taxonomy, on_disk: dict[str, Sig], parse_rels: list[
                      _problem_json(problems, root)))
         freed.discard(article_id)
         done += 1
+        if full and done == 1:
+            reached("index-write")
         if progress is not None:
             progress(done, total)
     stats.parsed = total
