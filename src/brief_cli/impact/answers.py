@@ -11,6 +11,18 @@ import brief_cli.impact as lists
 from brief_cli.impact import (K1, _CLOSE, _OPEN, _length_part, _sizes, built_avgdl, idf,
                                stem_count, stems, totals)
 
+def _state(con: sqlite3.Connection) -> tuple[float, list[tuple[int, int]], int, float] | None:
+    """(average row length when the lists were built, rowid ranges changed since, rows and
+    average row length now); None when there are no lists or too many changes to trust them."""
+    avgdl0 = built_avgdl(con)
+    if avgdl0 is None:
+        return None
+    dirty = con.execute("SELECT lo, hi FROM impact_dirty ORDER BY lo").fetchall()
+    if len(dirty) > lists.MAX_DIRTY:
+        return None
+    return (avgdl0, dirty, *totals(con))
+
+
 def top(con: sqlite3.Connection, term: str, match: str, want: int, check=None,
         hits: int | None = None) -> list[tuple[int, float]] | None:
     """The ``want`` best passages for a query whose only ranked phrase is the stem ``term``
@@ -21,17 +33,14 @@ def top(con: sqlite3.Connection, term: str, match: str, want: int, check=None,
     None means every passage holding the word does. ``hits``: the number of passages holding
     the word, when the caller has it.
     """
-    avgdl0 = built_avgdl(con)
-    if avgdl0 is None:
+    state = _state(con)
+    if state is None:
         return None
+    avgdl0, dirty, rows, avgdl = state
     row = con.execute("SELECT theta, rowids, freqs, sizes FROM impact WHERE term = ?",
                       (term,)).fetchone()
     if row is None:
         return None
-    dirty = con.execute("SELECT lo, hi FROM impact_dirty ORDER BY lo").fetchall()
-    if len(dirty) > lists.MAX_DIRTY:
-        return None
-    rows, avgdl = totals(con)
     if hits is None:
         hits = stem_count(con, term) or 0
     if not rows or not hits:
@@ -179,13 +188,10 @@ def top_clause(con: sqlite3.Connection, terms: list[tuple[str, tuple[str, ...], 
     ``weights``: bm25()'s column weights as the caller ranks."""
     from brief_cli.index import TOKENIZER
 
-    avgdl0 = built_avgdl(con)
-    if avgdl0 is None:
+    state = _state(con)
+    if state is None:
         return None
-    dirty = con.execute("SELECT lo, hi FROM impact_dirty ORDER BY lo").fetchall()
-    if len(dirty) > lists.MAX_DIRTY:
-        return None
-    rows, avgdl = totals(con)
+    avgdl0, dirty, rows, avgdl = state
     if not rows:
         return None
     scale = max(1.0, avgdl / avgdl0)
