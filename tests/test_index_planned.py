@@ -226,6 +226,13 @@ def small_article(i: int, day: str, words: str = "") -> str:
                         published=day)
 
 
+def write_speeches(root, numbers, day, words: str = "") -> None:
+    """Speech files s{i}.yaml; ``day(i)`` gives each one's date."""
+    root.mkdir(exist_ok=True)
+    for i in numbers:
+        (root / f"s{i:03d}.yaml").write_text(small_article(i, day(i), words), encoding="utf-8")
+
+
 def in_corpus_order(ix) -> bool:
     con = ix.con
     by_slot = con.execute("SELECT id FROM articles ORDER BY slot").fetchall()
@@ -238,13 +245,9 @@ def test_a_batch_of_new_articles_dated_alike_is_a_refresh_not_a_rebuild(tmp_path
     """A new session of speeches: 80 articles after every other one, all on one date. Halving
     the room left for each would run out after some 30 and rebuild everything."""
     root = tmp_path / "corpus"
-    root.mkdir()
-    for i in range(200):
-        (root / f"s{i:03d}.yaml").write_text(small_article(i, f"2014-{1 + i % 12:02d}-01"),
-                                             encoding="utf-8")
+    write_speeches(root, range(200), lambda i: f"2014-{1 + i % 12:02d}-01")
     opened(root, taxonomy).close()
-    for i in range(200, 280):
-        (root / f"s{i:03d}.yaml").write_text(small_article(i, "2015-01-01"), encoding="utf-8")
+    write_speeches(root, range(200, 280), lambda i: "2015-01-01")
     with opened(root, taxonomy) as ix:
         assert not ix.refresh.rebuilt and ix.refresh.parsed == 80
         assert ix.con.execute("SELECT count(*) FROM articles").fetchone()[0] == 280
@@ -254,13 +257,10 @@ def test_a_batch_of_new_articles_dated_alike_is_a_refresh_not_a_rebuild(tmp_path
 def test_editing_many_articles_in_a_row_is_a_refresh_not_a_rebuild(tmp_path, taxonomy,
                                                                    isolated_env):
     root = tmp_path / "corpus"
-    root.mkdir()
-    for i in range(200):
-        (root / f"s{i:03d}.yaml").write_text(small_article(i, "2014-01-01"), encoding="utf-8")
+    write_speeches(root, range(200), lambda i: "2014-01-01")
     opened(root, taxonomy).close()
-    for i in range(50, 130):  # neighbours in corpus order, all edited
-        (root / f"s{i:03d}.yaml").write_text(small_article(i, "2014-01-01", "Edited."),
-                                             encoding="utf-8")
+    # neighbours in corpus order, all edited
+    write_speeches(root, range(50, 130), lambda i: "2014-01-01", "Edited.")
     with opened(root, taxonomy) as ix:
         assert not ix.refresh.rebuilt and ix.refresh.parsed == 80
         assert in_corpus_order(ix)
@@ -273,14 +273,9 @@ def test_a_refresh_whose_guess_is_wrong_still_keeps_corpus_order(tmp_path, taxon
     """The spacing follows the files' first lines; an article that is not where they said
     takes the middle of its real gap."""
     root = tmp_path / "corpus"
-    root.mkdir()
-    for i in range(60):
-        (root / f"s{i:03d}.yaml").write_text(small_article(i, f"2014-{1 + i % 12:02d}-01"),
-                                             encoding="utf-8")
+    write_speeches(root, range(60), lambda i: f"2014-{1 + i % 12:02d}-01")
     opened(root, taxonomy).close()
-    for i in range(60, 70):
-        (root / f"s{i:03d}.yaml").write_text(small_article(i, f"2013-0{1 + i % 9}-02"),
-                                             encoding="utf-8")
+    write_speeches(root, range(60, 70), lambda i: f"2013-0{1 + i % 9}-02")
     real = updates._head_key
     monkeypatch.setattr(updates, "_head_key",
                         lambda path: ("2099-01-01", "zz") if path.name == "s063.yaml"
