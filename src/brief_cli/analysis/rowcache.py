@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
+from brief_cli.analysis.cachedb import CacheDb
+
 if TYPE_CHECKING:
     from brief_cli.analysis.terms import ContentWords
     from brief_cli.index import Index
@@ -93,55 +95,38 @@ def default_path(index: Index) -> Path | None:
         return None
 
 
-class RowCache:
+class RowCache(CacheDb):
     """Tags and content words of an index's passages, by row number (see the module doc)."""
 
     def __init__(self, index: Index, path: Path | None = None):
+        super().__init__()
         self.index = index
         self.path = path or default_path(index)
         self.state = index_state(index)
-        self._con: sqlite3.Connection | None = None
-        self._opened = False
 
-    def _db(self) -> sqlite3.Connection | None:
-        if self._opened:
-            return self._con
-        self._opened = True
-        if self.path is None or self.state is None:
-            return None
-        try:
-            from brief_cli.analysis.terms import _fingerprint
+    def _before_open(self) -> bool:
+        return self.state is not None
 
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            con = sqlite3.connect(str(self.path), timeout=0.5, isolation_level=None)
-            con.execute("PRAGMA journal_mode=WAL")
-            con.execute("PRAGMA synchronous=NORMAL")
-            con.execute("CREATE TABLE IF NOT EXISTS state(key TEXT PRIMARY KEY, value TEXT)")
-            con.execute("CREATE TABLE IF NOT EXISTS blobs(name TEXT PRIMARY KEY, data BLOB)")
-            con.execute("CREATE TABLE IF NOT EXISTS words(rowid INTEGER PRIMARY KEY, "
-                        "han INTEGER NOT NULL, pairs TEXT NOT NULL)")
-            # The words also depend on the code that makes them (``analysis.terms``).
-            want = f"{self.state}|{_fingerprint()}"
-            row = con.execute("SELECT value FROM state WHERE key = 'index'").fetchone()
-            if row is None or row[0] != want:
-                con.execute("BEGIN IMMEDIATE")
-                try:
-                    con.execute("DELETE FROM blobs")
-                    con.execute("DELETE FROM words")
-                    con.execute("INSERT OR REPLACE INTO state VALUES ('index', ?)", (want,))
-                    con.execute("COMMIT")
-                except BaseException:
-                    con.execute("ROLLBACK")
-                    raise
-        except (sqlite3.Error, OSError):
-            return None
-        self._con = con
-        return con
+    def _prepare(self, con: sqlite3.Connection) -> None:
+        from brief_cli.analysis.terms import _fingerprint
 
-    def close(self) -> None:
-        if self._con is not None:
-            self._con.close()
-        self._con = None
+        con.execute("CREATE TABLE IF NOT EXISTS state(key TEXT PRIMARY KEY, value TEXT)")
+        con.execute("CREATE TABLE IF NOT EXISTS blobs(name TEXT PRIMARY KEY, data BLOB)")
+        con.execute("CREATE TABLE IF NOT EXISTS words(rowid INTEGER PRIMARY KEY, "
+                    "han INTEGER NOT NULL, pairs TEXT NOT NULL)")
+        # The words also depend on the code that makes them (``analysis.terms``).
+        want = f"{self.state}|{_fingerprint()}"
+        row = con.execute("SELECT value FROM state WHERE key = 'index'").fetchone()
+        if row is None or row[0] != want:
+            con.execute("BEGIN IMMEDIATE")
+            try:
+                con.execute("DELETE FROM blobs")
+                con.execute("DELETE FROM words")
+                con.execute("INSERT OR REPLACE INTO state VALUES ('index', ?)", (want,))
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
 
     # tags --------------------------------------------------------------------------------
     def tags(self) -> Tags | None:

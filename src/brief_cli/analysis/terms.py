@@ -21,6 +21,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from brief_cli.analysis.cachedb import CacheDb
+
 VERSION = 1
 MAX_PASSAGES = 1_000_000  # passages kept before the cache stops growing (about 1 GB)
 _CHUNK = 5000  # keys per IN (...) query
@@ -73,40 +75,24 @@ def _key(text: str) -> bytes:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
-class ContentWords:
+class ContentWords(CacheDb):
     """Content words and stems of passage texts, from the cache where it has them."""
 
     def __init__(self, path: Path | None = None, *, use_cache: bool = True):
+        super().__init__()
         self.path = (path or default_path()) if use_cache else None
-        self._con: sqlite3.Connection | None = None
-        self._opened = False
         self.stems: dict[str, str | None] = {}  # word -> content stem, as far as known
 
     # the file ----------------------------------------------------------------------------
-    def _db(self) -> sqlite3.Connection | None:
-        if self._opened:
-            return self._con
-        self._opened = True
-        if self.path is None:
-            return None
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            if not self.path.exists():
-                _remove_others(self.path)
-            con = sqlite3.connect(str(self.path), timeout=0.5, isolation_level=None)
-            con.execute("PRAGMA journal_mode=WAL")
-            con.execute("PRAGMA synchronous=NORMAL")
-            con.execute("CREATE TABLE IF NOT EXISTS passages(key BLOB PRIMARY KEY, words TEXT "
-                        "NOT NULL) WITHOUT ROWID")
-        except (sqlite3.Error, OSError):
-            return None
-        self._con = con
-        return con
+    def _before_open(self) -> bool:
+        assert self.path is not None
+        if not self.path.exists():
+            _remove_others(self.path)  # (it takes no error: a folder not there has no others)
+        return True
 
-    def close(self) -> None:
-        if self._con is not None:
-            self._con.close()
-        self._con = None
+    def _prepare(self, con: sqlite3.Connection) -> None:
+        con.execute("CREATE TABLE IF NOT EXISTS passages(key BLOB PRIMARY KEY, words TEXT "
+                    "NOT NULL) WITHOUT ROWID")
 
     def _fetch(self, keys: Sequence[bytes]) -> dict[bytes, str]:
         con = self._db()
