@@ -98,7 +98,8 @@ def _sizes(con: sqlite3.Connection, rowids: list[int]) -> dict[int, int]:
         for rowid, blob in con.execute(
                 f"SELECT id, sz FROM fts_docsize WHERE id IN ({','.join('?' * len(part))})",
                 part):
-            out[rowid] = sum(_varints(blob))
+            # one byte per column when every column is under 128 tokens (the usual case)
+            out[rowid] = sum(blob) if blob.isascii() else sum(_varints(blob))
     return out
 
 
@@ -133,10 +134,6 @@ def stem_count(con: sqlite3.Connection, term: str) -> int | None:
     return row[0] if row else None
 
 
-def _phrase(term: str) -> str:
-    return '{text cjk} : "' + term.replace('"', '""') + '"'
-
-
 def build(con: sqlite3.Connection, tokenizer: str, *, k: int | None = None,
           min_df: int | None = None, han=None, workers: int = 1) -> int:
     """(Re)build every list in the index open on ``con``; returns the number of stems listed.
@@ -166,18 +163,27 @@ def compute(con: sqlite3.Connection, tokenizer: str, *, k: int | None = None,
     # query for that word matches.
     same = stems(con, [t for t, _n in vocab], tokenizer)
     todo = [(t, n) for t, n in vocab if same.get(t) == t]
+    from brief_cli.impact.lists import Lengths, walk_min
+
+    # the passages in length order, once for all the stems that are ranked by it
+    lengths = Lengths.of(con) if any(n >= walk_min(rows, k) for _t, n in todo) else None
     path = _file_of(con)
     if workers > 1 and len(todo) >= PARALLEL_MIN_TERMS and path:
         import multiprocessing
 
         methods = multiprocessing.get_all_start_methods()
         ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
+        # the heaviest stems first, spread over the tasks, so that no task is left alone last
+        todo.sort(key=lambda item: -item[1])
         parts = [todo[i::workers * 8] for i in range(workers * 8)]
-        with ctx.Pool(workers) as pool:
+        with ctx.Pool(workers, initializer=_worker_lengths, initargs=(lengths,)) as pool:
             results = [r for part in pool.imap_unordered(
                 _lists_in_worker, [(path, part, rows, avgdl, k) for part in parts]) for r in part]
+        results.sort()  # (the order the tasks ended in is not the index's business)
     else:
-        results = _lists(con, todo, rows, avgdl, k)
+        from brief_cli.impact.lists import lists
+
+        results = lists(con, todo, rows, avgdl, k, lengths)
     return results, avgdl
 
 
@@ -199,46 +205,23 @@ def _file_of(con: sqlite3.Connection) -> str:
     return ""
 
 
+_LENGTHS = None  # a list worker's copy of the build's Lengths
+
+
+def _worker_lengths(lengths) -> None:
+    global _LENGTHS
+    _LENGTHS = lengths
+
+
 def _lists_in_worker(task) -> list[tuple]:
+    from brief_cli.impact.lists import lists
+
     path, terms, rows, avgdl, k = task
     con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
-        return _lists(con, terms, rows, avgdl, k)
+        return lists(con, terms, rows, avgdl, k, _LENGTHS)
     finally:
         con.close()
-
-
-def _lists(con: sqlite3.Connection, terms: list[tuple[str, int]], rows: int, avgdl: float,
-           k: int) -> list[tuple]:
-    """The impact table's rows for these stems (with their passage counts)."""
-    out = []
-    for term, n in terms:
-        scored = con.execute(
-            "SELECT rowid, bm25(fts, 1.0, 0.0, 0.5) FROM fts WHERE fts MATCH ? "
-            "ORDER BY 2, rowid LIMIT ?", (_phrase(term), k)).fetchall()
-        weight = idf(rows, n)
-        sizes = _sizes(con, [r for r, _s in scored])
-        rowids, freqs, lengths = array("q"), array("i"), array("i")
-        ok = True
-        for rowid, score in scored:
-            size = sizes[rowid]
-            part = -score / weight
-            # bm25's length part inverted gives the word's frequency (a whole number for a
-            # word outside Chinese text, which alone the cjk column holds)
-            denom = K1 * (1 - B + B * size / avgdl)
-            freq = part * denom / (K1 + 1.0 - part) if part < K1 + 1.0 else -1.0
-            whole = round(freq)
-            if whole < 1 or abs(freq - whole) > 1e-6 * max(1.0, freq):
-                ok = False
-                break
-            rowids.append(rowid)
-            freqs.append(whole)
-            lengths.append(size)
-        if not ok or not rowids:
-            continue
-        theta = _length_part(freqs[-1], lengths[-1], avgdl) if n > len(rowids) else 0.0
-        out.append((term, n, theta, rowids.tobytes(), freqs.tobytes(), lengths.tobytes()))
-    return out
 
 
 def _set_meta(con: sqlite3.Connection, avgdl: float) -> None:
