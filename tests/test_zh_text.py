@@ -56,6 +56,16 @@ def test_indexed_forms_map_back_to_the_text(text):
         assert len(chars.replace(SEP, "")) == len(plain)
 
 
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.one_of(
+    st.characters(),  # anything, lone surrogates included
+    st.sampled_from("中国一㐀\u33ff\u3000“”—éé\U00020000\udcff"))))
+def test_has_han_is_whether_a_chinese_character_is_there(text):
+    from brief_cli.lang import HAN_RE
+
+    assert has_han(text) == (HAN_RE.search(text) is not None)
+
+
 def test_english_start_up_does_not_load_the_segmenter():
     code = ("import sys; from brief_cli.lang.segment import index_text; "
             "import brief_cli.search, brief_cli.index; index_text('plain English'); "

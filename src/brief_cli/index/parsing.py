@@ -15,6 +15,7 @@ from typing import Iterator
 from brief_cli.errors import Problem
 from brief_cli.index.freshness import _hash_file
 from brief_cli.index.schema import WORD_RE, _check, _Stale, _tag_text, _tags, slot_range
+from brief_cli.lang import has_han
 from brief_cli.lang.segment import char_text, index_text
 
 PARALLEL_MIN_FILES = 400
@@ -168,14 +169,17 @@ class _Prepared:
     @classmethod
     def of(cls, rel: str, article) -> _Prepared:
         """The rows ``updates._insert_article`` writes for a parsed article."""
+        rows = []
+        for p in article.passages:
+            han = has_han(p.text)  # (once: both forms of the text ask)
+            rows.append((p.index, p.id, p.kind, _tags(p.sectors), _tags(p.actors),
+                         int(p.reviewed), index_text(p.text, han),
+                         _tag_text(p.kind, p.sectors, p.actors), char_text(p.text, han)))
         return cls(
             (article.id, rel, article.title, article.source, article.section,
              json.dumps(list(article.authors), ensure_ascii=False), article.author_note,
              article.published.isoformat(), article.url, article.language,
-             len(article.passages)),
-            [(p.index, p.id, p.kind, _tags(p.sectors), _tags(p.actors), int(p.reviewed),
-              index_text(p.text), _tag_text(p.kind, p.sectors, p.actors), char_text(p.text))
-             for p in article.passages])
+             len(article.passages)), rows)
 
 
 class _Copied(_Prepared):

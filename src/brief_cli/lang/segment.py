@@ -99,11 +99,12 @@ def cut(text: str) -> list[str]:
     return out
 
 
-def index_text(text: str) -> str:
+def index_text(text: str, han: bool | None = None) -> str:
     """The passage as the index's word column holds it: SEP between Chinese words.
 
-    Text without a Chinese character comes back unchanged (and costs one regex search)."""
-    if not has_han(text):
+    Text without a Chinese character comes back unchanged (and costs one regex search);
+    ``han``: whether it has one, when the caller knows."""
+    if not (has_han(text) if han is None else han):
         return text
     text = text.replace(SEP, "")
     parts: list[str] = []
@@ -116,9 +117,10 @@ def index_text(text: str) -> str:
     return "".join(parts)
 
 
-def char_text(text: str) -> str:
-    """The passage as the index's character column holds it ("" without Chinese)."""
-    if not has_han(text):
+def char_text(text: str, han: bool | None = None) -> str:
+    """The passage as the index's character column holds it ("" without Chinese); ``han``:
+    whether the text has a Chinese character, when the caller knows."""
+    if not (has_han(text) if han is None else han):
         return ""
     text = text.replace(SEP, "")
     out: list[str] = []
