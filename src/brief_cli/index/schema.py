@@ -38,7 +38,15 @@ def slot_range(slot: int) -> tuple[int, int]:
 def tag_token(field: str, value: str) -> str:
     """The FTS token of a tag: hex keeps ids with hyphens or digits in one token, and the
     final 'z' keeps the Porter stemmer off it."""
-    return f"x{field}{value.encode('utf-8').hex()}z"
+    token = _TAG_TOKENS.get((field, value))
+    if token is None:
+        token = f"x{field}{value.encode('utf-8').hex()}z"
+        if len(_TAG_TOKENS) < 65536:  # (a taxonomy's tags: a build asks thousands of times)
+            _TAG_TOKENS[(field, value)] = token
+    return token
+
+
+_TAG_TOKENS: dict[tuple[str, str], str] = {}
 
 
 TAG_SLOTS = 8
