@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from brief_cli import impact
 from brief_cli.impact import lists
-from brief_cli.index.schema import TOKENIZER, _create, _expect, _tag_text
+from brief_cli.index.schema import PASSAGE_BITS, TOKENIZER, _create, _expect, _tag_text
 
 WORDS = ("grain water pipeline border tariff market the of and a").split()
 MORE = ("drought harbour corridor customs railway power transit investment steel cotton "
@@ -34,19 +34,26 @@ def random_texts(seed: int, count: int) -> list[str]:
     return texts
 
 
+def rowid_of(i: int) -> int:
+    """Passage i's rowid as a build gives it: articles of five passages at spaced slots."""
+    return ((i // 5 + 1) * 1000 << PASSAGE_BITS) | (i % 5)
+
+
 def index_of(tmp_path, texts: list[str], cjk: dict[int, str] | None = None,
-             name: str = "ix.db") -> sqlite3.Connection:
-    """An index file whose fts table holds ``texts`` (rowids with gaps, as slots give them)."""
+             name: str = "ix.db", rowid=rowid_of) -> sqlite3.Connection:
+    """An index file whose fts table holds ``texts``."""
     con = sqlite3.connect(str(tmp_path / name), isolation_level=None)
     _create(con, _expect(None, "none"))
     con.executemany("INSERT INTO fts(rowid, text, tags, cjk) VALUES (?, ?, ?, ?)",
-                    [((i + 1) * 37 << 3, text, _tag_text("context", (), ()),
+                    [(rowid(i), text, _tag_text("context", (), ()),
                       (cjk or {}).get(i, "")) for i, text in enumerate(texts)])
     return con
 
 
-def both_ways(con, k: int, min_df: int, monkeypatch) -> tuple[list, list, int]:
-    """(lists by FTS5 alone, lists walked wherever allowed, stems walked)."""
+def both_ways(con, k: int, min_df: int, monkeypatch, scale: float = 1e12
+              ) -> tuple[list, list, int]:
+    """(lists by FTS5 alone, lists by length, stems ranked by length); ``scale``: 1e12 walks
+    every tier of more than k passages, 1e-12 none (their lengths are looked up)."""
     rows, avgdl = impact.totals(con)
     terms = [(t, n) for t, n in con.execute(
         "SELECT term, doc FROM fts_vocab WHERE col = 'text' AND doc >= ? AND doc <= ?",
@@ -65,17 +72,27 @@ def both_ways(con, k: int, min_df: int, monkeypatch) -> tuple[list, list, int]:
         return found
 
     monkeypatch.setattr(lists, "by_length", counted)
-    monkeypatch.setattr(lists, "WALK_SCALE", 1e12)  # every stem with more than k passages
+    monkeypatch.setattr(lists, "WALK_SCALE", scale)
     by_walk = lists.lists(con, terms, rows, avgdl, k, lists.Lengths.of(con))
     return by_fts5, by_walk, walked
 
 
-def test_lists_walked_in_length_order_equal_fts5s(tmp_path, monkeypatch):
+@pytest.mark.parametrize("scale", [1e12, 1e-12])
+def test_lists_ranked_by_length_equal_fts5s(tmp_path, monkeypatch, scale):
     """Many ties (passages of the same length and frequency), words repeated up to six times
-    in a passage, lengths over 127 tokens (two-byte sizes)."""
+    in a passage, lengths over 127 tokens (two-byte sizes); every tier walked, or none."""
     con = index_of(tmp_path, random_texts(3, 400))
-    by_fts5, by_walk, walked = both_ways(con, 8, 10, monkeypatch)
+    by_fts5, by_walk, walked = both_ways(con, 8, 10, monkeypatch, scale)
     assert len(by_fts5) >= 5 and walked == len(by_fts5)
+    assert by_walk == by_fts5
+
+
+def test_rowids_not_in_article_order_are_left_to_fts5(tmp_path, monkeypatch):
+    """Passages whose rowids do not follow from their article's (an index this code did not
+    write) cannot have their lengths looked up: FTS5 ranks their stems, the same lists."""
+    con = index_of(tmp_path, random_texts(5, 300), rowid=lambda i: (i + 1) * 37 << 3)
+    by_fts5, by_walk, walked = both_ways(con, 8, 10, monkeypatch, 1e-12)
+    assert len(by_fts5) >= 5 and walked == 0
     assert by_walk == by_fts5
 
 
@@ -94,31 +111,34 @@ def test_a_word_in_the_chinese_column_is_left_to_fts5(tmp_path, monkeypatch):
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(texts=st.lists(st.lists(st.sampled_from(WORDS[:6]), min_size=1, max_size=40),
                       min_size=20, max_size=120),
-       k=st.integers(1, 12))
-def test_random_corpora_give_the_same_lists_both_ways(tmp_path_factory, monkeypatch, texts, k):
+       k=st.integers(1, 12), scale=st.sampled_from([1e12, 1.0, 1e-12]))
+def test_random_corpora_give_the_same_lists_both_ways(tmp_path_factory, monkeypatch, texts, k,
+                                                      scale):
     tmp = tmp_path_factory.mktemp("lists")
     con = index_of(tmp, [" ".join(t) for t in texts])
-    by_fts5, by_walk, _walked = both_ways(con, k, 2, monkeypatch)
+    by_fts5, by_walk, _walked = both_ways(con, k, 2, monkeypatch, scale)
     assert by_walk == by_fts5
 
 
-def test_a_full_build_walks_and_its_lists_are_fts5s(tmp_path, monkeypatch):
-    """``impact.compute`` (one process and worker processes) with lengths: the stored rows
-    are those FTS5's ranking gives."""
+def test_a_full_build_ranks_by_length_and_its_lists_are_fts5s(tmp_path, monkeypatch):
+    """``impact.compute`` (one process and worker processes), tiers walked or looked up: the
+    stored rows are those FTS5's ranking alone gives."""
     con = index_of(tmp_path, random_texts(4, 400))
     con.close()
     con = sqlite3.connect(str(tmp_path / "ix.db"), isolation_level=None)
-    monkeypatch.setattr(lists, "WALK_SCALE", 1e-9)  # nothing walked
-    alone, _ = impact.compute(con, TOKENIZER, k=10, min_df=20)
-    monkeypatch.setattr(lists, "WALK_SCALE", 1e12)
+    with monkeypatch.context() as m:
+        m.setattr(lists.Lengths, "of", classmethod(lambda cls, con: None))  # FTS5 alone
+        alone, _ = impact.compute(con, TOKENIZER, k=10, min_df=20)
     monkeypatch.setattr(impact, "PARALLEL_MIN_TERMS", 1)
-    for workers in (1, 2):
-        walked, _ = impact.compute(con, TOKENIZER, k=10, min_df=20, workers=workers)
-        assert walked == alone, workers
+    for scale in (1e12, 1e-12):
+        monkeypatch.setattr(lists, "WALK_SCALE", scale)
+        for workers in (1, 2):
+            by_length, _ = impact.compute(con, TOKENIZER, k=10, min_df=20, workers=workers)
+            assert by_length == alone, (scale, workers)
     assert len(alone) >= 5
 
 
-@pytest.mark.parametrize("rows,k,expected", [(1_000_000, 1000, 11180), (46_000, 1000, 2397),
+@pytest.mark.parametrize("rows,k,expected", [(1_000_000, 1000, 18257), (46_000, 1000, 3915),
                                              (300, 1000, 1001), (0, 5, 6)])
 def test_the_walk_starts_where_it_is_cheaper(rows, k, expected):
     assert lists.walk_min(rows, k) == expected

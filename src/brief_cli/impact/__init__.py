@@ -163,10 +163,10 @@ def compute(con: sqlite3.Connection, tokenizer: str, *, k: int | None = None,
     # query for that word matches.
     same = stems(con, [t for t, _n in vocab], tokenizer)
     todo = [(t, n) for t, n in vocab if same.get(t) == t]
-    from brief_cli.impact.lists import Lengths, walk_min
+    from brief_cli.impact.lists import Lengths
 
-    # the passages in length order, once for all the stems that are ranked by it
-    lengths = Lengths.of(con) if any(n >= walk_min(rows, k) for _t, n in todo) else None
+    # every passage's length, once for all the stems
+    lengths = Lengths.of(con) if todo else None
     path = _file_of(con)
     if workers > 1 and len(todo) >= PARALLEL_MIN_TERMS and path:
         import multiprocessing

@@ -4,19 +4,21 @@ exactly as FTS5's ``bm25()`` orders them (ties to corpus order).
 Two ways, same lists:
 
 - **by FTS5**: one ``bm25()`` ranking of every passage holding the stem. Simple, but FTS5
-  computes the score of every row (1.5-2.5 µs each: a document-size lookup and the instance
-  count per row), so at a million passages the lists cost about a third of a full build.
-- **by length** (stems in ``walk_min()`` passages or more): for one word, BM25 depends only on
-  the word's frequency in the passage ``f`` and the passage's length ``D``, rising with ``f``
-  and falling with ``D``. So a passage with frequency ``t`` can be among the ``K`` best only if
-  it is among the ``K`` shortest (length, then rowid) of the passages holding the word at least
-  ``t`` times: any of those shorter ones scores at least as much and comes first. The
-  candidates are found by walking every passage in (length, rowid) order (``Lengths``,
-  made once per build) and keeping the first ``K`` that hold the word; the word's passages and
-  frequencies come from FTS5's instance table in one aggregate, and only the candidates (a
-  few thousand) are scored, with FTS5's own formula and operation order (so the scores are
-  its doubles). A stem with any instance outside the text column (the Chinese column, where
-  FTS5 weighs it 0.5) is left to FTS5.
+  computes the score of every row (2-4 µs each: a document-size lookup and the instance count
+  per row), so at a million passages the lists cost about a third of a full build. Used for
+  the stems the other way leaves out, and when a build has no lengths to give.
+- **by length**: for one word, BM25 depends only on the word's frequency in the passage ``f``
+  and the passage's length ``D``, rising with ``f`` and falling with ``D``. So a passage with
+  frequency ``t`` can be among the ``K`` best only if it is among the ``K`` shortest (length,
+  then rowid) of the passages holding the word at least ``t`` times: any of those shorter
+  ones scores at least as much and comes first. The word's passages and frequencies come from
+  FTS5's instance table in one aggregate; every passage's length is read once per build
+  (``Lengths``). For a tier of ``walk_min()`` passages or more, its K shortest are found by
+  walking all passages in (length, rowid) order and keeping the first K that hold the word; a
+  smaller tier has its lengths looked up. Only the candidates (a few thousand) are scored,
+  with FTS5's own formula and operation order (so the scores are its doubles). A stem with any
+  instance outside the text column (the Chinese column, where FTS5 weighs it 0.5) is left to
+  FTS5.
 """
 
 from __future__ import annotations
@@ -26,43 +28,69 @@ import math
 import sqlite3
 from array import array
 from collections import Counter
-from itertools import compress, count, islice
-from operator import eq
+from itertools import compress, count, islice, repeat
+from operator import add, and_, eq, rshift
 
 from brief_cli.impact import B, K1, _length_part, _sizes, _varints, idf
+from brief_cli.index.schema import PASSAGE_BITS
 
-WALK_SCALE = 8.0  # a stem is ranked by length from sqrt(K * rows / WALK_SCALE) passages
+WALK_SCALE = 3.0  # a tier is walked from sqrt(K * rows / WALK_SCALE) passages
 
 
 def walk_min(rows: int, k: int) -> int:
-    """The fewest passages (of ``rows``) a stem, or a tier of it, must be in to be worth a walk.
-    A walk crosses about 2.5 K·rows/n passages at 60-90 ns each before it has found its K, where
-    ranking by FTS5 costs about 2 µs per passage holding the word (and a length lookup 1.5 µs):
-    the walk wins above about the square root of K·rows / 8."""
+    """The fewest passages (of ``rows``) a tier of a stem must hold to be worth a walk. A walk
+    crosses about 2.5 K·rows/n passages at 60-90 ns each before it has found its K, where
+    looking the n lengths up costs about 0.5 µs each: the walk wins above about the square
+    root of K·rows / 3 (measured at 1M: 8 and 1.5 for the 3 were no better)."""
     return max(k + 1, int(math.sqrt(k * rows / WALK_SCALE)))
 
 
 class Lengths:
-    """Every passage's length in tokens (all columns, as ``bm25()`` counts it), rowids in
-    ascending (length, rowid) order: ``rowids[i]`` has length ``sizes[i]``."""
+    """Every passage's length in tokens (all columns, as ``bm25()`` counts it), in two orders:
+    ascending (length, rowid), where ``rowids[i]`` has length ``sizes[i]`` (for walks), and by
+    rowid, where ``ids[i]`` has length ``by_id[i]`` (for lookups)."""
 
-    def __init__(self, rowids: list[int], sizes: array):
-        self.rowids = rowids  # a list: a walk over it makes no new int objects
+    def __init__(self, rowids: list[int], sizes: array, ids: list[int], by_id: array,
+                 first: dict[int, int]):
+        self.rowids = rowids  # lists: a walk over them makes no new int objects
         self.sizes = sizes
+        self.ids = ids
+        self.by_id = by_id
+        self.first = first  # slot -> the place in ids its passage 0 would have
 
     @classmethod
     def of(cls, con: sqlite3.Connection) -> Lengths:
-        ids, lengths = array("q"), array("i")
+        ids, lengths, first = [], array("i"), {}
         for rowid, blob in con.execute("SELECT id, sz FROM fts_docsize ORDER BY id"):
+            first.setdefault(rowid >> PASSAGE_BITS, len(ids) - (rowid & _IDX))
             ids.append(rowid)
             # one byte per column when every column is under 128 tokens (the usual case)
             lengths.append(sum(blob) if blob.isascii() else sum(_varints(blob)))
         order = sorted(range(len(ids)), key=lengths.__getitem__)  # stable: rowid order kept
-        return cls(list(map(ids.__getitem__, order)), array("i", map(lengths.__getitem__, order)))
+        return cls(list(map(ids.__getitem__, order)), array("i", map(lengths.__getitem__, order)),
+                   ids, lengths, first)
 
     def shortest(self, holders, k: int) -> list[int]:
-        """Positions of the first ``k`` rowids (in this order) that ``holders`` contains."""
+        """Positions of the first ``k`` rowids (in length order) that ``holders`` contains."""
         return list(islice(compress(count(), map(holders.__contains__, self.rowids)), k))
+
+    def of_rowids(self, rowids: list[int]) -> dict[int, int] | None:
+        """{rowid: length} for these rowids; None if one is not a passage of the index. An
+        article's passages have consecutive rowids from its slot's first: the place of a
+        rowid among all is its article's first place plus its passage's number (C-level maps,
+        where a binary search over a million rowids misses the cache at each step)."""
+        try:
+            at = list(map(add, map(self.first.__getitem__,
+                                   map(rshift, rowids, repeat(PASSAGE_BITS))),
+                          map(and_, rowids, repeat(_IDX))))
+            if not all(map(eq, map(self.ids.__getitem__, at), rowids)):
+                return None
+        except (KeyError, IndexError):
+            return None
+        return dict(zip(rowids, map(self.by_id.__getitem__, at)))
+
+
+_IDX = (1 << PASSAGE_BITS) - 1
 
 
 def instances_table(con: sqlite3.Connection) -> None:
@@ -78,10 +106,9 @@ def lists(con: sqlite3.Connection, terms: list[tuple[str, int]], rows: int, avgd
     out = []
     if lengths is not None:
         instances_table(con)
-    least = walk_min(rows, k)
     for term, n in terms:
         found = None
-        if lengths is not None and n >= least:
+        if lengths is not None:
             found = by_length(con, term, n, rows, avgdl, k, lengths)
         if found is None:
             found = by_fts5(con, term, n, rows, avgdl, k)
@@ -150,10 +177,13 @@ def by_length(con: sqlite3.Connection, term: str, n: int, rows: int, avgdl: floa
             found[lengths.rowids[i]] = lengths.sizes[i]
         t += 1
         tier = {r for r, more in extra.items() if more >= t - 1}
-    # A smaller tier (the passages holding the word often, usually long ones: a walk from
-    # the shortest would cross most of the corpus): their lengths are looked up instead.
-    sizes = _sizes(con, sorted(tier))
-    by_size = sorted(sorted(tier), key=sizes.__getitem__)  # (length, rowid)
+    # A smaller tier (a rarer word; or the passages holding the word often, usually long ones:
+    # a walk from the shortest would cross most of the corpus): their lengths are looked up.
+    ordered = sorted(tier)
+    sizes = lengths.of_rowids(ordered)
+    if sizes is None:
+        return None
+    by_size = sorted(ordered, key=sizes.__getitem__)  # (length, rowid): the sort is stable
     while by_size:
         for r in by_size[:k]:
             found[r] = sizes[r]
