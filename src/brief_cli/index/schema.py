@@ -9,6 +9,7 @@ import re
 import sqlite3
 import zlib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
@@ -35,18 +36,11 @@ def slot_range(slot: int) -> tuple[int, int]:
     return slot << PASSAGE_BITS, (slot << PASSAGE_BITS) | (MAX_PASSAGES - 1)
 
 
+@lru_cache(maxsize=65536)  # a taxonomy's tags: a build asks for each thousands of times
 def tag_token(field: str, value: str) -> str:
     """The FTS token of a tag: hex keeps ids with hyphens or digits in one token, and the
     final 'z' keeps the Porter stemmer off it."""
-    token = _TAG_TOKENS.get((field, value))
-    if token is None:
-        token = f"x{field}{value.encode('utf-8').hex()}z"
-        if len(_TAG_TOKENS) < 65536:  # (a taxonomy's tags: a build asks thousands of times)
-            _TAG_TOKENS[(field, value)] = token
-    return token
-
-
-_TAG_TOKENS: dict[tuple[str, str], str] = {}
+    return f"x{field}{value.encode('utf-8').hex()}z"
 
 
 TAG_SLOTS = 8
