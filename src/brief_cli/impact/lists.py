@@ -100,9 +100,9 @@ def instances_table(con: sqlite3.Connection) -> None:
 
 def lists(con: sqlite3.Connection, terms: list[tuple[str, int]], rows: int, avgdl: float,
           k: int, lengths: Lengths | None) -> list[tuple]:
-    """The impact table's rows for these stems (with their passage counts). ``lengths`` (for
-    the index on ``con``) lets the frequent stems be ranked by length; without it, all are
-    ranked by FTS5."""
+    """The impact table's rows for these stems (with their passage counts). With ``lengths``
+    (of the index on ``con``) each stem is ranked by length, or by FTS5 when that way declines
+    it; without, all are ranked by FTS5."""
     out = []
     if lengths is not None:
         instances_table(con)
