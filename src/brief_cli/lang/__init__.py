@@ -31,7 +31,7 @@ class LazyPattern:
 
     __slots__ = ("_source", "_compiled")
 
-    def __init__(self, source: str):
+    def __init__(self, source: str | bytes):
         self._source = source
         self._compiled: re.Pattern | None = None
 
@@ -72,7 +72,7 @@ SAMPLE_CHARS = 20000
 
 
 # UTF-8 lead bytes of U+3000 and above (three and four bytes): every Chinese character's is.
-_HIGH_BYTES = re.compile(rb"[\xe3-\xf4]")
+_HIGH_BYTES = LazyPattern(rb"[\xe3-\xf4]")
 
 
 def has_han(text: str) -> bool:
