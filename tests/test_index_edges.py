@@ -270,14 +270,27 @@ def test_files_parsed_by_worker_processes_index_as_in_one(tmp_path, taxonomy, mo
     from brief_cli.index import parsing as index_mod
 
     root = _corpus_of_five(tmp_path / "c")
+    words = "SELECT len, word, n FROM words ORDER BY len, word"
     with open_index(root, taxonomy.path, lambda: taxonomy) as ix:
         alone, problems = _answers(ix, taxonomy), _problems(ix)
+        alone_words = ix.con.execute(words).fetchall()
+    assert ("alpha", 3) in [(w, n) for _len, w, n in alone_words]
+    from brief_cli.index import build
+
+    ways = []
+    made = build._Surface.__init__
+    monkeypatch.setattr(build._Surface, "__init__",
+                        lambda self, path, apart=True: ways.append(apart) or made(
+                            self, path, apart=apart))
     monkeypatch.setattr(index_mod, "PARALLEL_MIN_FILES", 2)
     monkeypatch.setattr(index_mod, "_workers", lambda: 2)
     with open_index(root, taxonomy.path, lambda: taxonomy, rebuild=True, reuse=False) as ix:
         assert ix.refresh.rebuilt and ix.refresh.copied == 0
         assert _answers(ix, taxonomy) == alone
         assert _problems(ix) == problems
+        # the surface words were counted in a process of their own
+        assert ix.con.execute(words).fetchall() == alone_words
+    assert ways == [True]
 
 
 def test_an_index_of_articles_without_a_folder_answers_as_the_folders_does(tmp_path, taxonomy):

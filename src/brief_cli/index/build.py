@@ -4,16 +4,16 @@ corpus order), switched in atomically; and in-memory indexes."""
 from __future__ import annotations
 
 import os
-import queue
 import sqlite3
 import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
 from brief_cli.checkpoint import reached
 from brief_cli.index.freshness import _full_scan, _mark_checked, _order, _record_dirs, scan
+from brief_cli.index import parsing
 from brief_cli.index.parsing import _head_key, _Previous, _ReuseFailed, _workers
 from brief_cli.index.schema import (
     PASSAGE_BITS, SLOT_LIMIT, TOKENIZER, Index, RefreshStats, _connect, _create, _current,
@@ -197,77 +197,175 @@ MAX_UNPLANNED = 64  # files without a plan (or 5% of them): more, and the build 
 
 
 class _Surface:
-    """Counts the surface words of the passages it is given, on a thread with a database of
-    its own (SQLite's tokenizer does the work, outside the interpreter's lock), while the
-    build goes on."""
+    """Counts the surface words of the passages it is given, with SQLite's tokenizer, in a
+    database of its own (a temporary file beside the index being built).
 
-    def __init__(self, path: Path):
-        self.path = path  # its database: a temporary file beside the index being built
-        # bounded: should the counting fall behind, the writer waits rather than the texts
-        # piling up in memory
-        self.queue: queue.Queue = queue.Queue(maxsize=256)
-        self.out: dict = {}
-        self.thread = threading.Thread(target=self._run, daemon=True)
-        self.thread.start()
+    For a large build the counting runs in a process of its own while the build goes on. A
+    thread would share the interpreter's lock with the writer, whose every insert gives the
+    lock up and takes it back: at a million passages the writing phase took 85 s with the
+    counting on a thread and 59 s without any counting at all."""
+
+    BATCH = 512  # passages per message to the counting process
+
+    def __init__(self, path: Path, *, apart: bool = True):
+        self.path = path
+        self.pending: list[str] = []
+        self.process = None
+        self.con: sqlite3.Connection | None = None
+        self.rowid = 0
+        self.closed = False
+        if apart:
+            import multiprocessing
+
+            methods = multiprocessing.get_all_start_methods()
+            ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
+            self.conn, theirs = ctx.Pipe()
+            self.process = ctx.Process(target=_count_apart, args=(theirs, self.conn, str(path)),
+                                       daemon=True)
+            self.process.start()
+            theirs.close()
+        else:
+            self.con = _surface_db(path)
 
     def add(self, texts: list[str]) -> None:
-        self.queue.put(texts)
+        if self.process is None:
+            self.rowid = _insert_surface(self.con, texts, self.rowid)
+            return
+        self.pending.extend(texts)
+        if len(self.pending) >= self.BATCH:
+            self._send(self.pending)
+            self.pending = []
 
-    def _run(self) -> None:
-        con = None
+    def _send(self, message) -> None:
         try:
-            con = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-            con.execute("PRAGMA journal_mode = OFF")
-            con.execute("PRAGMA synchronous = OFF")
-            _surface_tables(con, "main")
-            con.execute("BEGIN")
-            rowid = 0
-            for texts in iter(self.queue.get, None):
-                con.executemany("INSERT INTO surface(rowid, text) VALUES (?, ?)",
-                                [(rowid + i, t) for i, t in enumerate(texts, 1)])
-                rowid += len(texts)
-            self.out["words"] = con.execute("SELECT term, doc FROM surface_vocab").fetchall()
-        except BaseException as exc:  # handed to the building thread
-            self.out["error"] = exc
-            for _texts in iter(self.queue.get, None):
-                pass  # keep taking what comes, so the builder never waits on a dead thread
-        finally:
-            if con is not None:
-                con.close()
-            try:
-                self.path.unlink()
-            except OSError:
-                pass
+            self.conn.send(message)
+        except OSError:  # the process is gone: finish() says why, if it can
+            pass
+
+    def close(self) -> None:
+        """No more passages: the counting process can finish while the build goes on."""
+        if self.process is not None and not self.closed:
+            if self.pending:
+                self._send(self.pending)
+                self.pending = []
+            self._send(None)
+            self.closed = True
 
     def finish(self) -> list[tuple[str, int]]:
-        """The (word, passages) counts; raises what went wrong on the thread."""
-        self.queue.put(None)
-        self.thread.join()
-        if "error" in self.out:
-            raise self.out["error"]
-        return self.out["words"]
+        """The (word, passages) counts; raises what went wrong where they were counted."""
+        if self.process is None:
+            try:
+                return self.con.execute("SELECT term, doc FROM surface_vocab").fetchall()
+            finally:
+                self.stop()
+        self.close()
+        try:
+            status, value = self.conn.recv()
+        except (EOFError, OSError):
+            status, value = "error", RuntimeError(
+                f"the word-counting process ended unexpectedly (exit code "
+                f"{self.process.exitcode})")
+        self.stop()
+        if status == "error":
+            raise value
+        return value
 
     def stop(self) -> None:
-        self.queue.put(None)
-        self.thread.join()
+        if self.process is not None:
+            self.conn.close()
+            self.process.join(timeout=5)
+            if self.process.is_alive():
+                self.process.terminate()
+                self.process.join()
+            self.process = None
+        if self.con is not None:
+            self.con.close()
+            self.con = None
+            _unlink(self.path)
+
+
+def _surface_db(path: Path | str) -> sqlite3.Connection:
+    con = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+    try:
+        con.execute("PRAGMA journal_mode = OFF")
+        con.execute("PRAGMA synchronous = OFF")
+        _surface_tables(con, "main")
+        con.execute("BEGIN")
+    except BaseException:
+        con.close()
+        _unlink(path)
+        raise
+    return con
+
+
+def _insert_surface(con: sqlite3.Connection, texts: list[str], rowid: int) -> int:
+    con.executemany("INSERT INTO surface(rowid, text) VALUES (?, ?)",
+                    [(rowid + i, t) for i, t in enumerate(texts, 1)])
+    return rowid + len(texts)
+
+
+def _unlink(path: Path | str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+def _count_apart(conn, other, path: str) -> None:
+    """The counting process: texts come in lists until None; ("ok", counts) or ("error",
+    exception) goes back."""
+    import signal
+
+    other.close()  # so that the parent's end closing (it died) ends the wait below
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the builder decides when to stop
+    con = None
+    try:
+        con = _surface_db(path)
+        rowid = 0
+        for texts in iter(conn.recv, None):
+            rowid = _insert_surface(con, texts, rowid)
+        reply = ("ok", con.execute("SELECT term, doc FROM surface_vocab").fetchall())
+    except EOFError:
+        return  # the builder is gone
+    except BaseException as exc:  # handed to the builder
+        reply = ("error", exc)
+        try:
+            for _texts in iter(conn.recv, None):
+                pass  # keep taking what comes, so the builder never waits on a full pipe
+        except EOFError:
+            return
+    finally:
+        if con is not None:
+            con.close()
+        _unlink(path)
+    try:
+        conn.send(reply)
+    except Exception:  # not picklable, say: its text at least
+        conn.send(("error", RuntimeError(str(reply[1]))))
 
 
 def _planned(con: sqlite3.Connection, root: Path, taxonomy, files, order: list[str],
-             slots: dict, progress, stats: RefreshStats, previous, words_path: Path) -> None:
-    """Write every article of a planned build (see above) in one transaction."""
-    surface = _Surface(words_path)
+             slots: dict, progress, stats: RefreshStats, previous, words_path: Path,
+             meanwhile: Callable[[], None]) -> None:
+    """Write every article of a planned build (see above) in one transaction; then run
+    ``meanwhile`` while the last surface words are counted, and add their counts."""
+    surface = _Surface(words_path, apart=parsing.in_parallel(len(order)))
     try:
         con.execute("BEGIN")
         con.execute("INSERT INTO fts(fts, rank) VALUES ('automerge', 0)")
         con.execute(f"INSERT INTO fts(fts, rank) VALUES ('hashsize', {FTS_HASH_BYTES})")
-        _apply(con, root, taxonomy, files, order, [], progress, stats,
-               plan=_Plan(slots, surface, previous))
+        plan = _Plan(slots, surface, previous)
+        _apply(con, root, taxonomy, files, order, [], progress, stats, plan=plan)
         con.execute("DELETE FROM fts_config WHERE k IN ('automerge', 'hashsize')")
+        con.execute("COMMIT")
+        surface.close()
+        meanwhile()
+        con.execute("BEGIN")
+        plan.count_words(con)
         _word_lists(con)
         con.execute("COMMIT")
     finally:
-        if surface.thread.is_alive():
-            surface.stop()
+        surface.stop()
         if con.in_transaction:
             con.execute("ROLLBACK")
 
@@ -336,9 +434,13 @@ def _full_build_from(base: Path, root: Path, taxonomy, expect, progress, previou
         _record_dirs(con, found)
         rels = sorted(files, key=_order)
         ahead = _read_ahead(root, rels) if planned else None
+        def merge() -> None:
+            _stage(progress, "merging")
+            con.execute("INSERT INTO fts(fts) VALUES ('optimize')")
+
         if ahead is not None:
             _planned(con, root, taxonomy, files, *ahead, progress, stats, previous,
-                     Path(f"{base}.{gen}.words.{os.getpid()}.tmp"))
+                     Path(f"{base}.{gen}.words.{os.getpid()}.tmp"), merge)
         else:
             stage_path = Path(f"{base}.{gen}.stage.{os.getpid()}.tmp")
             try:
@@ -350,8 +452,7 @@ def _full_build_from(base: Path, root: Path, taxonomy, expect, progress, previou
                     stage_path.unlink()
                 except OSError:
                     pass
-        _stage(progress, "merging")
-        con.execute("INSERT INTO fts(fts) VALUES ('optimize')")
+            merge()
         from brief_cli import impact
         from brief_cli.lang import has_han
 

@@ -110,9 +110,15 @@ def _parsed(root: Path, rels: list[str], taxonomy, count: bool, previous: _Previ
         yield found if found is not None else next(parsed)
 
 
+def in_parallel(files: int) -> bool:
+    """Whether this many files are parsed by worker processes (and a full build's other
+    work is spread over processes too)."""
+    return files >= PARALLEL_MIN_FILES and _workers() > 1
+
+
 def _parse_all(root: Path, rels: list[str], taxonomy, count: bool) -> Iterator[tuple]:
     workers = _workers()
-    if len(rels) >= PARALLEL_MIN_FILES and workers > 1:
+    if in_parallel(len(rels)):
         import multiprocessing
 
         methods = multiprocessing.get_all_start_methods()

@@ -178,8 +178,9 @@ def _apply(con, root: Path, taxonomy, on_disk: dict[str, Sig], parse_rels: list[
             con.execute("DELETE FROM files WHERE path = ?", (first,))
             _apply(con, root, taxonomy, on_disk, [first], [], None, RefreshStats())
     if plan is not None:
-        # before the counts of articles that lost their id to another are taken off
-        plan.count_words(con)
+        # counted later, after the surface words' counts (see _Plan.count_words)
+        plan.removed = words
+        return
     _add_words(con, words)
 
 
@@ -202,12 +203,15 @@ class _Plan:
         self.slots = slots  # rel -> (slot, (published, id) foreseen)
         self.surface = surface
         self.previous = previous
+        self.removed: Counter[str] = Counter()  # words of articles demoted on the way
 
     def count_words(self, con) -> None:
-        """Add the surface words of every passage given to the counter to the index."""
+        """Add the surface words of every passage given to the counter to the index, then
+        take off those of the articles that lost their id to another."""
         con.executemany("INSERT INTO words(len, word, n) VALUES (?, ?, ?) "
                         "ON CONFLICT(len, word) DO UPDATE SET n = n + excluded.n",
                         [(len(term), term, n) for term, n in self.surface.finish()])
+        _add_words(con, self.removed)
 
     def slot_of(self, rel: str, article) -> int | None:
         """The planned slot, if the article is the one foreseen there."""
