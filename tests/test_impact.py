@@ -169,6 +169,43 @@ def test_lists_made_by_worker_processes_equal_those_made_in_one(tmp_path, taxono
         con.close()
 
 
+def test_lists_of_a_file_equal_those_of_its_copy_in_memory(tmp_path, taxonomy, isolated_env,
+                                                          small_lists, monkeypatch):
+    """For a file, the stems are found on a thread while the lengths are read; a copy in
+    memory has no file to share and does both in turn: same lists. An error on the thread
+    reaches the caller."""
+    import sqlite3
+
+    from brief_cli.index import TOKENIZER
+
+    root = corpus(tmp_path)
+    with opened(root, taxonomy) as ix:
+        path = ix.path
+    con = sqlite3.connect(str(path), isolation_level=None)
+    memory = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        con.backup(memory)
+        threads = []
+        made = impact._frequent_in_thread
+        monkeypatch.setattr(impact, "_frequent_in_thread",
+                            lambda *a: threads.append(a) or made(*a))
+        from_file = impact.compute(con, TOKENIZER)
+        assert threads and len(from_file[0]) >= 10
+        threads.clear()
+        assert impact.compute(memory, TOKENIZER) == from_file
+        assert not threads
+
+        def broken(*a):
+            raise sqlite3.OperationalError("disk I/O error")
+
+        monkeypatch.setattr(impact, "_frequent", broken)
+        with pytest.raises(sqlite3.OperationalError, match="disk I/O error"):
+            impact.compute(con, TOKENIZER)
+    finally:
+        con.close()
+        memory.close()
+
+
 def test_lists_answer_wide_tag_filters_exactly_as_fts5(tmp_path, taxonomy, isolated_env,
                                                       small_lists):
     """A filter that most passages pass (a sector, kind, actor or date, four passages in five) is

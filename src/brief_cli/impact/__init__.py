@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import math
 import sqlite3
+import threading
 from array import array
 
 K = 1000  # passages kept per stem
@@ -156,18 +157,36 @@ def compute(con: sqlite3.Connection, tokenizer: str, *, k: int | None = None,
     rows, avgdl = totals(con)
     if not rows:
         return [], avgdl
-    vocab = [(t, n) for t, n in con.execute(
-        "SELECT term, doc FROM fts_vocab WHERE col = 'text' AND doc >= ? AND doc <= ?",
-        (min_df, rows // 2)) if han is None or not han(t)]
+    from brief_cli.impact.lists import Lengths
+
+    path = _file_of(con)
+    lengths = None
+    if path and rows >= 2 * min_df:
+        # Every passage's length, once for all the stems, read while another connection
+        # finds the stems (both read the whole index; SQLite does the second's work with the
+        # interpreter's lock released, the first's is mostly Python).
+        found: dict = {}
+        thread = threading.Thread(target=_frequent_in_thread, args=(path, min_df, rows, found),
+                                  daemon=True)
+        thread.start()
+        try:
+            lengths = Lengths.of(con)
+        finally:
+            thread.join()
+        if "error" in found:
+            raise found["error"]
+        frequent = found["terms"]
+    else:
+        frequent = _frequent(con, min_df, rows)
+    vocab = [(t, n) for t, n in frequent if han is None or not han(t)]
     # A stem is listed only if the tokenizer gives it back unchanged: the list is what a
     # query for that word matches.
     same = stems(con, [t for t, _n in vocab], tokenizer)
     todo = [(t, n) for t, n in vocab if same.get(t) == t]
-    from brief_cli.impact.lists import Lengths
-
-    # every passage's length, once for all the stems
-    lengths = Lengths.of(con) if todo else None
-    path = _file_of(con)
+    if not todo:
+        lengths = None
+    elif lengths is None:
+        lengths = Lengths.of(con)
     if workers > 1 and len(todo) >= PARALLEL_MIN_TERMS and path:
         import multiprocessing
 
@@ -185,6 +204,24 @@ def compute(con: sqlite3.Connection, tokenizer: str, *, k: int | None = None,
 
         results = lists(con, todo, rows, avgdl, k, lengths)
     return results, avgdl
+
+
+def _frequent(con: sqlite3.Connection, min_df: int, rows: int) -> list[tuple[str, int]]:
+    """(stem, passages) of the text column's stems in ``min_df`` to half of ``rows`` passages."""
+    return con.execute(
+        "SELECT term, doc FROM fts_vocab WHERE col = 'text' AND doc >= ? AND doc <= ?",
+        (min_df, rows // 2)).fetchall()
+
+
+def _frequent_in_thread(path: str, min_df: int, rows: int, out: dict) -> None:
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        try:
+            out["terms"] = _frequent(con, min_df, rows)
+        finally:
+            con.close()
+    except BaseException as exc:  # handed to the calling thread
+        out["error"] = exc
 
 
 def store(con: sqlite3.Connection, results: list[tuple], avgdl: float) -> None:
