@@ -157,14 +157,14 @@ def compute(con: sqlite3.Connection, tokenizer: str, *, k: int | None = None,
     rows, avgdl = totals(con)
     if not rows:
         return [], avgdl
-    from brief_cli.impact.lists import Lengths
-
     path = _file_of(con)
     lengths = None
-    if path and rows >= 2 * min_df:
+    if path and rows >= 2 * min_df:  # (else no stem can be listed)
+        from brief_cli.impact.lists import Lengths
+
         # Every passage's length, once for all the stems, read while another connection
-        # finds the stems (both read the whole index; SQLite does the second's work with the
-        # interpreter's lock released, the first's is mostly Python).
+        # finds the stems: both read the whole index, and SQLite scans for the stems with
+        # the interpreter's lock released.
         found: dict = {}
         thread = threading.Thread(target=_frequent_in_thread, args=(path, min_df, rows, found),
                                   daemon=True)
@@ -186,6 +186,8 @@ def compute(con: sqlite3.Connection, tokenizer: str, *, k: int | None = None,
     if not todo:
         lengths = None
     elif lengths is None:
+        from brief_cli.impact.lists import Lengths
+
         lengths = Lengths.of(con)
     if workers > 1 and len(todo) >= PARALLEL_MIN_TERMS and path:
         import multiprocessing

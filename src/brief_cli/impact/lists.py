@@ -13,84 +13,53 @@ Two ways, same lists:
   then rowid) of the passages holding the word at least ``t`` times: any of those shorter
   ones scores at least as much and comes first. The word's passages and frequencies come from
   FTS5's instance table in one aggregate; every passage's length is read once per build
-  (``Lengths``). For a tier of ``walk_min()`` passages or more, its K shortest are found by
-  walking all passages in (length, rowid) order and keeping the first K that hold the word; a
-  smaller tier has its lengths looked up. Only the candidates (a few thousand) are scored,
-  with FTS5's own formula and operation order (so the scores are its doubles). A stem with any
-  instance outside the text column (the Chinese column, where FTS5 weighs it 0.5) is left to
-  FTS5.
+  (``Lengths``). The candidates, each frequency tier's K shortest, are found with array
+  operations (numpy: a sort of the word's passages by length, a mask per tier), and only they
+  are scored, with FTS5's own formula and operation order (so the scores are its doubles).
+  A stem with any instance outside the text column (the Chinese column, where FTS5 weighs it
+  0.5) is left to FTS5.
 """
 
 from __future__ import annotations
 
 import json
-import math
 import sqlite3
 from array import array
-from collections import Counter
-from itertools import compress, count, islice, repeat
-from operator import add, and_, eq, rshift
+
+import numpy as np
 
 from brief_cli.impact import B, K1, _length_part, _sizes, _varints, idf
-from brief_cli.index.schema import PASSAGE_BITS
-
-WALK_SCALE = 3.0  # a tier is walked from sqrt(K * rows / WALK_SCALE) passages
-
-
-def walk_min(rows: int, k: int) -> int:
-    """The fewest passages (of ``rows``) a tier of a stem must hold to be worth a walk. A walk
-    crosses about 2.5 K·rows/n passages at 60-90 ns each before it has found its K, where
-    looking the n lengths up costs about 0.5 µs each: the walk wins above about the square
-    root of K·rows / 3 (measured at 1M: 8 and 1.5 for the 3 were no better)."""
-    return max(k + 1, int(math.sqrt(k * rows / WALK_SCALE)))
 
 
 class Lengths:
-    """Every passage's length in tokens (all columns, as ``bm25()`` counts it), in two orders:
-    ascending (length, rowid), where ``rowids[i]`` has length ``sizes[i]`` (for walks), and by
-    rowid, where ``ids[i]`` has length ``by_id[i]`` (for lookups)."""
+    """Every passage's length in tokens (all columns, as ``bm25()`` counts it): ``sizes[i]``
+    is the length of rowid ``ids[i]``, rowids ascending."""
 
-    def __init__(self, rowids: list[int], sizes: array, ids: list[int], by_id: array,
-                 first: dict[int, int]):
-        self.rowids = rowids  # lists: a walk over them makes no new int objects
-        self.sizes = sizes
+    def __init__(self, ids: np.ndarray, sizes: np.ndarray):
         self.ids = ids
-        self.by_id = by_id
-        self.first = first  # slot -> the place in ids its passage 0 would have
+        self.sizes = sizes
 
     @classmethod
     def of(cls, con: sqlite3.Connection) -> Lengths:
-        ids, lengths, first = [], array("i"), {}
-        for rowid, blob in con.execute("SELECT id, sz FROM fts_docsize ORDER BY id"):
-            first.setdefault(rowid >> PASSAGE_BITS, len(ids) - (rowid & _IDX))
-            ids.append(rowid)
+        rows = con.execute("SELECT id, sz FROM fts_docsize ORDER BY id").fetchall()
+        ids = np.fromiter((r[0] for r in rows), np.int64, len(rows))
+        blobs = [r[1] for r in rows]
+        width = len(blobs[0]) if blobs else 0
+        joined = b"".join(blobs)
+        if width and len(joined) == width * len(blobs) and joined.isascii():
             # one byte per column when every column is under 128 tokens (the usual case)
-            lengths.append(sum(blob) if blob.isascii() else sum(_varints(blob)))
-        order = sorted(range(len(ids)), key=lengths.__getitem__)  # stable: rowid order kept
-        return cls(list(map(ids.__getitem__, order)), array("i", map(lengths.__getitem__, order)),
-                   ids, lengths, first)
+            sizes = np.frombuffer(joined, np.uint8).reshape(-1, width).sum(1, dtype=np.int64)
+        else:
+            sizes = np.fromiter((sum(b) if b.isascii() else sum(_varints(b)) for b in blobs),
+                                np.int64, len(blobs))
+        return cls(ids, sizes)
 
-    def shortest(self, holders, k: int) -> list[int]:
-        """Positions of the first ``k`` rowids (in length order) that ``holders`` contains."""
-        return list(islice(compress(count(), map(holders.__contains__, self.rowids)), k))
-
-    def of_rowids(self, rowids: list[int]) -> dict[int, int] | None:
-        """{rowid: length} for these rowids; None if one is not a passage of the index. An
-        article's passages have consecutive rowids from its slot's first: the place of a
-        rowid among all is its article's first place plus its passage's number (C-level maps,
-        where a binary search over a million rowids misses the cache at each step)."""
-        try:
-            at = list(map(add, map(self.first.__getitem__,
-                                   map(rshift, rowids, repeat(PASSAGE_BITS))),
-                          map(and_, rowids, repeat(_IDX))))
-            if not all(map(eq, map(self.ids.__getitem__, at), rowids)):
-                return None
-        except (KeyError, IndexError):
+    def of_rowids(self, rowids: np.ndarray) -> np.ndarray | None:
+        """The lengths of these rowids (ascending); None if one is not a passage."""
+        at = np.searchsorted(self.ids, rowids)
+        if at.size and (at[-1] >= self.ids.size or not np.array_equal(self.ids[at], rowids)):
             return None
-        return dict(zip(rowids, map(self.by_id.__getitem__, at)))
-
-
-_IDX = (1 << PASSAGE_BITS) - 1
+        return self.sizes[at]
 
 
 def instances_table(con: sqlite3.Connection) -> None:
@@ -156,51 +125,40 @@ def by_fts5(con: sqlite3.Connection, term: str, n: int, rows: int, avgdl: float,
 
 def by_length(con: sqlite3.Connection, term: str, n: int, rows: int, avgdl: float, k: int,
               lengths: Lengths) -> tuple | None:
-    """The stem's row, from its candidates in length order (see the module's docstring);
-    None when the stem is not for this way (instances outside the text column, or counts
-    that disagree with the vocabulary's), and FTS5 ranks it instead."""
+    """The stem's row, from its candidates by length (see the module's docstring); None when
+    the stem is not for this way (instances outside the text column, or counts that disagree
+    with the vocabulary's), and FTS5 ranks it instead."""
     if con.execute("SELECT 1 FROM fts_vocab WHERE term = ? AND col != 'text' LIMIT 1",
                    (term,)).fetchone():
         return None
-    docs = json.loads(con.execute("SELECT json_group_array(doc) FROM temp.impact_inst "
-                                  "WHERE term = ?", (term,)).fetchone()[0])
-    holders = set(docs)
-    if len(holders) != n:
+    # instances come in rowid order: a passage holding the word f times comes f times
+    docs = np.array(json.loads(con.execute(
+        "SELECT json_group_array(doc) FROM temp.impact_inst WHERE term = ?", (term,)
+    ).fetchone()[0]), np.int64)
+    if not docs.size:
         return None
-    # instances come in rowid order: a rowid followed by itself is one more occurrence
-    extra = Counter(compress(docs, map(eq, docs, islice(docs, 1, None))))
-    found: dict[int, int] = {}  # candidate rowid -> length
-    tier, t = holders, 1  # the passages holding the word at least t times
-    least = walk_min(rows, k)
-    while len(tier) >= least:
-        for i in lengths.shortest(tier, k):
-            found[lengths.rowids[i]] = lengths.sizes[i]
-        t += 1
-        tier = {r for r, more in extra.items() if more >= t - 1}
-    # A smaller tier (a rarer word; or the passages holding the word often, usually long ones:
-    # a walk from the shortest would cross most of the corpus): their lengths are looked up.
-    ordered = sorted(tier)
-    sizes = lengths.of_rowids(ordered)
+    first = np.empty(docs.size, bool)
+    first[0] = True
+    np.not_equal(docs[1:], docs[:-1], out=first[1:])
+    starts = np.flatnonzero(first)
+    holders = docs[starts]
+    if holders.size != n:
+        return None
+    freqs = np.diff(np.append(starts, docs.size))
+    sizes = lengths.of_rowids(holders)
     if sizes is None:
         return None
-    by_size = sorted(ordered, key=sizes.__getitem__)  # (length, rowid): the sort is stable
-    while by_size:
-        for r in by_size[:k]:
-            found[r] = sizes[r]
-        t += 1
-        by_size = [r for r in by_size if extra.get(r, 0) >= t - 1]
+    by_size = np.lexsort((holders, sizes))  # (length, rowid)
+    tiers = freqs[by_size]
+    chosen = np.zeros(holders.size, bool)
+    # the passages holding the word at least t times change only at a frequency some passage has
+    for t in np.unique(tiers):
+        chosen[by_size[np.flatnonzero(tiers >= t)[:k]]] = True
+    found = np.flatnonzero(chosen)
+    f, d, rowids = freqs[found], sizes[found], holders[found]
     weight = idf(rows, n)
-    scores: dict[tuple[int, int], float] = {}
-
-    def rank(rowid: int) -> tuple[float, int]:
-        f, d = 1 + extra.get(rowid, 0), found[rowid]
-        score = scores.get((f, d))
-        if score is None:
-            # bm25()'s expression, in its order of operations: the same double
-            score = scores[(f, d)] = -1.0 * (0.0 + weight * (
-                (f * (K1 + 1.0)) / (f + K1 * (1 - B + B * d / avgdl))))
-        return score, rowid
-
-    best = sorted(found, key=rank)[:k]
-    return _row(term, n, array("q", best), array("i", (1 + extra.get(r, 0) for r in best)),
-                array("i", (found[r] for r in best)), avgdl)
+    # bm25()'s expression, in its order of operations: the same doubles
+    scores = -1.0 * (0.0 + weight * ((f * (K1 + 1.0)) / (f + K1 * (1 - B + B * d / avgdl))))
+    best = np.lexsort((rowids, scores))[:k]  # (score, rowid), as FTS5 orders them
+    return _row(term, n, array("q", rowids[best].tolist()), array("i", f[best].tolist()),
+                array("i", d[best].tolist()), avgdl)
