@@ -94,6 +94,20 @@ def test_one_tier_gives_its_k_shortest_passages(tmp_path, monkeypatch):
     assert len(grain[3]) == 7 * 8  # seven rowids of eight bytes
 
 
+@pytest.mark.parametrize("part", [7, 65536])
+def test_lengths_are_every_passages_token_count(tmp_path, monkeypatch, part):
+    """Read in parts (some all under 128 tokens a column, one byte each; some not): each
+    passage's length is its columns' token counts summed, as bm25() counts them."""
+    monkeypatch.setattr(lists, "LENGTHS_PART", part)
+    texts = random_texts(7, 60)
+    con = index_of(tmp_path, texts)
+    got = lists.Lengths.of(con)
+    expected = {rowid_of(i): len(t.split()) + 8 for i, t in enumerate(texts)}  # 8 tag slots
+    assert dict(zip(got.ids.tolist(), got.sizes.tolist())) == expected
+    assert got.ids.tolist() == sorted(expected)
+    assert any(n > 127 for n in expected.values()) and any(n < 128 for n in expected.values())
+
+
 def test_rowids_in_any_layout_are_ranked_by_length(tmp_path, monkeypatch):
     """Passages whose rowids do not follow from their article's (an index this code did not
     write): their lengths are found all the same, the same lists as FTS5's."""

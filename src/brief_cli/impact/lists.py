@@ -31,6 +31,9 @@ import numpy as np
 from brief_cli.impact import B, K1, _length_part, _sizes, _varints, idf
 
 
+LENGTHS_PART = 65536  # rows of fts_docsize read at a time
+
+
 class Lengths:
     """Every passage's length in tokens (all columns, as ``bm25()`` counts it): ``sizes[i]``
     is the length of rowid ``ids[i]``, rowids ascending."""
@@ -41,18 +44,25 @@ class Lengths:
 
     @classmethod
     def of(cls, con: sqlite3.Connection) -> Lengths:
-        rows = con.execute("SELECT id, sz FROM fts_docsize ORDER BY id").fetchall()
-        ids = np.fromiter((r[0] for r in rows), np.int64, len(rows))
-        blobs = [r[1] for r in rows]
-        width = len(blobs[0]) if blobs else 0
-        joined = b"".join(blobs)
-        if width and len(joined) == width * len(blobs) and joined.isascii():
-            # one byte per column when every column is under 128 tokens (the usual case)
-            sizes = np.frombuffer(joined, np.uint8).reshape(-1, width).sum(1, dtype=np.int64)
-        else:
-            sizes = np.fromiter((sum(b) if b.isascii() else sum(_varints(b)) for b in blobs),
-                                np.int64, len(blobs))
-        return cls(ids, sizes)
+        ids, sizes = [], []
+        cursor = con.execute("SELECT id, sz FROM fts_docsize ORDER BY id")
+        # in parts: a million rows at once would hold a million tuples and blobs
+        while rows := cursor.fetchmany(LENGTHS_PART):
+            ids.append(np.fromiter((r[0] for r in rows), np.int64, len(rows)))
+            blobs = [r[1] for r in rows]
+            joined = b"".join(blobs)
+            width = len(blobs[0])
+            if len(joined) == width * len(blobs) and joined.isascii():
+                # one byte per column when every column is under 128 tokens (the usual case)
+                sizes.append(np.frombuffer(joined, np.uint8).reshape(-1, width)
+                             .sum(1, dtype=np.int64))
+            else:
+                sizes.append(np.fromiter(
+                    (sum(b) if b.isascii() else sum(_varints(b)) for b in blobs),
+                    np.int64, len(blobs)))
+        if not ids:
+            return cls(np.zeros(0, np.int64), np.zeros(0, np.int64))
+        return cls(np.concatenate(ids), np.concatenate(sizes))
 
     def of_rowids(self, rowids: np.ndarray) -> np.ndarray | None:
         """The lengths of these rowids (ascending); None if one is not a passage."""
