@@ -434,6 +434,7 @@ def _full_build_from(base: Path, root: Path, taxonomy, expect, progress, previou
         _record_dirs(con, found)
         rels = sorted(files, key=_order)
         ahead = _read_ahead(root, rels) if planned else None
+
         def merge() -> None:
             _stage(progress, "merging")
             con.execute("INSERT INTO fts(fts) VALUES ('optimize')")
