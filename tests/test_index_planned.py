@@ -283,3 +283,17 @@ def test_a_refresh_whose_guess_is_wrong_still_keeps_corpus_order(tmp_path, taxon
     with opened(root, taxonomy) as ix:
         assert not ix.refresh.rebuilt and ix.refresh.parsed == 10
         assert in_corpus_order(ix)
+
+
+def test_a_counting_process_whose_builder_stopped_ends_cleanly(tmp_path):
+    """Interrupted after the last passages went to the counting process: it counts, finds
+    nobody to take the counts (more than a pipe holds), and ends without an error of its own
+    and without its file."""
+    path = tmp_path / "words.tmp"
+    surface = build._Surface(path, apart=True)
+    surface.add([" ".join(f"w{i}x{j}" for j in range(20)) for i in range(2000)])
+    surface.close()
+    process = surface.process
+    surface.stop()
+    assert process.exitcode == 0
+    assert not path.exists()

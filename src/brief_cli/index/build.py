@@ -4,6 +4,7 @@ corpus order), switched in atomically; and in-memory indexes."""
 from __future__ import annotations
 
 import os
+import pickle
 import sqlite3
 import threading
 import time
@@ -339,9 +340,12 @@ def _count_apart(conn, other, path: str) -> None:
             con.close()
         _unlink(path)
     try:
-        conn.send(reply)
-    except Exception:  # not picklable, say: its text at least
-        conn.send(("error", RuntimeError(str(reply[1]))))
+        try:
+            conn.send(reply)
+        except (pickle.PicklingError, TypeError, AttributeError):  # its text at least
+            conn.send(("error", RuntimeError(str(reply[1]))))
+    except OSError:
+        pass  # the builder stopped (interrupted) before taking the counts
 
 
 def _planned(con: sqlite3.Connection, root: Path, taxonomy, files, order: list[str],
