@@ -396,3 +396,22 @@ def test_rowids_in_dirty_ranges_are_found_exactly(rowids, ranges):
     ranges = sorted((lo, lo + width) for lo, width in ranges)
     expected = {r for r in rowids if any(lo <= r <= hi for lo, hi in ranges)}
     assert impact.answers._in_ranges(array("q", rowids), ranges) == expected
+
+
+def test_lists_are_made_whatever_characters_the_cache_folder_has(tmp_path, taxonomy,
+                                                                 isolated_env, small_lists,
+                                                                 monkeypatch):
+    """The processes that make the lists, and a rebuild that copies unchanged files, open the
+    index read-only by a URI: '#', '?', '%' and spaces in its folder are not URI syntax."""
+    cache = tmp_path / "cache #1 ?x=%41 é"
+    monkeypatch.setenv("BRIEF_CACHE_DIR", str(cache))
+    monkeypatch.setattr(impact, "PARALLEL_MIN_TERMS", 1)
+    root = corpus(tmp_path)
+    with opened(root, taxonomy) as ix:
+        assert str(ix.path).startswith(str(cache))
+        assert impact.built_avgdl(ix.con) is not None
+        listed = ix.con.execute("SELECT count(*) FROM impact").fetchone()[0]
+        assert listed >= 10
+    with open_index(root, taxonomy.path, lambda: taxonomy, rebuild=True) as ix:
+        assert ix.refresh.copied == 40  # every file copied from the previous generation
+        assert ix.con.execute("SELECT count(*) FROM impact").fetchone()[0] == listed

@@ -37,6 +37,8 @@ import sqlite3
 import threading
 from array import array
 
+from brief_cli.index.schema import read_only
+
 K = 1000  # passages kept per stem
 MIN_DF = 2000  # stems in fewer passages are ranked by FTS5 directly (fast enough)
 PARALLEL_MIN_TERMS = 64  # fewer stems are listed in one process
@@ -218,7 +220,7 @@ def _frequent(con: sqlite3.Connection, min_df: int, rows: int) -> list[tuple[str
 
 def _frequent_in_thread(path: str, min_df: int, rows: int, out: dict) -> None:
     try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        con = read_only(path, check_same_thread=False)
         try:
             out["terms"] = _frequent(con, min_df, rows)
         finally:
@@ -257,7 +259,7 @@ def _lists_in_worker(task) -> list[tuple]:
     from brief_cli.impact.lists import lists
 
     path, terms, rows, avgdl, k = task
-    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    con = read_only(path)
     try:
         return lists(con, terms, rows, avgdl, k, _LENGTHS)
     finally:

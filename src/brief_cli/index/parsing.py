@@ -14,7 +14,8 @@ from typing import Iterator
 
 from brief_cli.errors import Problem
 from brief_cli.index.freshness import _hash_file
-from brief_cli.index.schema import WORD_RE, _check, _Stale, _tag_text, _tags, slot_range
+from brief_cli.index.schema import (
+    WORD_RE, _check, _Stale, _tag_text, _tags, read_only, slot_range)
 from brief_cli.lang import has_han
 from brief_cli.lang.segment import char_text, index_text
 
@@ -205,7 +206,7 @@ class _Previous:
         if path is None or not path.exists():
             return None
         try:
-            con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+            con = read_only(path, check_same_thread=False)
             _check(con, path, expect)
             return cls(con)
         except (_Stale, sqlite3.Error):

@@ -213,6 +213,13 @@ def _connect(path: Path | str, *, timeout: float = 60.0) -> sqlite3.Connection:
     return con
 
 
+def read_only(path: Path | str, **kwargs) -> sqlite3.Connection:
+    """A read-only connection to a database file. By URI, with the path percent-encoded:
+    '#', '?' and '%' in a folder's name are not URI syntax."""
+    uri = Path(os.path.abspath(path)).as_uri() + "?mode=ro"
+    return sqlite3.connect(uri, uri=True, **kwargs)
+
+
 def _check(con: sqlite3.Connection, path: Path, expect: dict[str, str]) -> None:
     """Raise _Stale when the file is not a sound index built for these settings."""
     try:
