@@ -186,8 +186,8 @@ def compute(con: sqlite3.Connection, tokenizer: str, *, k: int | None = None,
     same = stems(con, [t for t, _n in vocab], tokenizer)
     todo = [(t, n) for t, n in vocab if same.get(t) == t]
     if not todo:
-        lengths = None
-    elif lengths is None:
+        return [], avgdl  # (and numpy is not imported: a small corpus's first build)
+    if lengths is None:
         from brief_cli.impact.lists import Lengths
 
         lengths = Lengths.of(con)
