@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator
 
 from brief_cli.checkpoint import reached
-from brief_cli.index.freshness import _full_scan, _mark_checked, _order, _record_dirs, scan
 from brief_cli.index import parsing
+from brief_cli.index.freshness import _full_scan, _mark_checked, _order, _record_dirs, scan
 from brief_cli.index.parsing import _head_key, _Previous, _ReuseFailed, _workers
 from brief_cli.index.schema import (
     PASSAGE_BITS, SLOT_LIMIT, TOKENIZER, Index, RefreshStats, _connect, _create, _current,
