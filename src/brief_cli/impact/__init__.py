@@ -35,7 +35,6 @@ from __future__ import annotations
 import math
 import sqlite3
 import threading
-from array import array
 
 from brief_cli.index.schema import read_only
 
